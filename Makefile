@@ -1,0 +1,45 @@
+# The front door: every target creates or reuses .venv by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: venv demo test lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: copy the incident scenario, show plain ruff breaking it, then safefix keeping it whole
+DEMO_CHECK := from app.routers import health, users; print("health:", health.check()); print("user:", users.get_user(7))
+demo: venv
+	@set -e; top=$$(pwd); tmp=$$(mktemp -d); \
+	cp -r scenarios/incident/repo $$tmp/with-ruff; cp -r scenarios/incident/repo $$tmp/with-safefix; \
+	echo "== plain: ruff check --fix (in a copy of scenarios/incident/repo)"; \
+	(cd $$tmp/with-ruff && $$top/$(BIN)/ruff check --fix --no-cache . || true); \
+	echo "== the service afterwards:"; \
+	(cd $$tmp/with-ruff && $$top/$(BIN)/python -c '$(DEMO_CHECK)' 2>&1 | tail -n 1 || true); \
+	echo; echo "== safefix (same config, another copy)"; \
+	(cd $$tmp/with-safefix && $$top/$(BIN)/safefix . || true); \
+	echo "== the service afterwards:"; \
+	(cd $$tmp/with-safefix && $$top/$(BIN)/python -c '$(DEMO_CHECK)'); \
+	echo; echo "== what safefix changed in app/main.py:"; \
+	diff -u scenarios/incident/repo/app/main.py $$tmp/with-safefix/app/main.py || true; \
+	rm -rf $$tmp
+
+## test: the whole suite, in random order, on every core
+test: venv
+	$(BIN)/python -m pytest -n auto -p randomly -q
+
+lint: venv
+	$(BIN)/ruff check safefix tests
+	$(BIN)/ruff format --check safefix tests
+	$(BIN)/mypy
+	$(BIN)/safefix --diff .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .safefix_cache

@@ -1,0 +1,3 @@
+from safefix.cli import main
+
+main()

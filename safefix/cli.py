@@ -1,0 +1,143 @@
+"""`safefix [PATHS]...`: options in, pipeline.run, report out. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
+
+HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
+
+ruff's selection and configuration flags mean what they mean for ruff; anything after `--` is
+passed to ruff verbatim (for example `safefix src -- --line-length 100`).
+"""
+
+EPILOG = (
+    "Exit codes: "
+    "0 = no violations remain (with --diff: nothing to change); "
+    "1 = violations remain (with --diff: there are changes); "
+    "2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched; "
+    "3 = some files were left unchanged (edited while safefix ran, or not fixable safely)."
+)
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+RuleList = Annotated[list[str] | None, typer.Option(metavar="RULE_CODE")]
+
+
+@app.command(
+    help=HELP,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=False,
+)
+def check(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or directories [default: .]")
+    ] = None,
+    select: RuleList = None,
+    extend_select: RuleList = None,
+    ignore: RuleList = None,
+    extend_ignore: Annotated[list[str] | None, typer.Option(hidden=True)] = None,
+    fixable: RuleList = None,
+    extend_fixable: RuleList = None,
+    unfixable: RuleList = None,
+    unsafe_fixes: Annotated[
+        bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="As for ruff.")
+    ] = None,
+    preview: Annotated[
+        bool | None, typer.Option("--preview/--no-preview", help="As for ruff.")
+    ] = None,
+    config: Annotated[
+        list[str] | None,
+        typer.Option(metavar="CONFIG_OPTION", help="A ruff config file, or an inline KEY = VALUE."),
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option(help="Ignore all configuration files (as ruff).")
+    ] = False,
+    target_version: Annotated[str | None, typer.Option(help="As for ruff, e.g. py310.")] = None,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; print the diff safefix would apply.")
+    ] = False,
+    restore_with: Annotated[
+        RestoreWith,
+        typer.Option(
+            case_sensitive=False,
+            help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
+            "auto uses `__all__` where the module has a literal one.",
+        ),
+    ] = RestoreWith.AUTO,
+    project_root: Annotated[
+        Path | None,
+        typer.Option(help="Where consumers are searched [default: nearest pyproject.toml/.git]."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option(case_sensitive=False, help="Report format.")
+    ] = OutputFormat.TEXT,
+    exit_zero: Annotated[bool, typer.Option(help="Exit 0 even if violations remain.")] = False,
+    exit_non_zero_on_fix: Annotated[
+        bool, typer.Option(help="Exit 1 if any fix was applied, even if nothing remains.")
+    ] = False,
+) -> None:
+    from safefix import pipeline, ruff
+    from safefix.report import Report, failure_json
+
+    mode = Mode.DIFF if diff else Mode.FIX
+    options = Options(
+        paths=tuple(paths or [Path(".")]),
+        cwd=Path.cwd(),
+        ruff=RuffOptions(
+            select=tuple(select or ()),
+            extend_select=tuple(extend_select or ()),
+            ignore=tuple(ignore or ()),
+            extend_ignore=tuple(extend_ignore or ()),
+            fixable=tuple(fixable or ()),
+            extend_fixable=tuple(extend_fixable or ()),
+            unfixable=tuple(unfixable or ()),
+            unsafe_fixes=unsafe_fixes,
+            preview=preview,
+            config=tuple(config or ()),
+            isolated=isolated,
+            target_version=target_version,
+            extra=tuple(ctx.obj or ()),
+        ),
+        mode=mode,
+        restore_with=restore_with,
+        project_root=project_root.absolute() if project_root else None,
+        output_format=output_format,
+        exit_zero=exit_zero,
+        exit_non_zero_on_fix=exit_non_zero_on_fix,
+    )
+    try:
+        result = pipeline.run(options)
+    except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if output_format is OutputFormat.JSON:
+            sys.stdout.write(failure_json(message, mode))
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(int(ExitCode.ERROR)) from None
+    report = Report(result, options)
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(report.json_text())
+        sys.stderr.write("".join(f"{line}\n" for line in report.error_lines()))
+    else:
+        out, err = report.text()
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+    raise typer.Exit(int(report.exit_code()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: everything after `--` goes to ruff untouched."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in args:
+        split = args.index("--")
+        args, extra = args[:split], args[split + 1 :]
+    command = typer.main.get_command(app)
+    command.main(args=args, prog_name="safefix", obj=extra)

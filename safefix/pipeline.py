@@ -1,0 +1,297 @@
+"""Runs the stages in order: scratch copy, ruff, removals, consumers, protect, re-fix, write back.
+
+Nothing touches the user's tree until every file's final content is known; then only files
+whose content differs are written, each atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from safefix import removals as removals_mod
+from safefix import restore, ruff, workspace
+from safefix.consumers import ConsumerIndex, build_index
+from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
+from safefix.policy import decide, restore_via_all
+from safefix.types import (
+    Decision,
+    Diagnostic,
+    FileOutcome,
+    Mode,
+    Options,
+    Removal,
+    RunResult,
+    Verdict,
+)
+
+#: Protect-and-refix rounds before safefix gives up on a file and leaves it as it was.
+MAX_ROUNDS = 4
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+#: Rules that are reported on a whole import block; a `noqa` for them would switch off sorting.
+BLOCK_RULES = frozenset({"I001"})
+
+
+class UsageError(Exception):
+    """Bad input from the user (a missing path, ...): one line, exit code 2, tree untouched."""
+
+
+def find_project_root(paths: Sequence[Path]) -> Path:
+    """The nearest directory above `paths` that holds a project marker."""
+    dirs = [p if p.is_dir() else p.parent for p in paths]
+    common = Path(os.path.commonpath([str(d) for d in dirs]))
+    for directory in (common, *common.parents):
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    return common
+
+
+@dataclass
+class _FileState:
+    path: Path
+    before: bytes
+    after: bytes
+    fixes: dict[str, int]
+    removals: list[Removal] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    protections: dict[tuple[int, int, str], restore.Protection] = field(default_factory=dict)
+    #: The decision that made safefix protect each binding, by protection key.
+    kept: dict[tuple[int, int, str], Decision] = field(default_factory=dict)
+    has_all: bool = False
+    error: str | None = None
+
+
+@dataclass
+class _Context:
+    binary: str
+    options: Options
+    scratch: workspace.Scratch
+    flags: list[str]
+    modules: ModuleMap
+    remaining: dict[Path, list[Diagnostic]]
+
+    @property
+    def scratch_cwd(self) -> Path:
+        return self.scratch.mirror(self.options.cwd)
+
+    def refix(self, states: Sequence[_FileState]) -> None:
+        """Let ruff fix the (protected) scratch copies of `states` again."""
+        mirrored = [self.scratch.mirror(s.path) for s in states]
+        result = ruff.fix(self.binary, [str(m) for m in mirrored], self.flags, self.scratch_cwd)
+        by_file = _unmirror_diagnostics(result.remaining, self.scratch)
+        for state, mirror in zip(states, mirrored, strict=True):
+            state.after = mirror.read_bytes()
+            state.fixes = result.fixed.get(mirror, {})
+            self.remaining[state.path] = by_file.get(state.path, [])
+
+
+def run(options: Options) -> RunResult:
+    """Fix `options.paths` with ruff, keeping every import another module needs."""
+    binary = ruff.locate()
+    cwd = options.cwd
+    paths = [(cwd / p).absolute() for p in options.paths]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    root = (options.project_root or find_project_root(paths)).absolute()
+    plain_flags = ruff.flag_args(options.ruff, lambda value: value)
+    targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
+    project = targets if paths == [root] else ruff.show_files(binary, [str(root)], plain_flags, cwd)
+    version = ruff.version(binary)
+    with workspace.scratch() as scratch:
+        states, remaining = _first_pass(binary, options, scratch, targets)
+        ctx = _Context(
+            binary=binary,
+            options=options,
+            scratch=scratch,
+            flags=ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch)),
+            modules=build_module_map(dict.fromkeys([*project, *targets]), root),
+            remaining=remaining,
+        )
+        _keep_load_bearing(ctx, states, project)
+    outcomes = [_outcome(state) for state in states]
+    if options.mode is Mode.FIX:
+        outcomes = [_write_back(outcome) for outcome in outcomes]
+    diagnostics = tuple(d for path in sorted(remaining) for d in remaining[path])
+    return RunResult(
+        outcomes=tuple(outcomes),
+        remaining=diagnostics,
+        ruff_version=version,
+        root=root,
+        mode=options.mode,
+    )
+
+
+def _first_pass(
+    binary: str, options: Options, scratch: workspace.Scratch, targets: Sequence[Path]
+) -> tuple[list[_FileState], dict[Path, list[Diagnostic]]]:
+    cwd = options.cwd
+    explicit = [p for value in options.ruff.config if (p := (cwd / value)).is_file()]
+    originals = {path: scratch.copy_in(path) for path in targets}
+    for config in workspace.config_files(targets, explicit):
+        if config not in originals:
+            scratch.copy_in(config)
+    scratch.mirror(cwd).mkdir(parents=True, exist_ok=True)
+    flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
+    mirrored_paths = [str(scratch.mirror((cwd / p).absolute())) for p in options.paths]
+    result = ruff.fix(binary, mirrored_paths, flags, scratch.mirror(cwd))
+    states = []
+    for path, before in originals.items():
+        after = scratch.read(path)
+        if after != before:
+            fixes = result.fixed.get(scratch.mirror(path), {})
+            states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
+    return states, _unmirror_diagnostics(result.remaining, scratch)
+
+
+def _mirror_config(value: str, cwd: Path, scratch: workspace.Scratch) -> str:
+    candidate = (cwd / value).absolute()
+    return str(scratch.mirror(candidate)) if candidate.is_file() else value
+
+
+def _unmirror_diagnostics(
+    diagnostics: Iterable[Diagnostic], scratch: workspace.Scratch
+) -> dict[Path, list[Diagnostic]]:
+    by_file: dict[Path, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        try:
+            path = scratch.unmirror(diagnostic.path)
+        except ValueError:
+            path = diagnostic.path
+        by_file.setdefault(path, []).append(replace(diagnostic, path=path))
+    return by_file
+
+
+def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequence[Path]) -> None:
+    """Decide every removal, and protect-and-refix until every consumed name is bound again."""
+    python = [s for s in states if s.path.suffix in PY_SUFFIXES]
+    for state in python:
+        _find_removals(ctx, state)
+    names = {r.name for s in python for r in s.removals}
+    if not names:
+        return
+    contents = {s.path: s.after for s in python}
+    index = build_index(dict.fromkeys([*project, *contents]), contents, names, ctx.modules)
+    for _ in range(MAX_ROUNDS):
+        pending = [s for s in python if _decide(s, index)]
+        if not pending:
+            return
+        _protect(ctx, pending)
+        ctx.refix(pending)
+        for state in pending:
+            _find_removals(ctx, state)
+            index.set_file(state.path, state.after)
+    for state in python:
+        if _decide(state, index):
+            names_left = ", ".join(sorted({d.removal.name for d in _unkept(state)}))
+            state.error = f"could not keep {names_left} safely; left the file unchanged"
+            state.after = state.before
+
+
+def _find_removals(ctx: _Context, state: _FileState) -> None:
+    module = ctx.modules.display_name(state.path)
+    try:
+        state.removals = removals_mod.find_removals(state.path, module, state.before, state.after)
+        state.has_all = restore.has_literal_all(removals_mod.parse(state.before))
+    except SyntaxError as exc:
+        state.error = f"ruff's fix does not parse ({exc.msg}); left the file unchanged"
+        state.after = state.before
+        state.removals = []
+
+
+def _decide(state: _FileState, index: ConsumerIndex) -> bool:
+    """Record decisions; True while some consumed removal is not protected successfully."""
+    if state.error:
+        return False
+    state.decisions = decide(state.removals, index.consumers_of)
+    return bool(_unkept(state))
+
+
+def _unkept(state: _FileState) -> list[Decision]:
+    return [d for d in state.decisions if d.verdict is Verdict.KEEP]
+
+
+def _protect(ctx: _Context, states: Sequence[_FileState]) -> None:
+    """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
+    for state in states:
+        for decision in _unkept(state):
+            removal = decision.removal
+            key = (removal.line, removal.col, removal.name)
+            known = state.protections.get(key)
+            state.kept.setdefault(key, decision)
+            state.protections[key] = restore.Protection(
+                line=removal.line,
+                col=removal.col,
+                name=removal.name,
+                codes=known.codes if known else frozenset(),
+                # a second round means the first protection was not enough: `noqa` it
+                via_all=known is None
+                and restore_via_all(removal.name, state.has_all, ctx.options.restore_with),
+            )
+        ctx.scratch.write(
+            state.path, restore.protect(state.before, list(state.protections.values()))
+        )
+    noqa_states = [s for s in states if any(not p.via_all for p in s.protections.values())]
+    if not noqa_states:
+        return
+    mirrored = [ctx.scratch.mirror(s.path) for s in noqa_states]
+    found = ruff.diagnose(ctx.binary, mirrored, ctx.flags, ctx.scratch_cwd)
+    for state, mirror in zip(noqa_states, mirrored, strict=True):
+        _learn_codes(state, ctx.scratch.read(state.path), [d for d in found if d.path == mirror])
+        ctx.scratch.write(
+            state.path, restore.protect(state.before, list(state.protections.values()))
+        )
+
+
+def _learn_codes(
+    state: _FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
+) -> None:
+    """Give each noqa protection the codes of the fixable violations on its line."""
+    lines: dict[str, set[int]] = {}
+    for binding in removals_mod.module_bindings(removals_mod.parse(protected)):
+        if binding.kind == "import":
+            lines.setdefault(binding.name, set()).add(binding.line)
+    for key, protection in state.protections.items():
+        if protection.via_all:
+            continue
+        rows = lines.get(protection.name, set())
+        codes = {
+            d.code
+            for d in diagnostics
+            if d.fixable and d.noqa_row in rows and d.code and d.code not in BLOCK_RULES
+        }
+        state.protections[key] = replace(protection, codes=protection.codes | codes)
+
+
+def _outcome(state: _FileState) -> FileOutcome:
+    decisions: list[Decision] = []
+    if not state.error:
+        for key, decision in state.kept.items():
+            protection = state.protections[key]
+            how = (
+                "__all__" if protection.via_all else f"noqa: {', '.join(sorted(protection.codes))}"
+            )
+            decisions.append(replace(decision, restored_with=how))
+        decisions += [d for d in state.decisions if d.verdict is Verdict.REMOVE]
+    return FileOutcome(
+        path=state.path,
+        before=state.before,
+        after=state.after,
+        decisions=tuple(decisions),
+        fixes=tuple(sorted(state.fixes.items())) if state.after != state.before else (),
+        error=state.error,
+    )
+
+
+def _write_back(outcome: FileOutcome) -> FileOutcome:
+    if not outcome.changed or outcome.error:
+        return outcome
+    try:
+        workspace.write_atomic(outcome.path, outcome.after, expected=outcome.before)
+    except workspace.FileChangedError as exc:
+        return replace(outcome, error=str(exc))
+    except OSError as exc:
+        return replace(outcome, error=f"cannot write {outcome.path}: {exc.strerror or exc}")
+    return replace(outcome, written=True)

@@ -1,0 +1,35 @@
+"""The keep-or-remove policy: pure functions of removals and consumers, testable as data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from safefix.types import Consumer, Decision, Removal, RestoreWith, Verdict
+
+ConsumerLookup = Callable[[Path, str], Sequence[Consumer]]
+
+
+def decide(removals: Sequence[Removal], consumers_of: ConsumerLookup) -> list[Decision]:
+    """Keep exactly the removals something else in the project consumes."""
+    return [
+        decide_one(removal, tuple(consumers_of(removal.path, removal.name))) for removal in removals
+    ]
+
+
+def decide_one(removal: Removal, consumers: tuple[Consumer, ...]) -> Decision:
+    if not consumers:
+        return Decision(removal, Verdict.REMOVE, "no consumer in the project")
+    places = "place" if len(consumers) == 1 else "places"
+    reason = f"{removal.module}.{removal.name} is used in {len(consumers)} other {places}"
+    return Decision(removal, Verdict.KEEP, reason, consumers)
+
+
+def restore_via_all(name: str, has_literal_all: bool, restore_with: RestoreWith) -> bool:
+    """Whether to keep `name` by listing it in `__all__` rather than with a `# noqa`.
+
+    A private name is never added to `__all__`: that would export it to `import *` users.
+    """
+    if not has_literal_all or name.startswith("_"):
+        return False
+    return restore_with in (RestoreWith.AUTO, RestoreWith.ALL)

@@ -1,0 +1,234 @@
+"""Counters, exit code and the text / JSON / diff views of one run.
+
+The CLI stays thin: every format is a view of the same `RunResult`, so the numbers a person
+reads and the numbers a CI bot parses cannot disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from safefix import __version__
+from safefix.types import (
+    Consumer,
+    Decision,
+    ExitCode,
+    FileOutcome,
+    Mode,
+    Options,
+    RunResult,
+    Verdict,
+)
+
+SCHEMA_VERSION = 1
+#: Consumers named per kept import in text output; JSON lists them all.
+SHOWN_CONSUMERS = 3
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class Report:
+    result: RunResult
+    options: Options
+
+    @property
+    def fixed(self) -> int:
+        return sum(n for o in self._applied() for _, n in o.fixes)
+
+    @property
+    def kept(self) -> list[tuple[FileOutcome, Decision]]:
+        return [(o, d) for o in self._applied() for d in o.kept]
+
+    @property
+    def file_errors(self) -> list[FileOutcome]:
+        return [o for o in self.result.outcomes if o.error]
+
+    def _applied(self) -> list[FileOutcome]:
+        return [o for o in self.result.outcomes if o.changed and not o.error]
+
+    def exit_code(self) -> ExitCode:
+        if self.result.errors:
+            return ExitCode.ERROR
+        if self.file_errors:
+            return ExitCode.NOT_WRITTEN
+        if self.options.mode is Mode.DIFF:
+            return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
+        if self.options.exit_zero:
+            return ExitCode.OK
+        if self.result.remaining or (self.options.exit_non_zero_on_fix and self.fixed):
+            return ExitCode.VIOLATIONS
+        return ExitCode.OK
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.options.cwd))
+        except ValueError:
+            return str(path)
+
+    # ----- text -------------------------------------------------------------------------
+
+    def kept_lines(self) -> list[str]:
+        return [
+            f"{self.rel(o.path)}:{d.removal.line}: kept {d.removal.name} for {self._consumers(d)}"
+            for o, d in self.kept
+        ]
+
+    def _consumers(self, decision: Decision) -> str:
+        shown = [self._consumer(c) for c in decision.consumers[:SHOWN_CONSUMERS]]
+        more = len(decision.consumers) - SHOWN_CONSUMERS
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+    def _consumer(self, consumer: Consumer) -> str:
+        return f"{self.rel(consumer.path)}:{consumer.line} ({consumer.text})"
+
+    def error_lines(self) -> list[str]:
+        lines = [f"error: {message}" for message in self.result.errors]
+        lines += [f"error: {self.rel(o.path)}: {o.error}" for o in self.file_errors]
+        return lines
+
+    def summary(self) -> str:
+        fixed, remaining, kept = self.fixed, len(self.result.remaining), len(self.kept)
+        if self.options.mode is Mode.DIFF:
+            text = f"Would fix {_plural(fixed, 'error')}"
+            return text + (
+                f", keeping {_plural(kept, 'import')} needed elsewhere." if kept else "."
+            )
+        if not (fixed or remaining or kept):
+            return "All checks passed!"
+        text = f"Found {_plural(fixed + remaining, 'error')} ({fixed} fixed, {remaining} remaining)"
+        return text + (f"; kept {_plural(kept, 'import')} needed elsewhere." if kept else ".")
+
+    def text(self) -> tuple[str, str]:
+        """(stdout, stderr) in ruff's style: diagnostics and kept imports, then a summary."""
+        out: list[str] = []
+        err = self.error_lines()
+        if self.options.mode is Mode.DIFF:
+            out.append(self.diff())
+            err += [*self.kept_lines(), self.summary()]
+        else:
+            out += [
+                f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
+                for d in self.result.remaining
+            ]
+            out += self.kept_lines()
+            out.append(self.summary())
+        return "\n".join(line for line in out if line) + "\n", "".join(f"{e}\n" for e in err)
+
+    def diff(self) -> str:
+        chunks: list[str] = []
+        for outcome in self._applied():
+            name = self.rel(outcome.path)
+            chunks += difflib.unified_diff(
+                _lines(outcome.before), _lines(outcome.after), fromfile=name, tofile=name
+            )
+        return "".join(chunks)
+
+    # ----- json -------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "safefix_version": __version__,
+            "ruff_version": self.result.ruff_version,
+            "mode": self.options.mode.value,
+            "root": str(self.result.root),
+            "exit_code": int(self.exit_code()),
+            "summary": {
+                "fixed": self.fixed,
+                "remaining": len(self.result.remaining),
+                "kept": len(self.kept),
+                "files_changed": len(self._applied()),
+                "files_written": sum(1 for o in self.result.outcomes if o.written),
+            },
+            "files": [self._file_json(o) for o in self.result.outcomes if o.changed or o.error],
+            "remaining": [
+                {
+                    "path": self.rel(d.path),
+                    "line": d.line,
+                    "column": d.col,
+                    "code": d.code,
+                    "message": d.message,
+                }
+                for d in self.result.remaining
+            ],
+            "errors": list(self.result.errors),
+        }
+
+    def _file_json(self, outcome: FileOutcome) -> dict[str, Any]:
+        return {
+            "path": self.rel(outcome.path),
+            "changed": outcome.changed and not outcome.error,
+            "written": outcome.written,
+            "fixes": [{"code": code, "count": count} for code, count in outcome.fixes],
+            "kept": [self._decision_json(d) for d in outcome.kept],
+            "removed": [
+                self._removal_json(d) for d in outcome.decisions if d.verdict is Verdict.REMOVE
+            ],
+            "error": outcome.error,
+        }
+
+    def _removal_json(self, decision: Decision) -> dict[str, Any]:
+        removal = decision.removal
+        return {
+            "name": removal.name,
+            "module": removal.module,
+            "line": removal.line,
+            "statement": removal.statement,
+            "branch": list(removal.branch),
+        }
+
+    def _decision_json(self, decision: Decision) -> dict[str, Any]:
+        return {
+            **self._removal_json(decision),
+            "reason": decision.reason,
+            "restored_with": decision.restored_with,
+            "consumers": [
+                {
+                    "path": self.rel(c.path),
+                    "line": c.line,
+                    "kind": c.kind.value,
+                    "module": c.module,
+                    "name": c.name,
+                    "text": c.text,
+                }
+                for c in decision.consumers
+            ],
+        }
+
+    def json_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2) + "\n"
+
+
+def failure_json(message: str, mode: Mode) -> str:
+    """The JSON document for a run that stopped before producing a result."""
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "safefix_version": __version__,
+        "ruff_version": None,
+        "mode": mode.value,
+        "root": None,
+        "exit_code": int(ExitCode.ERROR),
+        "summary": {"fixed": 0, "remaining": 0, "kept": 0, "files_changed": 0, "files_written": 0},
+        "files": [],
+        "remaining": [],
+        "errors": [message],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _lines(data: bytes) -> list[str]:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    return text.splitlines(keepends=True)

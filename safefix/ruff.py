@@ -1,0 +1,206 @@
+"""Runs the real ruff binary and reads what it says.
+
+safefix never re-implements a ruff rule: every fix comes from ruff itself, run on a scratch copy.
+The binary is the one the `ruff` package ships (not whatever is on PATH), so the version that
+safefix was tested with is the version that runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from safefix.types import Diagnostic, RuffOptions
+
+#: Overrides the ruff binary; meant for tests that simulate a missing or crashing ruff.
+RUFF_ENV = "SAFEFIX_RUFF"
+
+_CONCISE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
+_CODE = re.compile(r"^(?P<code>[A-Z]+[0-9]+) (?:\[\*\] )?(?P<message>.*)$")
+_FIXED_FILE = re.compile(r"^- (?P<path>.+):$")
+_FIXED_RULE = re.compile(r"^\s+(?P<count>\d+) \u00d7 (?P<code>\S+)")
+
+
+class RuffError(Exception):
+    """ruff could not run, or stopped abnormally; `str()` is the one line a user needs."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """What one `ruff check --fix` run reported."""
+
+    remaining: tuple[Diagnostic, ...]
+    #: Fixes applied, per absolute file path, as {rule code: count}.
+    fixed: dict[Path, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class JsonDiagnostic:
+    """A diagnostic from `--output-format json`, with the row its `# noqa` belongs on."""
+
+    path: Path
+    code: str
+    noqa_row: int
+    fixable: bool
+
+
+def locate() -> str:
+    """The path of the ruff binary shipped by the `ruff` package (or `$SAFEFIX_RUFF`)."""
+    override = os.environ.get(RUFF_ENV)
+    if override:
+        return override
+    try:
+        from ruff.__main__ import find_ruff_bin
+    except ImportError as exc:  # pragma: no cover - the dependency is declared
+        raise RuffError("ruff is not installed; install safefix with its dependencies") from exc
+    try:
+        return str(find_ruff_bin())
+    except FileNotFoundError as exc:
+        raise RuffError("the ruff package is installed but its binary is missing") from exc
+
+
+def flag_args(options: RuffOptions, map_config: Callable[[str], str]) -> list[str]:
+    """ruff's command-line flags for `options`; `map_config` relocates `--config` file paths."""
+    args: list[str] = []
+    for flag, values in (
+        ("--select", options.select),
+        ("--extend-select", options.extend_select),
+        ("--ignore", options.ignore),
+        ("--extend-ignore", options.extend_ignore),
+        ("--fixable", options.fixable),
+        ("--extend-fixable", options.extend_fixable),
+        ("--unfixable", options.unfixable),
+    ):
+        for value in values:
+            args += [flag, value]
+    if options.unsafe_fixes is not None:
+        args.append("--unsafe-fixes" if options.unsafe_fixes else "--no-unsafe-fixes")
+    if options.preview is not None:
+        args.append("--preview" if options.preview else "--no-preview")
+    for value in options.config:
+        args += ["--config", map_config(value)]
+    if options.isolated:
+        args.append("--isolated")
+    if options.target_version:
+        args += ["--target-version", options.target_version]
+    args += options.extra
+    return args
+
+
+def _env() -> dict[str, str]:
+    """ruff's environment, minus what would colour or reshape the output safefix parses."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUFF_")}
+    for key in ("FORCE_COLOR", "CLICOLOR_FORCE"):
+        env.pop(key, None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def _run(binary: str, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    try:
+        proc = subprocess.run(
+            [binary, *args],
+            cwd=cwd,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    except OSError as exc:
+        raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
+    if proc.returncode not in (0, 1):
+        raise RuffError(_first_error_line(proc.stderr, proc.returncode), proc.stderr)
+    return proc
+
+
+def _first_error_line(stderr: str, code: int) -> str:
+    """ruff's own reason, on one line: its `Cause:` line where it gives one."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+    if causes:
+        return f"ruff failed: {causes[-1]}"
+    if lines:
+        return f"ruff failed: {lines[0].removeprefix('error: ')}"
+    return f"ruff failed with exit code {code}"
+
+
+def version(binary: str) -> str:
+    proc = _run(binary, ["--version"], Path.cwd())
+    return proc.stdout.strip().removeprefix("ruff ").strip()
+
+
+def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> list[Path]:
+    """The files ruff would check for `paths`, as absolute paths."""
+    proc = _run(binary, ["check", "--show-files", *flags, "--", *paths], cwd)
+    return [Path(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def fix(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> FixRun:
+    """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report."""
+    args = ["check", "--fix", "--no-fix-only", "--no-cache", "--output-format", "concise"]
+    args += ["--show-fixes", *flags, "--", *paths]
+    proc = _run(binary, args, cwd)
+    return parse_fix_output(proc.stdout, cwd)
+
+
+def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
+    """Parse remaining diagnostics and the `Fixed N errors:` summary of `--show-fixes`."""
+    remaining: list[Diagnostic] = []
+    fixed: dict[Path, dict[str, int]] = {}
+    current: dict[str, int] | None = None
+    for line in stdout.splitlines():
+        if current is not None and (rule := _FIXED_RULE.match(line)):
+            current[rule["code"]] = int(rule["count"])
+            continue
+        if fixed_file := _FIXED_FILE.match(line):
+            current = fixed.setdefault(cwd / fixed_file["path"], {})
+            continue
+        current = None
+        if found := _CONCISE.match(line):
+            rest = found["rest"]
+            if coded := _CODE.match(rest):
+                code, message = coded["code"], coded["message"]
+            else:  # e.g. "invalid-syntax: unexpected EOF while parsing"
+                code, _, message = rest.partition(": ")
+            remaining.append(
+                Diagnostic(
+                    path=cwd / found["path"],
+                    line=int(found["line"]),
+                    col=int(found["col"]),
+                    code=code,
+                    message=message,
+                )
+            )
+    return FixRun(remaining=tuple(remaining), fixed=fixed)
+
+
+def diagnose(
+    binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path
+) -> list[JsonDiagnostic]:
+    """Violations in `files` without fixing them; used to learn which `noqa` codes to add."""
+    args = ["check", "--no-fix", "--no-fix-only", "--no-cache", "--output-format", "json"]
+    proc = _run(binary, [*args, *flags, "--", *map(str, files)], cwd)
+    try:
+        raw = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError as exc:
+        raise RuffError("ruff printed JSON safefix cannot read", proc.stdout) from exc
+    return [
+        JsonDiagnostic(
+            path=Path(item["filename"]),
+            code=item.get("code") or "",
+            noqa_row=int(item.get("noqa_row") or item["location"]["row"]),
+            fixable=item.get("fix") is not None,
+        )
+        for item in raw
+    ]

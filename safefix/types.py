@@ -1,0 +1,185 @@
+"""Every value passed between safefix's stages, on one screen.
+
+Stages hand each other frozen dataclasses so that a reader sees the whole data model here,
+and so that results stay picklable for worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from pathlib import Path
+
+#: Where a module-level binding lives: () is the module body; each segment names one
+#: enclosing arm, e.g. ("try",), ("except ImportError",), ("if sys.platform == 'win32'",).
+Branch = tuple[str, ...]
+
+#: The branch segment for `if TYPE_CHECKING:` bodies; bindings below it do not exist at runtime.
+TYPE_CHECKING_SEGMENT = "if TYPE_CHECKING"
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; the first three mean what they mean for `ruff check --fix`."""
+
+    OK = 0
+    VIOLATIONS = 1
+    ERROR = 2
+    #: Some files were left alone (changed on disk while safefix ran, or could not be fixed safely).
+    NOT_WRITTEN = 3
+
+
+class Mode(str, Enum):
+    FIX = "fix"
+    DIFF = "diff"
+
+
+class RestoreWith(str, Enum):
+    """How a load-bearing import is protected from the next `ruff --fix`."""
+
+    AUTO = "auto"
+    NOQA = "noqa"
+    ALL = "all"
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class ConsumerKind(str, Enum):
+    FROM_IMPORT = "from-import"
+    ATTRIBUTE = "attribute"
+    UNPARSED = "unparsed-file"
+
+
+class Verdict(str, Enum):
+    KEEP = "keep"
+    REMOVE = "remove"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One module-level name binding, with the statement that made it."""
+
+    name: str
+    branch: Branch
+    runtime: bool
+    line: int
+    col: int
+    end_line: int
+    #: "import" for import statements, "def", "class" or "assign" otherwise.
+    kind: str
+    #: Source text of the binding statement (first line for compound statements).
+    statement: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A runtime binding that ruff's fixes took away from one branch of a module."""
+
+    path: Path
+    module: str
+    name: str
+    line: int
+    col: int
+    branch: Branch
+    kind: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A place that needs `module.name` to exist at runtime."""
+
+    path: Path
+    line: int
+    module: str
+    name: str
+    kind: ConsumerKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    removal: Removal
+    verdict: Verdict
+    reason: str
+    consumers: tuple[Consumer, ...] = ()
+    #: How the binding was kept, e.g. "noqa: F401" or "__all__"; None when removed.
+    restored_with: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A violation ruff still reports after fixing."""
+
+    path: Path
+    line: int
+    col: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RuffOptions:
+    """ruff's own selection and configuration flags, passed through verbatim."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    fixable: tuple[str, ...] = ()
+    extend_fixable: tuple[str, ...] = ()
+    unfixable: tuple[str, ...] = ()
+    unsafe_fixes: bool | None = None
+    preview: bool | None = None
+    #: `--config` values: a path to a config file, or an inline `KEY = VALUE` override.
+    config: tuple[str, ...] = ()
+    isolated: bool = False
+    target_version: str | None = None
+    #: Everything after `--` on safefix's command line.
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: tuple[Path, ...]
+    cwd: Path
+    ruff: RuffOptions = field(default_factory=RuffOptions)
+    mode: Mode = Mode.FIX
+    restore_with: RestoreWith = RestoreWith.AUTO
+    project_root: Path | None = None
+    output_format: OutputFormat = OutputFormat.TEXT
+    exit_zero: bool = False
+    exit_non_zero_on_fix: bool = False
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    before: bytes
+    after: bytes
+    decisions: tuple[Decision, ...] = ()
+    #: Fixes ruff applied to this file that safefix kept, as (rule code, count) pairs.
+    fixes: tuple[tuple[str, int], ...] = ()
+    error: str | None = None
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def kept(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.verdict is Verdict.KEEP)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    outcomes: tuple[FileOutcome, ...]
+    remaining: tuple[Diagnostic, ...]
+    ruff_version: str
+    root: Path
+    mode: Mode
+    #: Errors not tied to one file's outcome (a file that could not be read, written, ...).
+    errors: tuple[str, ...] = ()

@@ -1,0 +1,128 @@
+"""The scratch copy ruff fixes, and the atomic write-back to the user's tree.
+
+The scratch directory mirrors absolute paths (`/home/u/app/x.py` lives at
+`SCRATCH/home/u/app/x.py`) so that ruff's hierarchical config discovery, relative `extend`
+paths and `exclude` patterns behave exactly as in the user's tree. Only the files ruff would
+check and the configs that govern them are copied, onto RAM-backed storage where there is one:
+creating files on disk costs more than ruff's whole run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAMES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+
+
+class Scratch:
+    """A temporary directory that mirrors absolute paths of the user's tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def mirror(self, path: Path) -> Path:
+        return self.root / path.relative_to(path.anchor)
+
+    def unmirror(self, path: Path) -> Path:
+        return Path("/") / path.relative_to(self.root)
+
+    def copy_in(self, path: Path) -> bytes:
+        """Copy `path` into the mirror and return its original bytes."""
+        data = path.read_bytes()
+        self.write(path, data)
+        return data
+
+    def write(self, path: Path, data: bytes) -> None:
+        dest = self.mirror(path)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+
+    def read(self, path: Path) -> bytes:
+        return self.mirror(path).read_bytes()
+
+
+def _ram_dir() -> str | None:
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+@contextmanager
+def scratch() -> Iterator[Scratch]:
+    """A scratch mirror that is removed however the run ends."""
+    root = Path(tempfile.mkdtemp(prefix="safefix-", dir=_ram_dir()))
+    try:
+        yield Scratch(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def config_files(files: Iterable[Path], explicit: Iterable[Path] = ()) -> set[Path]:
+    """Every ruff config that can govern `files`: each ancestor's, `--config` files, `extend`s."""
+    found: set[Path] = set()
+    seen_dirs: set[Path] = set()
+    for file in files:
+        for directory in file.parents:
+            if directory in seen_dirs:
+                break
+            seen_dirs.add(directory)
+            found.update(p for name in CONFIG_NAMES if (p := directory / name).is_file())
+    pending = [*found, *explicit]
+    while pending:
+        config = pending.pop()
+        found.add(config)
+        extended = _extends(config)
+        if extended is not None and extended.is_file() and extended not in found:
+            pending.append(extended)
+    return found
+
+
+def _extends(config: Path) -> Path | None:
+    try:
+        data: dict[str, Any] = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None  # ruff reports broken configs itself, with a better message
+    section = data.get("tool", {}).get("ruff", {}) if config.name == "pyproject.toml" else data
+    value = section.get("extend") if isinstance(section, dict) else None
+    if not isinstance(value, str):
+        return None
+    return (config.parent / os.path.expanduser(os.path.expandvars(value))).resolve()
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace `path` with `data` in one rename, keeping its mode.
+
+    Raises `FileChangedError` if the file no longer holds `expected` (edited while safefix ran).
+    """
+    current = path.read_bytes()
+    if current != expected:
+        raise FileChangedError(f"{path} changed on disk while safefix ran; left it alone")
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class FileChangedError(Exception):
+    """A file changed on disk between safefix reading it and writing it back."""

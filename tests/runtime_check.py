@@ -1,0 +1,135 @@
+"""Does a project still work at runtime? Run as a script, in a fresh interpreter, never imported.
+
+    python -I -B tests/runtime_check.py PROJECT_DIR
+
+Imports every module of the project, then resolves every consumer it can see statically, at
+any depth (including lazy imports inside functions, which an import alone never executes):
+`from M import N`, `import M` + `M.N`, `import M as m` + `m.N`, and the dotted targets listed
+in `PROJECT_DIR/.runtime-targets` (one `module:attr` a line, for string consumers).
+Prints one line per failure and exits 1 if there is any.
+
+This is deliberately independent of safefix's own consumer index: it is the oracle the
+scenarios are judged by.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from pathlib import Path
+
+SKIP_DIRS = {
+    ".venv",
+    "venv",
+    ".git",
+    "__pycache__",
+    "build",
+    "dist",
+    ".ruff_cache",
+    ".safefix_cache",
+}
+
+
+def module_names(root: Path, bases: list[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for file in sorted(root.rglob("*.py")):
+        if SKIP_DIRS & set(file.relative_to(root).parts):
+            continue
+        for base in bases:
+            try:
+                parts = list(file.relative_to(base).with_suffix("").parts)
+            except ValueError:
+                continue
+            if parts[-1] == "__init__":
+                parts.pop()
+            if parts and all(p.isidentifier() for p in parts):
+                found[".".join(parts)] = file
+                break
+    return found
+
+
+def resolve(module: str, attrs: list[str]) -> str | None:
+    """None if module.attr1.attr2... resolves, else the reason it does not."""
+    try:
+        obj = importlib.import_module(module)
+    except Exception as exc:  # noqa: BLE001 - any failure is a finding
+        return f"import {module}: {type(exc).__name__}: {exc}"
+    path = module
+    for attr in attrs:
+        path = f"{path}.{attr}"
+        if hasattr(obj, attr):
+            obj = getattr(obj, attr)
+            continue
+        try:
+            obj = importlib.import_module(path)
+        except ImportError:
+            return f"{path} does not exist"
+    return None
+
+
+def consumers(file: Path, name: str, project: dict[str, Path]) -> list[tuple[int, str, list[str]]]:
+    tree = ast.parse(file.read_bytes())
+    package = name if file.stem == "__init__" else name.rpartition(".")[0]
+    aliases: dict[str, str] = {}
+    found: list[tuple[int, str, list[str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            else:
+                base = node.module or ""
+            if base in project:
+                for alias in node.names:
+                    if alias.name != "*":
+                        found.append((node.lineno, base, [alias.name]))
+                        if f"{base}.{alias.name}" in project:
+                            aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    aliases[alias.name.split(".")[0]] = alias.name.split(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain: list[str] = []
+            current: ast.expr = node
+            while isinstance(current, ast.Attribute):
+                chain.insert(0, current.attr)
+                current = current.value
+            if isinstance(current, ast.Name) and current.id in aliases:
+                target = aliases[current.id]
+                while chain and f"{target}.{chain[0]}" in project:
+                    target = f"{target}.{chain.pop(0)}"
+                if target in project and chain:
+                    found.append((node.lineno, target, chain[:1]))
+    return found
+
+
+def main(root: Path) -> int:
+    bases = [root / "src", root] if (root / "src").is_dir() else [root]
+    sys.path[:0] = [str(b) for b in bases]
+    project = module_names(root, bases)
+    failures = []
+    for name in project:
+        if (reason := resolve(name, [])) is not None:
+            failures.append(f"{project[name]}: {reason}")
+    for name, file in project.items():
+        for line, module, attrs in consumers(file, name, project):
+            if (reason := resolve(module, attrs)) is not None:
+                failures.append(f"{file.relative_to(root)}:{line}: {reason}")
+    targets = root / ".runtime-targets"
+    if targets.is_file():
+        for target in targets.read_text().split():
+            module, _, attr = target.partition(":")
+            if (reason := resolve(module, attr.split(".") if attr else [])) is not None:
+                failures.append(f".runtime-targets: {reason}")
+    for failure in dict.fromkeys(failures):
+        print(failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]).resolve()))

@@ -1,0 +1,102 @@
+"""Every folder of scenarios/ through the real CLI, judged at runtime in a fresh interpreter.
+
+A scenario is `scenarios/NAME/repo/` (a tiny project with its own ruff config) plus
+`scenarios/NAME/expected.toml`; optional `scenarios/NAME/expected/` holds golden copies of the
+files safefix must produce. Adding a case is adding a folder.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import (
+    SCENARIOS,
+    copy_project,
+    ruff,
+    runtime_check,
+    safefix,
+    safefix_json,
+    snapshot,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "expected.toml").is_file())
+
+
+def load(name: str) -> dict[str, Any]:
+    return tomllib.loads((SCENARIOS / name / "expected.toml").read_text())
+
+
+def runtime_import_names(source: bytes) -> set[str]:
+    """Names bound by imports that run at module level (not under TYPE_CHECKING)."""
+    names: set[str] = set()
+
+    def walk(body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(stmt, ast.If) and "TYPE_CHECKING" in ast.unparse(stmt.test):
+                walk(stmt.orelse)
+            else:
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    walk(getattr(stmt, field, []))
+
+    walk(ast.parse(source).body)
+    return names
+
+
+def pairs(entries: list[str]) -> set[tuple[str, str]]:
+    return {(e.rsplit(":", 1)[0], e.rsplit(":", 1)[1]) for e in entries}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scenario(name: str, tmp_path: Path) -> None:
+    spec = load(name)
+    args = [*spec.get("args", [])]
+    repo = copy_project(SCENARIOS / name / "repo", tmp_path / "repo")
+    assert runtime_check(repo).returncode == 0, "the scenario must work before any fix"
+
+    code, report = safefix_json(repo, *args)
+    assert code == spec.get("exit_code", 0), report
+
+    kept = {(f["path"], k["name"]) for f in report["files"] for k in f["kept"]}
+    assert kept == pairs(spec.get("kept", []))
+    for path, kept_name in kept:
+        assert kept_name in runtime_import_names((repo / path).read_bytes()), (path, kept_name)
+    for path, removed in pairs(spec.get("removed", [])):
+        assert removed not in runtime_import_names((repo / path).read_bytes()), (path, removed)
+
+    golden = SCENARIOS / name / "expected"
+    if golden.is_dir():
+        for file in sorted(p for p in golden.rglob("*") if p.is_file()):
+            rel = file.relative_to(golden)
+            assert (repo / rel).read_bytes() == file.read_bytes(), f"{rel} differs from golden"
+
+    checked = runtime_check(repo)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    again = ruff(repo, "check", "--fix", "--diff", "--no-cache", *args)
+    assert again.stdout == "", f"plain ruff still wants to change:\n{again.stdout}"
+
+    before = snapshot(repo)
+    second = safefix(repo, *args)
+    assert second.returncode == code, second.stderr
+    assert snapshot(repo) == before, "a second safefix run changed the tree"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if load(n).get("ruff_breaks")])
+def test_plain_ruff_breaks_it(name: str, tmp_path: Path) -> None:
+    """The scenario is real: plain `ruff check --fix` with the same flags breaks the project."""
+    repo = copy_project(SCENARIOS / name / "repo", tmp_path / "repo")
+    fixed = ruff(repo, "check", "--fix", "--no-cache", *load(name).get("args", []))
+    assert fixed.returncode in (0, 1), fixed.stderr
+    assert runtime_check(repo).returncode == 1
