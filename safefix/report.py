@@ -98,6 +98,8 @@ class Report:
     def summary(self) -> str:
         fixed, remaining, kept = self.fixed, len(self.result.remaining), len(self.kept)
         if self.options.mode is Mode.DIFF:
+            if not fixed:
+                return "No errors would be fixed."
             text = f"Would fix {_plural(fixed, 'error')}"
             return text + (
                 f", keeping {_plural(kept, 'import')} needed elsewhere." if kept else "."
@@ -109,19 +111,16 @@ class Report:
 
     def text(self) -> tuple[str, str]:
         """(stdout, stderr) in ruff's style: diagnostics and kept imports, then a summary."""
-        out: list[str] = []
         err = self.error_lines()
         if self.options.mode is Mode.DIFF:
-            out.append(self.diff())
             err += [*self.kept_lines(), self.summary()]
-        else:
-            out += [
-                f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
-                for d in self.result.remaining
-            ]
-            out += self.kept_lines()
-            out.append(self.summary())
-        return "\n".join(line for line in out if line) + "\n", "".join(f"{e}\n" for e in err)
+            return self.diff(), "".join(f"{e}\n" for e in err)
+        out = [
+            f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
+            for d in self.result.remaining
+        ]
+        out += [*self.kept_lines(), self.summary()]
+        return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
 
     def diff(self) -> str:
         chunks: list[str] = []

@@ -1,0 +1,5 @@
+import json
+import logging
+from pathlib import Path
+
+DEBUG = False

@@ -1,0 +1,3 @@
+ALPHA = 1
+BETA = 2
+GAMMA = 3

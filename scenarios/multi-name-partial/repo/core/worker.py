@@ -1,0 +1,4 @@
+def work():
+    from core.hub import BETA
+
+    return BETA

@@ -1,0 +1,3 @@
+class Formatter:
+    def format(self, text):
+        return text.strip()

@@ -1,0 +1,3 @@
+import re
+
+from acme.tools.base import Formatter

@@ -1,0 +1,3 @@
+from acme.tools.fmt import Formatter
+
+print(Formatter().format("  ok  "))

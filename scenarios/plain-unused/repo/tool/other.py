@@ -1,0 +1,5 @@
+from tool.run import main
+
+
+def go():
+    return main()

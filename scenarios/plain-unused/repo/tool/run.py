@@ -1,0 +1,7 @@
+import os
+import sys
+from collections import OrderedDict, defaultdict
+
+
+def main():
+    return defaultdict(list)

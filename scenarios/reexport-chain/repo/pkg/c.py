@@ -1,0 +1,6 @@
+def thing():
+    return "thing"
+
+
+def other():
+    return "other"

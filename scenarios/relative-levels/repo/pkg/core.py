@@ -1,0 +1,1 @@
+from pkg.registry import REGISTRY, register

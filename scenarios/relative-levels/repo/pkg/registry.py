@@ -1,0 +1,5 @@
+REGISTRY = {}
+
+
+def register(name):
+    REGISTRY[name] = True

@@ -1,0 +1,6 @@
+class Plugin:
+    def setup(self):
+        from ...core import register
+
+        register("plugin")
+        return True

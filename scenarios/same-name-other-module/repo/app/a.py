@@ -1,0 +1,1 @@
+from app.util import helper

@@ -1,0 +1,6 @@
+import app.b
+from app.b import helper
+
+
+def both():
+    return helper(), app.b.helper()

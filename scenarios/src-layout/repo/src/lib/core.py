@@ -1,0 +1,7 @@
+import os
+
+from lib.helpers import helper
+
+
+def run():
+    return "core"

@@ -1,0 +1,5 @@
+from app.compat import dumps
+
+
+def respond(data):
+    return dumps(data)

@@ -1,0 +1,4 @@
+def total(amount):
+    from svc.config import Decimal
+
+    return Decimal(amount)

@@ -1,0 +1,177 @@
+"""The real CLI on real files: flags, modes, exit codes, output formats, bad input."""
+
+from __future__ import annotations
+
+import json
+import stat
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from support import SCENARIOS, copy_project, safefix, safefix_json, snapshot
+
+INCIDENT = SCENARIOS / "incident" / "repo"
+
+
+@pytest.fixture
+def incident(tmp_path: Path) -> Path:
+    return copy_project(INCIDENT, tmp_path / "repo")
+
+
+def schema() -> dict[str, object]:
+    text = resources.files("safefix").joinpath("schema/report.schema.json").read_text()
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def test_help_lists_exit_codes(tmp_path: Path) -> None:
+    proc = safefix(tmp_path, "--help")
+    assert proc.returncode == 0
+    text = " ".join(proc.stdout.split())
+    for code in ("0 =", "1 =", "2 =", "3 ="):
+        assert code in text
+    for flag in ("--select", "--extend-select", "--unsafe-fixes", "--config", "--diff"):
+        assert flag in text
+
+
+def test_text_report_names_consumers(incident: Path) -> None:
+    proc = safefix(incident)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert (
+        "app/main.py:13: kept KEEPALIVE for app/routers/health.py:3 "
+        "(from app.main import KEEPALIVE)" in lines
+    )
+    assert (
+        "app/main.py:13: kept SEEN_TTL for app/routers/users.py:2 (from ..main import SEEN_TTL)"
+        in lines
+    )
+    assert lines[-1] == "Found 6 errors (6 fixed, 0 remaining); kept 3 imports needed elsewhere."
+
+
+def test_json_report_validates_against_schema(incident: Path) -> None:
+    code, report = safefix_json(incident)
+    assert code == 0
+    jsonschema.validate(report, schema())
+    (main,) = report["files"]
+    assert main["written"] is True
+    assert {"code": "F401", "count": 6} in main["fixes"]
+    kept = {k["name"]: k for k in main["kept"]}
+    assert kept["KEEPALIVE"]["consumers"][0]["path"] == "app/routers/health.py"
+    assert kept["KEEPALIVE"]["restored_with"] == "noqa: F401"
+
+
+def test_json_failure_validates_against_schema(tmp_path: Path) -> None:
+    code, report = safefix_json(tmp_path, "does-not-exist")
+    assert code == 2
+    jsonschema.validate(report, schema())
+    assert "does-not-exist" in report["errors"][0]
+
+
+def test_diff_writes_nothing(incident: Path) -> None:
+    before = snapshot(incident)
+    proc = safefix(incident, "--diff")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("--- app/main.py\n+++ app/main.py\n")
+    assert "+from app.settings import KEEPALIVE, SEEN_TTL  # noqa: F401" in proc.stdout
+    assert "Would fix 6 errors, keeping 3 imports needed elsewhere." in proc.stderr
+    assert snapshot(incident) == before
+
+
+def test_diff_on_clean_tree_exits_zero(incident: Path) -> None:
+    assert safefix(incident).returncode == 0
+    proc = safefix(incident, "--diff")
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus"], "No such option"),
+        (["--select", "XYZ9"], "ruff failed: Unknown rule selector"),
+        (["missing/"], "no such file or directory"),
+        (["--", "--no-such-ruff-flag"], "ruff failed"),
+    ],
+)
+def test_bad_input_exits_2_and_touches_nothing(
+    incident: Path, args: list[str], message: str
+) -> None:
+    before = snapshot(incident)
+    proc = safefix(incident, *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert snapshot(incident) == before
+
+
+def test_args_after_double_dash_reach_ruff(incident: Path) -> None:
+    proc = safefix(incident, ".", "--", "--unfixable", "F401")
+    assert proc.returncode == 1  # nothing may be fixed, so the violations remain
+    assert "F401" in proc.stdout
+    assert (incident / "app/main.py").read_bytes() == (INCIDENT / "app/main.py").read_bytes()
+
+
+def test_missing_ruff_binary(incident: Path) -> None:
+    before = snapshot(incident)
+    proc = safefix(incident, env={"SAFEFIX_RUFF": str(incident / "no-ruff-here")})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: cannot run ruff")
+    assert snapshot(incident) == before
+
+
+def test_crashing_ruff(incident: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "fake-ruff"
+    fake.write_text("#!/bin/sh\necho 'thread main panicked at boom' >&2\nexit 101\n")
+    fake.chmod(0o755)
+    before = snapshot(incident)
+    proc = safefix(incident, env={"SAFEFIX_RUFF": str(fake)})
+    assert proc.returncode == 2
+    assert proc.stderr == "error: ruff failed: thread main panicked at boom\n"
+    assert snapshot(incident) == before
+
+
+def test_restore_with_noqa_instead_of_all(tmp_path: Path) -> None:
+    repo = copy_project(SCENARIOS / "dunder-all" / "repo", tmp_path / "repo")
+    code, report = safefix_json(repo, "--restore-with", "noqa")
+    assert code == 0
+    assert report["files"][0]["kept"][0]["restored_with"] == "noqa: F401"
+    text = (repo / "app/api.py").read_text()
+    assert "from app.models import Model  # noqa: F401" in text
+    assert '"Model"' not in text
+
+
+def test_config_file_flag_is_honoured(incident: Path) -> None:
+    (incident / "alt.toml").write_text('[lint]\nselect = ["F401"]\nunfixable = ["F401"]\n')
+    proc = safefix(incident, "--config", "alt.toml")
+    assert proc.returncode == 1
+    assert (incident / "app/main.py").read_bytes() == (INCIDENT / "app/main.py").read_bytes()
+
+
+def test_keeps_mode_bom_and_crlf(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401"]\n')
+    (repo / "pkg/__init__.py").write_bytes(b"")
+    source = b"\xef\xbb\xbfimport os\r\nimport sys\r\n\r\nX = 1\r\n"
+    target = repo / "pkg/mod.py"
+    target.write_bytes(source)
+    target.chmod(0o754)
+    (repo / "pkg/user.py").write_bytes(b"def f():\n    from pkg.mod import sys\n    return sys\n")
+    proc = safefix(repo)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_bytes() == b"\xef\xbb\xbfimport sys  # noqa: F401\r\n\r\nX = 1\r\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o754
+
+
+def test_unparsable_file_counts_as_a_consumer(tmp_path: Path) -> None:
+    """A file that does not parse may consume anything it names: keep rather than guess."""
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401"]\n')
+    (repo / "app/__init__.py").write_text("")
+    (repo / "app/core.py").write_text("import os\nfrom json import dumps\n")
+    (repo / "app/broken.py").write_text("from app.core import dumps\ndef f(:\n")
+    code, report = safefix_json(repo)
+    assert code == 1  # ruff reports the syntax error as remaining
+    kept = report["files"][0]["kept"]
+    assert [(k["name"], k["consumers"][0]["kind"]) for k in kept] == [("dumps", "unparsed-file")]
+    assert report["files"][0]["removed"][0]["name"] == "os"

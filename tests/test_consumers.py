@@ -1,0 +1,109 @@
+"""Module names and the consumer index, on small real trees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safefix.consumers import build_index
+from safefix.modules import build_module_map
+from safefix.types import ConsumerKind
+
+
+def make(root: Path, files: dict[str, str]) -> list[Path]:
+    paths = []
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("app/main.py", ("app.main",)),
+        ("app/__init__.py", ("app",)),
+        ("src/lib/core.py", ("lib.core", "src.lib.core")),
+        ("ns/tools/fmt.py", ("ns.tools.fmt", "fmt")),
+        ("tests/test_x.py", ("tests.test_x", "test_x")),
+    ],
+)
+def test_module_names(tmp_path: Path, rel: str, expected: tuple[str, ...]) -> None:
+    files = make(tmp_path, {"app/__init__.py": "", "src/lib/__init__.py": "", rel: ""})
+    modules = build_module_map(files, tmp_path)
+    assert modules.names[tmp_path / rel] == expected
+
+
+@pytest.mark.parametrize(
+    ("level", "module", "expected"),
+    [
+        (1, "b", "pkg.sub.b"),
+        (2, None, "pkg"),
+        (3, "top", "top"),
+        (2, "x.y", "pkg.x.y"),
+        (4, "z", None),
+    ],
+)
+def test_relative_imports(
+    tmp_path: Path, level: int, module: str | None, expected: str | None
+) -> None:
+    files = make(tmp_path, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/a.py": ""})
+    modules = build_module_map(files, tmp_path)
+    assert modules.absolute(tmp_path / "pkg/sub/a.py", level, module) == expected
+
+
+TREE = {
+    "app/__init__.py": "",
+    "app/main.py": "",
+    "app/other.py": "HELPER = 1\n",
+    "app/routers/__init__.py": "",
+    "app/routers/r.py": (
+        "def f():\n"
+        "    from app.main import KEEPALIVE\n"
+        "    from ..main import SEEN_TTL as ttl\n"
+        "    from app.other import HELPER\n"
+    ),
+    "scripts/s.py": (
+        "import app.main\nimport app.main as m\nfrom app import main\n"
+        "app.main.JSON.dumps()\nm.PATH\nmain.TOKEN\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("KEEPALIVE", [("app/routers/r.py", 2, ConsumerKind.FROM_IMPORT)]),
+        ("SEEN_TTL", [("app/routers/r.py", 3, ConsumerKind.FROM_IMPORT)]),
+        ("JSON", [("scripts/s.py", 4, ConsumerKind.ATTRIBUTE)]),
+        ("PATH", [("scripts/s.py", 5, ConsumerKind.ATTRIBUTE)]),
+        ("TOKEN", [("scripts/s.py", 6, ConsumerKind.ATTRIBUTE)]),
+        ("HELPER", []),  # consumed from app.other, not from app.main
+    ],
+)
+def test_consumers_of_app_main(
+    tmp_path: Path, name: str, expected: list[tuple[str, int, ConsumerKind]]
+) -> None:
+    files = make(tmp_path, TREE)
+    modules = build_module_map(files, tmp_path)
+    index = build_index(files, {}, [name], modules)
+    found = index.consumers_of(tmp_path / "app/main.py", name)
+    assert [(str(c.path.relative_to(tmp_path)), c.line, c.kind) for c in found] == expected
+
+
+def test_prefilter_skips_files_that_never_mention_the_name(tmp_path: Path) -> None:
+    files = make(tmp_path, TREE)
+    index = build_index(files, {}, ["KEEPALIVE"], build_module_map(files, tmp_path))
+    assert set(index.by_file) == {tmp_path / "app/routers/r.py"}
+
+
+def test_contents_override_disk(tmp_path: Path) -> None:
+    files = make(tmp_path, TREE)
+    r = tmp_path / "app/routers/r.py"
+    index = build_index(
+        files, {r: b"def f():\n    pass\n"}, ["KEEPALIVE"], build_module_map(files, tmp_path)
+    )
+    assert index.consumers_of(tmp_path / "app/main.py", "KEEPALIVE") == []

@@ -1,0 +1,66 @@
+"""The removal diff as a data table: (before, after) -> names lost, per branch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safefix.removals import find_removals
+
+CASES = [
+    pytest.param("import os\nimport sys\n", "import sys\n", {("os", ())}, id="deleted"),
+    pytest.param("from a import b, c\n", "from a import c\n", {("b", ())}, id="one-of-many"),
+    pytest.param("import numpy\n", "import numpy as np\n", {("numpy", ())}, id="renamed-away"),
+    pytest.param("import os.path\n", "", {("os", ())}, id="dotted-binds-first-part"),
+    pytest.param(
+        "from typing import Callable\n",
+        "from collections.abc import Callable\n",
+        set(),
+        id="same-name-other-source-is-no-removal",
+    ),
+    pytest.param(
+        "try:\n    from ujson import dumps\nexcept ImportError:\n    from json import dumps\n",
+        "try:\n    from ujson import dumps\nexcept ImportError:\n    pass\n",
+        {("dumps", ("except ImportError",))},
+        id="dropped-from-except-branch",
+    ),
+    pytest.param(
+        "from os import path\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from os import path\n",
+        {("path", ())},
+        id="moved-under-type-checking",
+    ),
+    pytest.param(
+        "import sys\nif sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli as tomllib\n",
+        "import sys\nimport tomllib\n",
+        set(),
+        id="branch-collapsed-to-module-level",
+    ),
+    pytest.param(
+        "if X:\n    from a import b\nelse:\n    from c import b\n",
+        "if X:\n    from a import b\nelse:\n    pass\n",
+        {("b", ("else of X",))},
+        id="dropped-from-else-arm",
+    ),
+    pytest.param(
+        "def f():\n    import os\n",
+        "def f():\n    pass\n",
+        set(),
+        id="function-locals-are-not-module-bindings",
+    ),
+    pytest.param("x = 1\nimport os\n", "x = 1\n", {("os", ())}, id="after-other-code"),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), CASES)
+def test_find_removals(before: str, after: str, expected: set[tuple[str, tuple[str, ...]]]) -> None:
+    found = find_removals(Path("m.py"), "m", before.encode(), after.encode())
+    assert {(r.name, r.branch) for r in found} == expected
+
+
+def test_removal_remembers_the_original_statement() -> None:
+    before = b"import os\nfrom app.settings import (\n    KEEPALIVE,\n    DEBUG,\n)\n"
+    (removal,) = find_removals(Path("m.py"), "app.main", before, b"import os\n")[1:]
+    assert (removal.name, removal.line, removal.col) == ("DEBUG", 2, 0)
+    assert removal.statement == "from app.settings import (KEEPALIVE, DEBUG,)"

@@ -1,0 +1,123 @@
+"""The protect transform as data: source + protections -> exact bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from safefix.restore import Protection, merge_noqa, protect
+
+F401 = frozenset({"F401"})
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        (None, "# noqa: F401"),
+        ("# why", "# why  # noqa: F401"),
+        ("# noqa", "# noqa"),
+        ("# noqa: E501", "# noqa: E501, F401"),
+        ("# noqa:E501,W291 reason", "# noqa:E501,W291, F401 reason"),
+        ("# noqa: F401", "# noqa: F401"),
+        ("# type: ignore  # NOQA: f401", "# type: ignore  # NOQA: f401"),
+    ],
+)
+def test_merge_noqa(comment: str | None, expected: str) -> None:
+    assert merge_noqa(comment, ["F401"]) == expected
+
+
+CASES = [
+    pytest.param(
+        "import os\nimport sys\n",
+        [Protection(1, 0, "os", F401)],
+        "import os  # noqa: F401\nimport sys\n",
+        id="whole-line",
+    ),
+    pytest.param(
+        "from x import a, b  # keep me\n",
+        [Protection(1, 0, "b", F401)],
+        "from x import a  # keep me\nfrom x import b  # noqa: F401\n",
+        id="split-one-of-two",
+    ),
+    pytest.param(
+        "from x import (\n    a,  # first\n    b,  # second\n    c,\n)\n",
+        [Protection(1, 0, "b", F401)],
+        "from x import (\n    a,  # first\n    c,\n)\nfrom x import b  # second  # noqa: F401\n",
+        id="split-from-parenthesized-keeps-comments",
+    ),
+    pytest.param(
+        "from x import (\n    a,\n    b\n)\n",
+        [Protection(1, 0, "b", F401)],
+        "from x import (\n    a,\n)\nfrom x import b  # noqa: F401\n",
+        id="no-trailing-comma",
+    ),
+    pytest.param(
+        "from . import (a as b)\n",
+        [Protection(1, 0, "b", F401)],
+        "from . import (a as b)  # noqa: F401\n",
+        id="relative-alias-whole-line",
+    ),
+    pytest.param(
+        "import os, sys\n",
+        [Protection(1, 0, "sys", F401)],
+        "import os\nimport sys  # noqa: F401\n",
+        id="plain-import-split",
+    ),
+    pytest.param(
+        "try:\n    import a\nexcept ImportError:\n    from b import a  # fallback\n",
+        [Protection(4, 4, "a", F401)],
+        "try:\n    import a\nexcept ImportError:\n    from b import a  # fallback  # noqa: F401\n",
+        id="except-branch",
+    ),
+    pytest.param(
+        "import os  # noqa: E501\n",
+        [Protection(1, 0, "os", F401)],
+        "import os  # noqa: E501, F401\n",
+        id="merge-existing-noqa",
+    ),
+    pytest.param(
+        "import os\n",
+        [Protection(1, 0, "os")],
+        "import os\n",
+        id="no-codes-yet-no-edit",
+    ),
+    pytest.param(
+        '__all__ = ["b", "d"]\nfrom x import c\n',
+        [Protection(2, 0, "c", via_all=True)],
+        '__all__ = ["b", "c", "d"]\nfrom x import c\n',
+        id="all-sorted-insert",
+    ),
+    pytest.param(
+        "__all__ = ['z', 'a']\n",
+        [Protection(9, 0, "m", via_all=True)],
+        "__all__ = ['z', 'a', 'm']\n",
+        id="all-unsorted-append-single-quotes",
+    ),
+    pytest.param(
+        '__all__ = (\n    "a",\n)\n',
+        [Protection(9, 0, "b", via_all=True)],
+        '__all__ = (\n    "a",\n    "b",\n)\n',
+        id="all-multiline-tuple",
+    ),
+    pytest.param(
+        '__all__ = ["a"]\n',
+        [Protection(9, 0, "a", via_all=True)],
+        '__all__ = ["a"]\n',
+        id="all-already-listed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "protections", "expected"), CASES)
+def test_protect(source: str, protections: list[Protection], expected: str) -> None:
+    assert protect(source.encode(), protections).decode() == expected
+
+
+def test_protect_keeps_encoding_and_line_endings() -> None:
+    source = "# -*- coding: latin-1 -*-\r\nimport os  # \xe9\r\nimport sys\r\n".encode("latin-1")
+    result = protect(source, [Protection(2, 0, "os", F401)])
+    assert (
+        result
+        == "# -*- coding: latin-1 -*-\r\nimport os  # \xe9  # noqa: F401\r\nimport sys\r\n".encode(
+            "latin-1"
+        )
+    )

@@ -1,0 +1,32 @@
+"""Parsing ruff's concise report and `--show-fixes` summary (text captured from ruff 0.17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from safefix.ruff import parse_fix_output
+
+OUTPUT = """\
+app/main.py:4:5: F821 Undefined name `undefined`
+/elsewhere/bad.py:3:1: invalid-syntax: unexpected EOF while parsing
+
+Fixed 5 errors:
+- app/main.py:
+    3 \u00d7 F401 (unused-import)
+    1 \u00d7 I001 (unsorted-imports)
+- app/x.py:
+    1 \u00d7 F401 (unused-import)
+
+Found 7 errors (5 fixed, 2 remaining).
+"""
+
+
+def test_parse_fix_output() -> None:
+    cwd = Path("/work")
+    run = parse_fix_output(OUTPUT, cwd)
+    assert [(d.path, d.line, d.col, d.code) for d in run.remaining] == [
+        (cwd / "app/main.py", 4, 5, "F821"),
+        (Path("/elsewhere/bad.py"), 3, 1, "invalid-syntax"),
+    ]
+    assert run.remaining[0].message == "Undefined name `undefined`"
+    assert run.fixed == {cwd / "app/main.py": {"F401": 3, "I001": 1}, cwd / "app/x.py": {"F401": 1}}
