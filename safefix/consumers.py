@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +26,11 @@ def extract(path: Path, tree: ast.Module, modules: ModuleMap) -> list[Consumer]:
     """Every consumer of a project module's attribute in one parsed file."""
     aliases: dict[str, set[str]] = {}
     found: list[Consumer] = []
+    attributes: list[ast.Attribute] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
+        if isinstance(node, ast.Attribute):
+            attributes.append(node)
+        elif isinstance(node, ast.ImportFrom):
             found += _from_import(path, node, modules, aliases)
         elif isinstance(node, ast.Import):
             for alias in node.names:
@@ -35,7 +38,7 @@ def extract(path: Path, tree: ast.Module, modules: ModuleMap) -> list[Consumer]:
                 target = alias.name if alias.asname else local
                 aliases.setdefault(local, set()).add(target)
     if aliases:
-        found += _attribute_consumers(path, tree, modules, aliases)
+        found += _attribute_consumers(path, attributes, modules, aliases)
     return found
 
 
@@ -59,12 +62,13 @@ def _from_import(
 
 
 def _attribute_consumers(
-    path: Path, tree: ast.Module, modules: ModuleMap, aliases: Mapping[str, set[str]]
+    path: Path,
+    attributes: Iterable[ast.Attribute],
+    modules: ModuleMap,
+    aliases: Mapping[str, set[str]],
 ) -> list[Consumer]:
     found: dict[tuple[str, str, int], Consumer] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Attribute):
-            continue
+    for node in attributes:
         chain = _attribute_chain(node)
         if chain is None or chain[0] not in aliases:
             continue
@@ -154,18 +158,27 @@ class ConsumerIndex:
         return found
 
 
+_RELATIVE_IMPORT = re.compile(rb"\bfrom\s+\.")
+
+
 def build_index(
     files: Iterable[Path],
     contents: Mapping[Path, bytes],
-    names: Iterable[str],
+    targets: Mapping[str, Iterable[str]],
     modules: ModuleMap,
 ) -> ConsumerIndex:
-    """Index the files among `files` whose bytes mention any of `names`.
+    """Index the files among `files` that can consume any of `targets` (name -> module names).
 
+    A consumer of `pkg.mod.NAME` names NAME literally, and names the module too: by its last
+    component (`from pkg.mod import`, `import pkg.mod as m`, `from pkg import mod`) or through
+    a relative import. Files that fail this byte-level test are never parsed.
     `contents` supplies text for files whose current version is not on disk (ruff's fixed
     output); other files are read from disk.
     """
-    needles = [name.encode() for name in set(names)]
+    needles = [
+        (_word(name), [_word(module.rsplit(".", 1)[-1]) for module in set(module_names)])
+        for name, module_names in targets.items()
+    ]
     index = ConsumerIndex(modules)
     for path in files:
         if path.suffix not in (".py", ".pyi"):
@@ -176,6 +189,36 @@ def build_index(
                 data = path.read_bytes()
             except OSError:
                 continue
-        if any(needle in data for needle in needles):
+        if _may_consume(data, needles):
             index.set_file(path, data)
     return index
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A whole-word byte search; the plain substring test first, as it is many times faster."""
+
+    text: bytes
+    pattern: re.Pattern[bytes]
+
+    def found_in(self, data: bytes) -> bool:
+        return self.text in data and self.pattern.search(data) is not None
+
+
+def _word(text: str) -> _Word:
+    raw = text.encode()
+    return _Word(raw, re.compile(rb"\b" + re.escape(raw) + rb"\b"))
+
+
+def _may_consume(data: bytes, needles: Sequence[tuple[_Word, Sequence[_Word]]]) -> bool:
+    relative: bool | None = None
+    for name, leaves in needles:
+        if not name.found_in(data):
+            continue
+        if any(leaf.found_in(data) for leaf in leaves):
+            return True
+        if relative is None:
+            relative = _RELATIVE_IMPORT.search(data) is not None
+        if relative:
+            return True
+    return False

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from safefix import removals as removals_mod
-from safefix import restore, ruff, workspace
+from safefix import ruff, workspace
 from safefix.consumers import ConsumerIndex, build_index
 from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
 from safefix.policy import decide, restore_via_all
@@ -22,6 +22,7 @@ from safefix.types import (
     FileOutcome,
     Mode,
     Options,
+    Protection,
     Removal,
     RunResult,
     Verdict,
@@ -56,10 +57,9 @@ class _FileState:
     fixes: dict[str, int]
     removals: list[Removal] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
-    protections: dict[tuple[int, int, str], restore.Protection] = field(default_factory=dict)
+    protections: dict[tuple[int, int, str], Protection] = field(default_factory=dict)
     #: The decision that made safefix protect each binding, by protection key.
     kept: dict[tuple[int, int, str], Decision] = field(default_factory=dict)
-    has_all: bool = False
     error: str | None = None
 
 
@@ -169,11 +169,14 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     python = [s for s in states if s.path.suffix in PY_SUFFIXES]
     for state in python:
         _find_removals(ctx, state)
-    names = {r.name for s in python for r in s.removals}
-    if not names:
+    targets: dict[str, set[str]] = {}
+    for state in python:
+        for removal in state.removals:
+            targets.setdefault(removal.name, set()).update(ctx.modules.names.get(state.path, ()))
+    if not targets:
         return
     contents = {s.path: s.after for s in python}
-    index = build_index(dict.fromkeys([*project, *contents]), contents, names, ctx.modules)
+    index = build_index(dict.fromkeys([*project, *contents]), contents, targets, ctx.modules)
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(s, index)]
         if not pending:
@@ -194,7 +197,6 @@ def _find_removals(ctx: _Context, state: _FileState) -> None:
     module = ctx.modules.display_name(state.path)
     try:
         state.removals = removals_mod.find_removals(state.path, module, state.before, state.after)
-        state.has_all = restore.has_literal_all(removals_mod.parse(state.before))
     except SyntaxError as exc:
         state.error = f"ruff's fix does not parse ({exc.msg}); left the file unchanged"
         state.after = state.before
@@ -215,20 +217,23 @@ def _unkept(state: _FileState) -> list[Decision]:
 
 def _protect(ctx: _Context, states: Sequence[_FileState]) -> None:
     """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
+    from safefix import restore  # libcst costs start-up time; only runs that keep need it
+
     for state in states:
+        has_all = removals_mod.has_literal_all(removals_mod.parse(state.before))
         for decision in _unkept(state):
             removal = decision.removal
             key = (removal.line, removal.col, removal.name)
             known = state.protections.get(key)
             state.kept.setdefault(key, decision)
-            state.protections[key] = restore.Protection(
+            state.protections[key] = Protection(
                 line=removal.line,
                 col=removal.col,
                 name=removal.name,
                 codes=known.codes if known else frozenset(),
                 # a second round means the first protection was not enough: `noqa` it
                 via_all=known is None
-                and restore_via_all(removal.name, state.has_all, ctx.options.restore_with),
+                and restore_via_all(removal.name, has_all, ctx.options.restore_with),
             )
         ctx.scratch.write(
             state.path, restore.protect(state.before, list(state.protections.values()))

@@ -173,3 +173,29 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
         )
         for b in lost_bindings(old, new)
     ]
+
+
+def has_literal_all(tree: ast.Module) -> bool:
+    """Whether the module body assigns `__all__` a literal list or tuple of strings."""
+    return _literal_all_index(tree.body) is not None
+
+
+def _literal_all_index(body: Sequence[ast.stmt]) -> int | None:
+    for index, stmt in enumerate(body):
+        target, value = _assignment(stmt)
+        if (
+            target == "__all__"
+            and isinstance(value, (ast.List, ast.Tuple))
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts)
+        ):
+            return index
+    return None
+
+
+def _assignment(stmt: ast.stmt) -> tuple[str | None, ast.expr | None]:
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        return (target.id if isinstance(target, ast.Name) else None), stmt.value
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return stmt.target.id, stmt.value
+    return None, None

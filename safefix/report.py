@@ -31,6 +31,11 @@ SCHEMA_VERSION = 1
 SHOWN_CONSUMERS = 3
 
 
+def sep(code: str) -> str:
+    """ruff writes `F401 message` for rules, `invalid-syntax: message` for everything else."""
+    return " " if code[:1].isupper() and code[-1:].isdigit() else ": "
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -116,7 +121,7 @@ class Report:
             err += [*self.kept_lines(), self.summary()]
             return self.diff(), "".join(f"{e}\n" for e in err)
         out = [
-            f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code} {d.message}"
+            f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code}{sep(d.code)}{d.message}"
             for d in self.result.remaining
         ]
         out += [*self.kept_lines(), self.summary()]

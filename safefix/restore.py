@@ -13,32 +13,20 @@ Everything else stays byte-for-byte.
 
 from __future__ import annotations
 
-import ast
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
+
+from safefix.types import Protection
 
 _NOQA = re.compile(
     r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
 _EMPTY = cst.Module(body=[])
-
-
-@dataclass(frozen=True)
-class Protection:
-    """Keep `name`, bound by the import statement starting at (line, col) of the original."""
-
-    line: int
-    col: int
-    name: str
-    #: Rule codes for the noqa comment; empty while they are not known yet.
-    codes: frozenset[str] = frozenset()
-    via_all: bool = False
 
 
 def merge_noqa(comment: str | None, codes: Iterable[str]) -> str | None:
@@ -59,32 +47,6 @@ def merge_noqa(comment: str | None, codes: Iterable[str]) -> str | None:
         return comment
     end = match.end("codes")
     return f"{comment[:end]}, {', '.join(missing)}{comment[end:]}"
-
-
-def has_literal_all(tree: ast.Module) -> bool:
-    """Whether the module body assigns `__all__` a literal list or tuple of strings."""
-    return _literal_all_index(tree.body) is not None
-
-
-def _literal_all_index(body: Sequence[ast.stmt]) -> int | None:
-    for index, stmt in enumerate(body):
-        target, value = _assignment(stmt)
-        if (
-            target == "__all__"
-            and isinstance(value, (ast.List, ast.Tuple))
-            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts)
-        ):
-            return index
-    return None
-
-
-def _assignment(stmt: ast.stmt) -> tuple[str | None, ast.expr | None]:
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-        target = stmt.targets[0]
-        return (target.id if isinstance(target, ast.Name) else None), stmt.value
-    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-        return stmt.target.id, stmt.value
-    return None, None
 
 
 def protect(source: bytes, protections: Sequence[Protection]) -> bytes:

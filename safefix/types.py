@@ -100,6 +100,18 @@ class Consumer:
 
 
 @dataclass(frozen=True)
+class Protection:
+    """Keep `name`, bound by the import statement starting at (line, col) of the original."""
+
+    line: int
+    col: int
+    name: str
+    #: Rule codes for the noqa comment; empty while they are not known yet.
+    codes: frozenset[str] = frozenset()
+    via_all: bool = False
+
+
+@dataclass(frozen=True)
 class Decision:
     removal: Removal
     verdict: Verdict

@@ -89,14 +89,14 @@ def test_consumers_of_app_main(
 ) -> None:
     files = make(tmp_path, TREE)
     modules = build_module_map(files, tmp_path)
-    index = build_index(files, {}, [name], modules)
+    index = build_index(files, {}, {name: ["app.main"]}, modules)
     found = index.consumers_of(tmp_path / "app/main.py", name)
     assert [(str(c.path.relative_to(tmp_path)), c.line, c.kind) for c in found] == expected
 
 
 def test_prefilter_skips_files_that_never_mention_the_name(tmp_path: Path) -> None:
     files = make(tmp_path, TREE)
-    index = build_index(files, {}, ["KEEPALIVE"], build_module_map(files, tmp_path))
+    index = build_index(files, {}, {"KEEPALIVE": ["app.main"]}, build_module_map(files, tmp_path))
     assert set(index.by_file) == {tmp_path / "app/routers/r.py"}
 
 
@@ -104,6 +104,16 @@ def test_contents_override_disk(tmp_path: Path) -> None:
     files = make(tmp_path, TREE)
     r = tmp_path / "app/routers/r.py"
     index = build_index(
-        files, {r: b"def f():\n    pass\n"}, ["KEEPALIVE"], build_module_map(files, tmp_path)
+        files,
+        {r: b"def f():\n    pass\n"},
+        {"KEEPALIVE": ["app.main"]},
+        build_module_map(files, tmp_path),
     )
     assert index.consumers_of(tmp_path / "app/main.py", "KEEPALIVE") == []
+
+
+def test_prefilter_keeps_relative_consumers_that_never_name_the_module(tmp_path: Path) -> None:
+    files = make(tmp_path, {**TREE, "app/routers/q.py": "def g():\n    from .. import ROOT\n"})
+    index = build_index(files, {}, {"ROOT": ["app"]}, build_module_map(files, tmp_path))
+    (consumer,) = index.consumers_of(tmp_path / "app/__init__.py", "ROOT")
+    assert (consumer.path, consumer.text) == (tmp_path / "app/routers/q.py", "from .. import ROOT")

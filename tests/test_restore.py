@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safefix.restore import Protection, merge_noqa, protect
+from safefix.restore import merge_noqa, protect
+from safefix.types import Protection
 
 F401 = frozenset({"F401"})
 
