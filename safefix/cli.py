@@ -79,9 +79,14 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option(case_sensitive=False, help="Report format.")
     ] = OutputFormat.TEXT,
-    exit_zero: Annotated[bool, typer.Option(help="Exit 0 even if violations remain.")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even if violations remain.")
+    ] = False,
     exit_non_zero_on_fix: Annotated[
-        bool, typer.Option(help="Exit 1 if any fix was applied, even if nothing remains.")
+        bool,
+        typer.Option(
+            "--exit-non-zero-on-fix", help="Exit 1 if any fix was applied, even if nothing remains."
+        ),
     ] = False,
 ) -> None:
     from safefix import pipeline, ruff

@@ -17,6 +17,7 @@ from safefix.consumers import ConsumerIndex, build_index
 from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
 from safefix.policy import decide, restore_via_all
 from safefix.types import (
+    Binding,
     Decision,
     Diagnostic,
     FileOutcome,
@@ -113,7 +114,7 @@ def run(options: Options) -> RunResult:
         _keep_load_bearing(ctx, states, project)
     outcomes = [_outcome(state) for state in states]
     if options.mode is Mode.FIX:
-        outcomes = [_write_back(outcome) for outcome in outcomes]
+        outcomes = [_write_back(outcome, root) for outcome in outcomes]
     diagnostics = tuple(d for path in sorted(remaining) for d in remaining[path])
     return RunResult(
         outcomes=tuple(outcomes),
@@ -273,12 +274,15 @@ def _learn_codes(
 def _outcome(state: _FileState) -> FileOutcome:
     decisions: list[Decision] = []
     if not state.error:
+        final = removals_mod.module_bindings(removals_mod.parse(state.after)) if state.kept else []
         for key, decision in state.kept.items():
             protection = state.protections[key]
             how = (
                 "__all__" if protection.via_all else f"noqa: {', '.join(sorted(protection.codes))}"
             )
-            decisions.append(replace(decision, restored_with=how))
+            decisions.append(
+                replace(decision, restored_with=how, kept_line=_kept_line(decision.removal, final))
+            )
         decisions += [d for d in state.decisions if d.verdict is Verdict.REMOVE]
     return FileOutcome(
         path=state.path,
@@ -290,11 +294,27 @@ def _outcome(state: _FileState) -> FileOutcome:
     )
 
 
-def _write_back(outcome: FileOutcome) -> FileOutcome:
+def _kept_line(removal: Removal, final: Sequence[Binding]) -> int:
+    """The line of the import that binds the kept name in its branch of the written file."""
+    lines = [
+        b.line
+        for b in final
+        if b.name == removal.name and b.kind == "import" and b.branch == removal.branch
+    ]
+    return lines[-1] if lines else removal.line
+
+
+def _write_back(outcome: FileOutcome, root: Path) -> FileOutcome:
     if not outcome.changed or outcome.error:
         return outcome
+    target = outcome.path
+    if target.is_symlink():
+        # ruff writes through a link; so does safefix, but never to outside the project
+        target = target.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return replace(outcome, error=f"is a link to {target}, outside the project; left alone")
     try:
-        workspace.write_atomic(outcome.path, outcome.after, expected=outcome.before)
+        workspace.write_atomic(target, outcome.after, expected=outcome.before)
     except workspace.FileChangedError as exc:
         return replace(outcome, error=str(exc))
     except OSError as exc:

@@ -83,7 +83,8 @@ class Report:
 
     def kept_lines(self) -> list[str]:
         return [
-            f"{self.rel(o.path)}:{d.removal.line}: kept {d.removal.name} for {self._consumers(d)}"
+            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: "
+            f"kept {d.removal.name} for {self._consumers(d)}"
             for o, d in self.kept
         ]
 
@@ -193,6 +194,7 @@ class Report:
     def _decision_json(self, decision: Decision) -> dict[str, Any]:
         return {
             **self._removal_json(decision),
+            "kept_line": decision.kept_line,
             "reason": decision.reason,
             "restored_with": decision.restored_with,
             "consumers": [

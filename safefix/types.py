@@ -119,6 +119,8 @@ class Decision:
     consumers: tuple[Consumer, ...] = ()
     #: How the binding was kept, e.g. "noqa: F401" or "__all__"; None when removed.
     restored_with: str | None = None
+    #: Where the kept import stands in the file safefix writes (None when removed).
+    kept_line: int | None = None
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,16 @@ def test_text_report_names_consumers(incident: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert (
-        "app/main.py:13: kept KEEPALIVE for app/routers/health.py:3 "
+        "app/main.py:8: kept KEEPALIVE for app/routers/health.py:3 "
         "(from app.main import KEEPALIVE)" in lines
     )
     assert (
-        "app/main.py:13: kept SEEN_TTL for app/routers/users.py:2 (from ..main import SEEN_TTL)"
+        "app/main.py:8: kept SEEN_TTL for app/routers/users.py:2 (from ..main import SEEN_TTL)"
         in lines
     )
+    written = (incident / "app/main.py").read_text().splitlines()
+    assert written[8 - 1] == "from app.settings import KEEPALIVE, SEEN_TTL  # noqa: F401"
+    assert written[9 - 1] == "from app.db import pool as _db_pool  # noqa: F401"
     assert lines[-1] == "Found 6 errors (6 fixed, 0 remaining); kept 3 imports needed elsewhere."
 
 
