@@ -114,7 +114,7 @@ def run(options: Options) -> RunResult:
         _keep_load_bearing(ctx, states, project)
     outcomes = [_outcome(state) for state in states]
     if options.mode is Mode.FIX:
-        outcomes = [_write_back(outcome, root) for outcome in outcomes]
+        outcomes = _write_all(outcomes, root)
     diagnostics = tuple(d for path in sorted(remaining) for d in remaining[path])
     return RunResult(
         outcomes=tuple(outcomes),
@@ -302,6 +302,24 @@ def _kept_line(removal: Removal, final: Sequence[Binding]) -> int:
         if b.name == removal.name and b.kind == "import" and b.branch == removal.branch
     ]
     return lines[-1] if lines else removal.line
+
+
+def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
+    """Write every changed file once, even when links make ruff see it under several names."""
+    written: dict[Path, FileOutcome] = {}
+    result = []
+    for outcome in outcomes:
+        real = outcome.path.resolve()
+        first = written.get(real)
+        if first is None:
+            outcome = _write_back(outcome, root)
+            written[real] = outcome
+        elif outcome.changed and not outcome.error:
+            same = first.after == outcome.after and first.written
+            error = None if same else f"is also checked as {first.path}, with other fixes; left alone"
+            outcome = replace(outcome, written=same, error=error)
+        result.append(outcome)
+    return result
 
 
 def _write_back(outcome: FileOutcome, root: Path) -> FileOutcome:

@@ -178,3 +178,23 @@ def test_unparsable_file_counts_as_a_consumer(tmp_path: Path) -> None:
     kept = report["files"][0]["kept"]
     assert [(k["name"], k["consumers"][0]["kind"]) for k in kept] == [("dumps", "unparsed-file")]
     assert report["files"][0]["removed"][0]["name"] == "os"
+
+
+def test_links_are_written_through_once_and_never_outside(tmp_path: Path) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / "pkg").mkdir(parents=True)
+    outside.mkdir()
+    (repo / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401"]\n')
+    (repo / "pkg/real.py").write_text("import os\n")
+    (repo / "pkg/alias.py").symlink_to("real.py")
+    (outside / "o.py").write_text("import sys\n")
+    (repo / "pkg/out.py").symlink_to(outside / "o.py")
+    proc = safefix(repo)
+    assert proc.returncode == 3
+    assert (
+        proc.stderr
+        == f"error: pkg/out.py: is a link to {outside / 'o.py'}, outside the project; left alone\n"
+    )
+    assert (repo / "pkg/real.py").read_text() == ""
+    assert (repo / "pkg/alias.py").is_symlink()
+    assert (outside / "o.py").read_text() == "import sys\n"
