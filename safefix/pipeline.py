@@ -316,7 +316,9 @@ def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]
             written[real] = outcome
         elif outcome.changed and not outcome.error:
             same = first.after == outcome.after and first.written
-            error = None if same else f"is also checked as {first.path}, with other fixes; left alone"
+            error = (
+                None if same else f"is also checked as {first.path}, with other fixes; left alone"
+            )
             outcome = replace(outcome, written=same, error=error)
         result.append(outcome)
     return result

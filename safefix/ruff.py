@@ -23,7 +23,10 @@ RUFF_ENV = "SAFEFIX_RUFF"
 _CONCISE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
 _CODE = re.compile(r"^(?P<code>[A-Z]+[0-9]+) (?:\[\*\] )?(?P<message>.*)$")
 _FIXED_FILE = re.compile(r"^- (?P<path>.+):$")
-_FIXED_RULE = re.compile(r"^\s+(?P<count>\d+) \u00d7 (?P<code>\S+)")
+_FIXED_RULE = re.compile(r"^\s+(?P<count>\d+) \u00d7 (?P<first>\S+)(?: \((?P<second>[^)]+)\))?")
+_RULE_CODE = re.compile(r"^[A-Z]+[0-9]+$")
+#: Makes ruff print rule codes, not names, in every report safefix parses (preview prefers names).
+PREFER_CODES = ["--config", "output-prefer-rule-codes = true"]
 
 
 class RuffError(Exception):
@@ -149,7 +152,7 @@ def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Pat
 def fix(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> FixRun:
     """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report."""
     args = ["check", "--fix", "--no-fix-only", "--no-cache", "--output-format", "concise"]
-    args += ["--show-fixes", *flags, "--", *paths]
+    args += ["--show-fixes", *PREFER_CODES, *flags, "--", *paths]
     proc = _run(binary, args, cwd)
     return parse_fix_output(proc.stdout, cwd)
 
@@ -161,7 +164,10 @@ def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
     current: dict[str, int] | None = None
     for line in stdout.splitlines():
         if current is not None and (rule := _FIXED_RULE.match(line)):
-            current[rule["code"]] = int(rule["count"])
+            code = rule["first"]
+            if not _RULE_CODE.match(code) and rule["second"]:
+                code = rule["second"]
+            current[code] = int(rule["count"])
             continue
         if fixed_file := _FIXED_FILE.match(line):
             current = fixed.setdefault(cwd / fixed_file["path"], {})
@@ -190,7 +196,7 @@ def diagnose(
 ) -> list[JsonDiagnostic]:
     """Violations in `files` without fixing them; used to learn which `noqa` codes to add."""
     args = ["check", "--no-fix", "--no-fix-only", "--no-cache", "--output-format", "json"]
-    proc = _run(binary, [*args, *flags, "--", *map(str, files)], cwd)
+    proc = _run(binary, [*args, *PREFER_CODES, *flags, "--", *map(str, files)], cwd)
     try:
         raw = json.loads(proc.stdout or "[]")
     except json.JSONDecodeError as exc:

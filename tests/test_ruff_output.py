@@ -1,4 +1,5 @@
-"""Parsing ruff's concise report and `--show-fixes` summary (text captured from ruff 0.17)."""
+"""Parsing ruff's concise report and `--show-fixes` summary (text captured from ruff 0.17;
+the fix summary names rules code-first, or name-first under `--preview`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ Fixed 5 errors:
     3 \u00d7 F401 (unused-import)
     1 \u00d7 I001 (unsorted-imports)
 - app/x.py:
-    1 \u00d7 F401 (unused-import)
+    1 \u00d7 unused-import (F401)
 
 Found 7 errors (5 fixed, 2 remaining).
 """

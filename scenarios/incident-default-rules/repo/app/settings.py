@@ -1,0 +1,3 @@
+KEEPALIVE = 75
+SEEN_TTL = 3600
+DEBUG = False
