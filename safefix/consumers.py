@@ -2,103 +2,41 @@
 
 Consumers are read from the whole project, not only the paths being fixed, because the module
 that breaks is rarely the one that was edited: a router's lazy `from app.main import X` inside a
-function, a test's `import app.settings; app.settings.json`, a sibling package's re-export.
+function, a test's `mock.patch("app.api.requests")`, an entry point in `pyproject.toml`, a
+doctest in the docs. The collectors (`collectors.py`) say what one file consumes; the index
+matches consumers to removals, following star-import re-exports.
 
-Each file is parsed with `ast` (libcst is ten times slower and nothing here needs concrete
-syntax), and only if its bytes mention a removed name at all: every consumer kind names the
-name literally, so the byte search loses none and skips most of the tree.
+Python files are parsed with `ast` (libcst is ten times slower and nothing here needs concrete
+syntax), and only if their bytes mention a removed name and its module (or hold a relative
+import): every consumer kind names both literally, so the byte screen loses none.
 """
 
 from __future__ import annotations
 
-import ast
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from safefix.collectors import (
+    CONFIG_FILES,
+    DOC_SUFFIXES,
+    config_consumers,
+    doc_consumers,
+    python_consumers,
+    star_exports,
+)
 from safefix.modules import ModuleMap
 from safefix.removals import parse
 from safefix.types import Consumer, ConsumerKind
 
-
-def extract(path: Path, tree: ast.Module, modules: ModuleMap) -> list[Consumer]:
-    """Every consumer of a project module's attribute in one parsed file."""
-    aliases: dict[str, set[str]] = {}
-    found: list[Consumer] = []
-    attributes: list[ast.Attribute] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            attributes.append(node)
-        elif isinstance(node, ast.ImportFrom):
-            found += _from_import(path, node, modules, aliases)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                local = alias.asname or alias.name.split(".")[0]
-                target = alias.name if alias.asname else local
-                aliases.setdefault(local, set()).add(target)
-    if aliases:
-        found += _attribute_consumers(path, attributes, modules, aliases)
-    return found
-
-
-def _from_import(
-    path: Path, node: ast.ImportFrom, modules: ModuleMap, aliases: dict[str, set[str]]
-) -> list[Consumer]:
-    base = modules.absolute(path, node.level, node.module) if node.level else node.module
-    if not base or not modules.is_module(base):
-        return []
-    dots = "." * node.level
-    found = []
-    for alias in node.names:
-        if alias.name == "*":
-            continue
-        text = f"from {dots}{node.module or ''} import {alias.name}"
-        found.append(Consumer(path, node.lineno, base, alias.name, ConsumerKind.FROM_IMPORT, text))
-        submodule = f"{base}.{alias.name}"
-        if modules.is_module(submodule):
-            aliases.setdefault(alias.asname or alias.name, set()).add(submodule)
-    return found
-
-
-def _attribute_consumers(
-    path: Path,
-    attributes: Iterable[ast.Attribute],
-    modules: ModuleMap,
-    aliases: Mapping[str, set[str]],
-) -> list[Consumer]:
-    found: dict[tuple[str, str, int], Consumer] = {}
-    for node in attributes:
-        chain = _attribute_chain(node)
-        if chain is None or chain[0] not in aliases:
-            continue
-        for target in aliases[chain[0]]:
-            current = target
-            for attr in chain[1:]:
-                if modules.is_module(current):
-                    key = (current, attr, node.lineno)
-                    text = f"{current}.{attr}"
-                    found.setdefault(
-                        key,
-                        Consumer(path, node.lineno, current, attr, ConsumerKind.ATTRIBUTE, text),
-                    )
-                following = f"{current}.{attr}"
-                if not modules.is_module(following):
-                    break
-                current = following
-    return list(found.values())
-
-
-def _attribute_chain(node: ast.Attribute) -> list[str] | None:
-    parts: list[str] = []
-    current: ast.expr = node
-    while isinstance(current, ast.Attribute):
-        parts.append(current.attr)
-        current = current.value
-    if not isinstance(current, ast.Name):
-        return None
-    parts.append(current.id)
-    return parts[::-1]
+_RELATIVE_IMPORT = re.compile(rb"\bfrom\s+\.")
+_STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
+#: Directories never searched for documentation and config files.
+SKIP_DIRS = frozenset(
+    {"node_modules", "venv", "build", "dist", "site-packages", "__pycache__", "htmlcov"}
+)
 
 
 @dataclass
@@ -109,22 +47,65 @@ class ConsumerIndex:
     by_file: dict[Path, list[Consumer]] = field(default_factory=dict)
     #: Files that did not parse, by their text: they may consume anything they mention.
     unparsed: dict[Path, str] = field(default_factory=dict)
+    #: Module name -> the files that `from module import *`.
+    star_importers: dict[str, set[Path]] = field(default_factory=dict)
+    #: Current text of files that are not (yet) on disk as they will be: ruff's output.
+    sources: dict[Path, bytes] = field(default_factory=dict)
     _by_target: dict[tuple[str, str], list[Consumer]] | None = None
 
     def set_file(self, path: Path, source: bytes) -> None:
-        """(Re)index one file from its current content."""
+        """(Re)index one Python file from its current content."""
         self._by_target = None
         self.unparsed.pop(path, None)
+        if path in self.sources:
+            self.sources[path] = source
         try:
             tree = parse(source, str(path))
         except SyntaxError:
             self.by_file[path] = []
             self.unparsed[path] = source.decode("utf-8", errors="replace")
             return
-        self.by_file[path] = extract(path, tree, self.modules)
+        scan = python_consumers(path, tree, self.modules, self.modules.display_name(path))
+        self.by_file[path] = scan.consumers
+        self.set_stars(path, scan.star_imports)
+
+    def set_stars(self, path: Path, modules: Iterable[str]) -> None:
+        for importers in self.star_importers.values():
+            importers.discard(path)
+        for module in modules:
+            self.star_importers.setdefault(module, set()).add(path)
+
+    def set_text_file(self, path: Path, text: str) -> None:
+        """Index a documentation or configuration file."""
+        self._by_target = None
+        if path.name in CONFIG_FILES:
+            self.by_file[path] = config_consumers(path, text, self.modules)
+        else:
+            self.by_file[path] = doc_consumers(path, text, self.modules)
 
     def consumers_of(self, path: Path, name: str) -> list[Consumer]:
         """Every known consumer of `name` in the module that file `path` is."""
+        found = self._direct(path, name)
+        seen = {path}
+        queue = [path]
+        while queue:
+            exporter = queue.pop()
+            if not self._exports(exporter, name):
+                continue
+            module = self.modules.display_name(exporter)
+            for importer in self._star_importers_of(exporter):
+                if importer in seen:
+                    continue
+                seen.add(importer)
+                queue.append(importer)
+                via = f" (re-exported by `from {module} import *` in {importer.name})"
+                found += [
+                    replace(c, kind=ConsumerKind.STAR_IMPORT, text=c.text + via)
+                    for c in self._direct(importer, name)
+                ]
+        return sorted(set(found), key=lambda c: (str(c.path), c.line, c.kind.value, c.text))
+
+    def _direct(self, path: Path, name: str) -> list[Consumer]:
         if self._by_target is None:
             self._by_target = {}
             for consumers in self.by_file.values():
@@ -135,8 +116,22 @@ class ConsumerIndex:
         found: list[Consumer] = []
         for module in self.modules.names.get(path, ()):
             found += self._by_target.get((module, name), [])
-        found += self._unparsed_consumers(path, name)
-        return sorted(set(found), key=lambda c: (str(c.path), c.line, c.name))
+        return found + self._unparsed_consumers(path, name)
+
+    def _star_importers_of(self, path: Path) -> set[Path]:
+        importers: set[Path] = set()
+        for module in self.modules.names.get(path, ()):
+            importers |= self.star_importers.get(module, set())
+        return importers
+
+    def _exports(self, path: Path, name: str) -> bool:
+        if not self._star_importers_of(path):
+            return False
+        try:
+            source = self.sources.get(path) or path.read_bytes()
+            return bool(star_exports(parse(source, str(path)), [name]))
+        except (OSError, SyntaxError):
+            return not name.startswith("_")
 
     def _unparsed_consumers(self, path: Path, name: str) -> list[Consumer]:
         """A file safefix cannot parse is assumed to consume what it mentions: never absent."""
@@ -158,7 +153,21 @@ class ConsumerIndex:
         return found
 
 
-_RELATIVE_IMPORT = re.compile(rb"\bfrom\s+\.")
+def text_files(root: Path) -> list[Path]:
+    """Documentation and configuration files under `root` that may name project code."""
+    found = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIP_DIRS
+            and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
+        ]
+        for name in files:
+            if name in CONFIG_FILES or os.path.splitext(name)[1] in DOC_SUFFIXES:
+                found.append(Path(directory, name))
+    return found
 
 
 def build_index(
@@ -166,20 +175,18 @@ def build_index(
     contents: Mapping[Path, bytes],
     targets: Mapping[str, Iterable[str]],
     modules: ModuleMap,
+    text_files: Iterable[Path] = (),
 ) -> ConsumerIndex:
-    """Index the files among `files` that can consume any of `targets` (name -> module names).
+    """Index the files that can consume any of `targets` (name -> module names).
 
     A consumer of `pkg.mod.NAME` names NAME literally, and names the module too: by its last
-    component (`from pkg.mod import`, `import pkg.mod as m`, `from pkg import mod`) or through
-    a relative import. Files that fail this byte-level test are never parsed.
-    `contents` supplies text for files whose current version is not on disk (ruff's fixed
-    output); other files are read from disk.
+    component (`from pkg.mod import`, `import pkg.mod as m`, `"pkg.mod.NAME"`), through a
+    relative import, or through a module that star-imports it. Files that fail this byte-level
+    test are never parsed. Files in `contents` (ruff's output, not yet on disk) always are.
     """
-    needles = [
-        (_word(name), [_word(module.rsplit(".", 1)[-1]) for module in set(module_names)])
-        for name, module_names in targets.items()
-    ]
-    index = ConsumerIndex(modules)
+    index = ConsumerIndex(modules, sources=dict(contents))
+    names = {name: _word(name) for name in targets}
+    candidates: list[tuple[Path, bytes]] = []
     for path in files:
         if path.suffix not in (".py", ".pyi"):
             continue
@@ -189,9 +196,55 @@ def build_index(
                 data = path.read_bytes()
             except OSError:
                 continue
+        if path in contents:
+            index.set_file(path, data)
+            continue
+        if b"*" in data:
+            stars = _star_imports(path, data, modules)
+            if stars:
+                index.set_stars(path, stars)
+        if any(word.found_in(data) for word in names.values()):
+            candidates.append((path, data))
+    needles = [
+        (names[name], [_word(leaf) for leaf in _leaves(index, module_names)])
+        for name, module_names in targets.items()
+    ]
+    for path, data in candidates:
         if _may_consume(data, needles):
             index.set_file(path, data)
+    for path in text_files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if _may_consume(data, needles, relative_ok=False):
+            index.set_text_file(path, data.decode("utf-8", errors="replace"))
     return index
+
+
+def _star_imports(path: Path, data: bytes, modules: ModuleMap) -> list[str]:
+    found = []
+    for match in _STAR_IMPORT.finditer(data):
+        spec = match.group(1).decode()
+        level = len(spec) - len(spec.lstrip("."))
+        module = modules.absolute(path, level, spec[level:] or None) if level else spec
+        if module:
+            found.append(module)
+    return found
+
+
+def _leaves(index: ConsumerIndex, module_names: Iterable[str]) -> set[str]:
+    """Last components of the modules, and of every module that star-imports them, transitively."""
+    pending = list(module_names)
+    seen: set[str] = set()
+    while pending:
+        module = pending.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        for importer in index.star_importers.get(module, ()):
+            pending += index.modules.names.get(importer, ())
+    return {module.rsplit(".", 1)[-1] for module in seen}
 
 
 @dataclass(frozen=True)
@@ -210,8 +263,10 @@ def _word(text: str) -> _Word:
     return _Word(raw, re.compile(rb"\b" + re.escape(raw) + rb"\b"))
 
 
-def _may_consume(data: bytes, needles: Sequence[tuple[_Word, Sequence[_Word]]]) -> bool:
-    relative: bool | None = None
+def _may_consume(
+    data: bytes, needles: Sequence[tuple[_Word, Sequence[_Word]]], relative_ok: bool = True
+) -> bool:
+    relative: bool | None = None if relative_ok else False
     for name, leaves in needles:
         if not name.found_in(data):
             continue

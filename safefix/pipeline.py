@@ -6,6 +6,7 @@ whose content differs are written, each atomically.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from safefix import removals as removals_mod
 from safefix import ruff, workspace
-from safefix.consumers import ConsumerIndex, build_index
+from safefix.consumers import ConsumerIndex, build_index, text_files
 from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
 from safefix.policy import decide, restore_via_all
 from safefix.types import (
@@ -72,6 +73,7 @@ class _Context:
     flags: list[str]
     modules: ModuleMap
     remaining: dict[Path, list[Diagnostic]]
+    root: Path
 
     @property
     def scratch_cwd(self) -> Path:
@@ -110,6 +112,7 @@ def run(options: Options) -> RunResult:
             flags=ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch)),
             modules=build_module_map(dict.fromkeys([*project, *targets]), root),
             remaining=remaining,
+            root=root,
         )
         _keep_load_bearing(ctx, states, project)
     outcomes = [_outcome(state) for state in states]
@@ -177,7 +180,8 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     if not targets:
         return
     contents = {s.path: s.after for s in python}
-    index = build_index(dict.fromkeys([*project, *contents]), contents, targets, ctx.modules)
+    everything = dict.fromkeys([*project, *contents])
+    index = build_index(everything, contents, targets, ctx.modules, text_files(ctx.root))
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(s, index)]
         if not pending:
@@ -255,14 +259,11 @@ def _learn_codes(
     state: _FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
 ) -> None:
     """Give each noqa protection the codes of the fixable violations on its line."""
-    lines: dict[str, set[int]] = {}
-    for binding in removals_mod.module_bindings(removals_mod.parse(protected)):
-        if binding.kind == "import":
-            lines.setdefault(binding.name, set()).add(binding.line)
+    tree = removals_mod.parse(protected)
     for key, protection in state.protections.items():
         if protection.via_all:
             continue
-        rows = lines.get(protection.name, set())
+        rows = removals_mod.import_lines(tree, protection.name)
         codes = {
             d.code
             for d in diagnostics
@@ -274,14 +275,17 @@ def _learn_codes(
 def _outcome(state: _FileState) -> FileOutcome:
     decisions: list[Decision] = []
     if not state.error:
-        final = removals_mod.module_bindings(removals_mod.parse(state.after)) if state.kept else []
+        tree = removals_mod.parse(state.after)
+        final = removals_mod.module_bindings(tree) if state.kept else []
         for key, decision in state.kept.items():
             protection = state.protections[key]
             how = (
                 "__all__" if protection.via_all else f"noqa: {', '.join(sorted(protection.codes))}"
             )
             decisions.append(
-                replace(decision, restored_with=how, kept_line=_kept_line(decision.removal, final))
+                replace(
+                    decision, restored_with=how, kept_line=_kept_line(decision.removal, final, tree)
+                )
             )
         decisions += [d for d in state.decisions if d.verdict is Verdict.REMOVE]
     return FileOutcome(
@@ -294,14 +298,17 @@ def _outcome(state: _FileState) -> FileOutcome:
     )
 
 
-def _kept_line(removal: Removal, final: Sequence[Binding]) -> int:
-    """The line of the import that binds the kept name in its branch of the written file."""
-    lines = [
+def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> int:
+    """The line of the import that keeps the name in the written file."""
+    same_branch = [
         b.line
         for b in final
         if b.name == removal.name and b.kind == "import" and b.branch == removal.branch
     ]
-    return lines[-1] if lines else removal.line
+    if same_branch and not removal.effect:
+        return same_branch[-1]
+    lines = removals_mod.import_lines(tree, removal.name)
+    return min(lines, key=lambda line: abs(line - removal.line), default=removal.line)
 
 
 def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:

@@ -18,10 +18,18 @@ def decide(removals: Sequence[Removal], consumers_of: ConsumerLookup) -> list[De
 
 
 def decide_one(removal: Removal, consumers: tuple[Consumer, ...]) -> Decision:
+    if removal.effect:
+        return Decision(removal, Verdict.KEEP, removal.effect, consumers)
+    if removal.lazy:
+        return Decision(removal, Verdict.REMOVE, "still served by the module's __getattr__")
     if not consumers:
         return Decision(removal, Verdict.REMOVE, "no consumer in the project")
     places = "place" if len(consumers) == 1 else "places"
-    reason = f"{removal.module}.{removal.name} is used in {len(consumers)} other {places}"
+    runtime = [c for c in consumers if not c.typing_only]
+    if runtime:
+        reason = f"{removal.module}.{removal.name} is used in {len(runtime)} {places}"
+    else:
+        reason = f"{removal.module}.{removal.name} is used by type checkers only, in {len(consumers)} {places}"
     return Decision(removal, Verdict.KEEP, reason, consumers)
 
 

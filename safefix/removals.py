@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from safefix.types import TYPE_CHECKING_SEGMENT, Binding, Branch, Removal
 
@@ -88,7 +89,7 @@ def _arms(stmt: ast.stmt) -> Iterator[tuple[str, Sequence[ast.stmt], bool]]:
     """The nested bodies of a compound statement, each named stably across ruff's edits."""
     if isinstance(stmt, ast.If):
         test = ast.unparse(stmt.test)
-        if _is_type_checking(stmt.test):
+        if is_type_checking(stmt.test):
             yield TYPE_CHECKING_SEGMENT, stmt.body, False
             yield "if not TYPE_CHECKING", stmt.orelse, True
         else:
@@ -118,7 +119,7 @@ def _arms(stmt: ast.stmt) -> Iterator[tuple[str, Sequence[ast.stmt], bool]]:
 _TRY: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if hasattr(ast, "TryStar") else []))
 
 
-def _is_type_checking(test: ast.expr) -> bool:
+def is_type_checking(test: ast.expr) -> bool:
     if isinstance(test, ast.Name):
         return test.id == "TYPE_CHECKING"
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
@@ -156,12 +157,17 @@ def lost_bindings(before: Sequence[Binding], after: Sequence[Binding]) -> list[B
 
 
 def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[Removal]:
-    """Removals between two versions of one file; raises SyntaxError if either does not parse."""
+    """Removals between two versions of one file; raises SyntaxError if either does not parse.
+
+    Two kinds: module-level bindings lost from a branch, and imports anywhere whose effect is
+    the point (the assertion in `pytest.raises(ImportError)`, an availability probe).
+    """
     old_lines = before.decode("utf-8", errors="replace").splitlines()
-    old = module_bindings(parse(before, str(path)), old_lines)
-    new = module_bindings(parse(after, str(path)))
-    return [
-        Removal(
+    old_tree, new_tree = parse(before, str(path)), parse(after, str(path))
+    lazy = lazily_served(new_tree)
+    found: dict[tuple[int, int, str], Removal] = {}
+    for b in lost_bindings(module_bindings(old_tree, old_lines), module_bindings(new_tree)):
+        found[(b.line, b.col, b.name)] = Removal(
             path=path,
             module=module,
             name=b.name,
@@ -170,9 +176,152 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
             branch=b.branch,
             kind=b.kind,
             statement=b.statement,
+            lazy=b.name in lazy,
         )
-        for b in lost_bindings(old, new)
-    ]
+    kept_effects = effect_imports(new_tree)
+    for key, site in effect_imports(old_tree, old_lines).items():
+        if key not in kept_effects:
+            removal = found.get((site.line, site.col, site.name))
+            found[(site.line, site.col, site.name)] = Removal(
+                path=path,
+                module=module,
+                name=site.name,
+                line=site.line,
+                col=site.col,
+                branch=removal.branch if removal else site.scope,
+                kind="import",
+                statement=site.statement,
+                effect=site.effect,
+            )
+    return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
+
+
+@dataclass(frozen=True)
+class EffectSite:
+    """An import whose execution is the point, wherever it stands."""
+
+    name: str
+    line: int
+    col: int
+    scope: Branch
+    statement: str
+    effect: str
+
+
+_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "suppress"})
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def effect_imports(
+    tree: ast.Module, lines: Sequence[str] = ()
+) -> dict[tuple[Any, ...], EffectSite]:
+    """Imports inside `pytest.raises(ImportError)`-like blocks and `try/except ImportError`.
+
+    Keyed stably across ruff's edits: enclosing definitions, the reason, the name, and the
+    occurrence among identical keys.
+    """
+    found: dict[tuple[Any, ...], EffectSite] = {}
+    counts: dict[tuple[Any, ...], int] = {}
+
+    def visit(body: Sequence[ast.stmt], scope: Branch, effect: str | None) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)) and effect:
+                for name, _ in _bound_names(stmt):
+                    base: tuple[Any, ...] = (scope, effect, name)
+                    counts[base] = counts.get(base, 0) + 1
+                    key = (*base, counts[base])
+                    found[key] = EffectSite(
+                        name,
+                        stmt.lineno,
+                        stmt.col_offset,
+                        scope,
+                        _statement_text(stmt, lines),
+                        effect,
+                    )
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                visit(stmt.body, (*scope, stmt.name), None)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                visit(stmt.body, scope, _with_effect(stmt) or effect)
+            elif isinstance(stmt, _TRY):
+                trial = cast(ast.Try, stmt)
+                probe = any(_catches_import_error(h.type) for h in trial.handlers)
+                visit(
+                    trial.body,
+                    scope,
+                    "an availability probe (try/except ImportError)" if probe else effect,
+                )
+                for handler in trial.handlers:
+                    visit(handler.body, scope, effect)
+                visit(trial.orelse, scope, effect)
+                visit(trial.finalbody, scope, effect)
+            else:
+                for _, arm, _ in _arms(stmt):
+                    visit(arm, scope, effect)
+
+    visit(tree.body, (), None)
+    return found
+
+
+def _with_effect(stmt: ast.With | ast.AsyncWith) -> str | None:
+    for item in stmt.items:
+        call = item.context_expr
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in _RAISES and any(_catches_import_error(arg) for arg in call.args):
+            what = "a probe" if name == "suppress" else "the assertion"
+            return f"the import is {what} (inside {ast.unparse(call)})"
+    return None
+
+
+def _catches_import_error(node: ast.expr | None) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, ast.Tuple):
+        return any(_catches_import_error(e) for e in node.elts)
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+    return name in _IMPORT_ERRORS
+
+
+def lazily_served(tree: ast.Module) -> set[str]:
+    """Names a module-level `__getattr__` (PEP 562) serves by name: reachable without a binding.
+
+    Counted: string literals in its body, and in module-level literals (dicts, sets, lists)
+    its body refers to.
+    """
+    literals: dict[str, ast.expr] = {}
+    getattr_def = None
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__getattr__":
+            getattr_def = stmt
+        target, value = _assignment(stmt)
+        if target and value is not None:
+            literals[target] = value
+    if getattr_def is None:
+        return set()
+    served: set[str] = set()
+    for node in ast.walk(getattr_def):
+        if isinstance(node, ast.Name) and node.id in literals:
+            served |= _strings(literals[node.id])
+    served |= _strings(getattr_def)
+    return served
+
+
+def _strings(node: ast.AST) -> set[str]:
+    return {
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
+
+
+def import_lines(tree: ast.Module, name: str) -> set[int]:
+    """Lines of every import statement, at any depth, that binds `name`."""
+    return {
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        and any(bound == name for bound, _ in _bound_names(node))
+    }
 
 
 def has_literal_all(tree: ast.Module) -> bool:

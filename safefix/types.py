@@ -47,9 +47,18 @@ class OutputFormat(str, Enum):
 
 
 class ConsumerKind(str, Enum):
-    FROM_IMPORT = "from-import"
-    ATTRIBUTE = "attribute"
-    UNPARSED = "unparsed-file"
+    """How a consumer names `module.NAME`; every kept import reports the kinds that kept it."""
+
+    FROM_IMPORT = "from-import"  # from M import NAME, at any depth
+    ATTRIBUTE = "attribute"  # import M; M.NAME
+    STAR_IMPORT = "star-import"  # from M import *, then NAME used or re-exported
+    STRING = "string"  # "M.NAME" or "M:NAME" in code: mock.patch, plugin lists, settings
+    GETATTR = "getattr"  # getattr(M, "NAME"), patch.object(M, "NAME"), monkeypatch.setattr
+    ENTRY_POINT = "entry-point"  # [project.scripts] and friends, setup.cfg entry points
+    CONFIG = "config"  # a M:NAME or M.NAME string in a tool's configuration
+    DOCTEST = "doctest"  # >>> lines in docstrings and documentation files
+    GLOBALS = "module-globals"  # skipif("not HAS_X"), globals()["NAME"], eval("NAME")
+    UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
 
 
 class Verdict(str, Enum):
@@ -85,6 +94,10 @@ class Removal:
     branch: Branch
     kind: str
     statement: str
+    #: Why the import matters even with no consumer (it is the assertion, or a probe).
+    effect: str | None = None
+    #: The module's `__getattr__` still serves the name: consumers keep working without it.
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,8 @@ class Consumer:
     name: str
     kind: ConsumerKind
     text: str
+    #: Under `if TYPE_CHECKING:`: needed by type checkers, not at runtime.
+    typing_only: bool = False
 
 
 @dataclass(frozen=True)
