@@ -12,6 +12,8 @@ from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, Ru
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
 
+`safefix why MODULE:NAME` lists every consumer of a name instead.
+
 ruff's selection and configuration flags mean what they mean for ruff; anything after `--` is
 passed to ruff verbatim (for example `safefix src -- --line-length 100`).
 """
@@ -137,9 +139,55 @@ def check(
     raise typer.Exit(int(report.exit_code()))
 
 
+why_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@why_app.command(
+    help="List every consumer safefix knows for MODULE:NAME (e.g. app.main:KEEPALIVE), "
+    "and of which kind, across the whole project.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+def why(
+    target: Annotated[str, typer.Argument(metavar="MODULE:NAME")],
+    project_root: Annotated[Path | None, typer.Option(help="Where consumers are searched.")] = None,
+    config: Annotated[list[str] | None, typer.Option(metavar="CONFIG_OPTION")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated")] = False,
+    output_format: Annotated[OutputFormat, typer.Option(case_sensitive=False)] = OutputFormat.TEXT,
+) -> None:
+    import json
+
+    from safefix import pipeline, ruff
+    from safefix.report import consumer_json, consumer_line
+
+    cwd = Path.cwd()
+    options = RuffOptions(config=tuple(config or ()), isolated=isolated)
+    try:
+        found = pipeline.explain(target, cwd, project_root, options)
+    except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
+        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
+        raise typer.Exit(int(ExitCode.ERROR)) from None
+    if output_format is OutputFormat.JSON:
+        document = {
+            "module": found.module,
+            "name": found.name,
+            "consumers": [consumer_json(c, cwd) for c in found.consumers],
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        for consumer in found.consumers:
+            sys.stdout.write(consumer_line(consumer, cwd) + "\n")
+        count = len(found.consumers)
+        sys.stdout.write(
+            f"{found.module}:{found.name}: {count} consumer{'' if count == 1 else 's'}\n"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: everything after `--` goes to ruff untouched."""
+    """Console entry point: `safefix why ...`, or a fix run where `--` passes the rest to ruff."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["why"]:
+        typer.main.get_command(why_app).main(args=args[1:], prog_name="safefix why")
+        return
     extra: list[str] = []
     if "--" in args:
         split = args.index("--")

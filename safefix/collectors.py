@@ -186,8 +186,17 @@ class _Collector:
 
     # ----- one parsed tree ----------------------------------------------------------------
 
-    def collect(self, tree: ast.AST, line_offset: int = 0, doctest_of: str | None = None) -> None:
-        """Collect from `tree`; `doctest_of` is the module whose globals a doctest runs in."""
+    def collect(
+        self,
+        tree: ast.AST,
+        line_offset: int = 0,
+        doctest_of: str | None = None,
+        bound_elsewhere: frozenset[str] = frozenset(),
+    ) -> None:
+        """Collect from `tree`; `doctest_of` is the module whose globals a doctest runs in.
+
+        `bound_elsewhere`: names the code's other parts bind (earlier doctest examples).
+        """
         self._typing = [(a + line_offset, b + line_offset) for a, b in _type_checking_ranges(tree)]
         nodes = list(ast.walk(tree))
         aliases: dict[str, set[str]] = {}
@@ -206,7 +215,7 @@ class _Collector:
                 for arg in [*node.args, *(k.value for k in node.keywords)]:
                     calls[id(arg)] = node
         self.stars += stars
-        bound = _bound_names(nodes)
+        bound = _bound_names(nodes) | bound_elsewhere
         for node in nodes:
             line = getattr(node, "lineno", 0) + line_offset
             if isinstance(node, ast.Attribute):
@@ -229,12 +238,15 @@ class _Collector:
             examples = doctest.DocTestParser().get_examples(text)
         except ValueError:  # inconsistent indentation: doctest itself would refuse to run it
             return
+        trees = []
         for example in examples:
             try:
-                tree = ast.parse(example.source)
+                trees.append((ast.parse(example.source), example.lineno))
             except SyntaxError:
                 continue
-            self.collect(tree, first_line + example.lineno - 1, doctest_of=own_module or "")
+        bound = frozenset(_bound_names(n for tree, _ in trees for n in ast.walk(tree)))
+        for tree, line in trees:
+            self.collect(tree, first_line + line - 1, own_module or "", bound)
 
     # ----- node kinds ---------------------------------------------------------------------
 

@@ -21,11 +21,13 @@ from safefix.types import (
     Binding,
     Decision,
     Diagnostic,
+    Explanation,
     FileOutcome,
     Mode,
     Options,
     Protection,
     Removal,
+    RuffOptions,
     RunResult,
     Verdict,
 )
@@ -126,6 +128,31 @@ def run(options: Options) -> RunResult:
         root=root,
         mode=options.mode,
     )
+
+
+def explain(
+    target: str, cwd: Path, project_root: Path | None, ruff_options: RuffOptions
+) -> Explanation:
+    """Every consumer the index knows for `MODULE:NAME` (or `MODULE.NAME`), for `safefix why`."""
+    module, sep, name = target.partition(":")
+    if not sep:
+        module, _, name = target.rpartition(".")
+    if not module or not name.isidentifier():
+        raise UsageError(f"{target}: expected MODULE:NAME, e.g. app.main:KEEPALIVE")
+    binary = ruff.locate()
+    root = (project_root or find_project_root([cwd])).absolute()
+    flags = ruff.flag_args(ruff_options, lambda value: value)
+    project = ruff.show_files(binary, [str(root)], flags, cwd)
+    modules = build_module_map(project, root)
+    files = modules.files(module)
+    if not files:
+        raise UsageError(f"{module}: no such module in the project at {root}")
+    index = build_index(project, {}, {name: [module]}, modules, text_files(root))
+    consumers = sorted(
+        {c for path in files for c in index.consumers_of(path, name)},
+        key=lambda c: (str(c.path), c.line, c.kind.value),
+    )
+    return Explanation(module=module, name=name, files=files, consumers=tuple(consumers))
 
 
 def _first_pass(

@@ -17,6 +17,7 @@ from typing import Any
 from safefix import __version__
 from safefix.types import (
     Consumer,
+    ConsumerKind,
     Decision,
     ExitCode,
     FileOutcome,
@@ -74,27 +75,28 @@ class Report:
         return ExitCode.OK
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.options.cwd))
-        except ValueError:
-            return str(path)
+        return relative(path, self.options.cwd)
 
     # ----- text -------------------------------------------------------------------------
 
     def kept_lines(self) -> list[str]:
         return [
-            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: "
-            f"kept {d.removal.name} for {self._consumers(d)}"
+            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: kept {d.removal.name}{self._why(d)}"
             for o, d in self.kept
         ]
 
-    def _consumers(self, decision: Decision) -> str:
-        shown = [self._consumer(c) for c in decision.consumers[:SHOWN_CONSUMERS]]
+    def _why(self, decision: Decision) -> str:
+        if not decision.consumers:
+            return f": {decision.reason}"
+        shown = [self.consumer_text(c) for c in decision.consumers[:SHOWN_CONSUMERS]]
         more = len(decision.consumers) - SHOWN_CONSUMERS
-        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        return " for " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
-    def _consumer(self, consumer: Consumer) -> str:
-        return f"{self.rel(consumer.path)}:{consumer.line} ({consumer.text})"
+    def consumer_text(self, consumer: Consumer) -> str:
+        """`path:line (kind: text)`; the kind goes without saying for a plain from-import."""
+        kind = "" if consumer.kind is ConsumerKind.FROM_IMPORT else f"{consumer.kind.value}: "
+        typing = ", typing only" if consumer.typing_only else ""
+        return f"{self.rel(consumer.path)}:{consumer.line} ({kind}{consumer.text}{typing})"
 
     def error_lines(self) -> list[str]:
         lines = [f"error: {message}" for message in self.result.errors]
@@ -195,23 +197,39 @@ class Report:
         return {
             **self._removal_json(decision),
             "kept_line": decision.kept_line,
+            "effect": decision.removal.effect,
             "reason": decision.reason,
             "restored_with": decision.restored_with,
-            "consumers": [
-                {
-                    "path": self.rel(c.path),
-                    "line": c.line,
-                    "kind": c.kind.value,
-                    "module": c.module,
-                    "name": c.name,
-                    "text": c.text,
-                }
-                for c in decision.consumers
-            ],
+            "consumers": [consumer_json(c, self.options.cwd) for c in decision.consumers],
         }
 
     def json_text(self) -> str:
         return json.dumps(self.to_json(), indent=2) + "\n"
+
+
+def relative(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)
+
+
+def consumer_json(consumer: Consumer, cwd: Path) -> dict[str, Any]:
+    return {
+        "path": relative(consumer.path, cwd),
+        "line": consumer.line,
+        "kind": consumer.kind.value,
+        "module": consumer.module,
+        "name": consumer.name,
+        "text": consumer.text,
+        "typing_only": consumer.typing_only,
+    }
+
+
+def consumer_line(consumer: Consumer, cwd: Path) -> str:
+    """`path:line: kind text`, one consumer a line, for `safefix why`."""
+    typing = " (typing only)" if consumer.typing_only else ""
+    return f"{relative(consumer.path, cwd)}:{consumer.line}: {consumer.kind.value} {consumer.text}{typing}"
 
 
 def failure_json(message: str, mode: Mode) -> str:

@@ -212,3 +212,13 @@ class RunResult:
     mode: Mode
     #: Errors not tied to one file's outcome (a file that could not be read, written, ...).
     errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What `safefix why MODULE:NAME` found."""
+
+    module: str
+    name: str
+    files: tuple[Path, ...]
+    consumers: tuple[Consumer, ...]

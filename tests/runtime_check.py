@@ -5,7 +5,8 @@
 Imports every module of the project, then resolves every consumer it can see statically, at
 any depth (including lazy imports inside functions, which an import alone never executes):
 `from M import N`, `import M` + `M.N`, `import M as m` + `m.N`, and the dotted targets listed
-in `PROJECT_DIR/.runtime-targets` (one `module:attr` a line, for string consumers).
+in `PROJECT_DIR/.runtime-targets` (one `module:attr` a line, for string consumers;
+`module:function()` is also called, for imports whose effect is the point).
 Prints one line per failure and exits 1 if there is any.
 
 This is deliberately independent of safefix's own consumer index: it is the oracle the
@@ -68,6 +69,23 @@ def resolve(module: str, attrs: list[str]) -> str | None:
     return None
 
 
+def check_target(target: str) -> str | None:
+    """`module:attr.path` must resolve; `module:function()` must also run without raising."""
+    module, _, attr = target.partition(":")
+    call = attr.endswith("()")
+    attrs = attr.removesuffix("()").split(".") if attr else []
+    if (reason := resolve(module, attrs)) is not None or not call:
+        return reason
+    obj = importlib.import_module(module)
+    for part in attrs:
+        obj = getattr(obj, part)
+    try:
+        obj()
+    except BaseException as exc:  # noqa: BLE001 - pytest.fail raises outside Exception
+        return f"{target}: {type(exc).__name__}: {exc}"
+    return None
+
+
 def consumers(file: Path, name: str, project: dict[str, Path]) -> list[tuple[int, str, list[str]]]:
     tree = ast.parse(file.read_bytes())
     package = name if file.stem == "__init__" else name.rpartition(".")[0]
@@ -123,8 +141,7 @@ def main(root: Path) -> int:
     targets = root / ".runtime-targets"
     if targets.is_file():
         for target in targets.read_text().split():
-            module, _, attr = target.partition(":")
-            if (reason := resolve(module, attr.split(".") if attr else [])) is not None:
+            if (reason := check_target(target)) is not None:
                 failures.append(f".runtime-targets: {reason}")
     for failure in dict.fromkeys(failures):
         print(failure)

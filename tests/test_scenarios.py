@@ -8,10 +8,13 @@ files safefix must produce. Adding a case is adding a folder.
 from __future__ import annotations
 
 import ast
+import json
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from support import (
     SCENARIOS,
@@ -28,6 +31,7 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
+SCHEMA = json.loads(resources.files("safefix").joinpath("schema/report.schema.json").read_text())
 NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "expected.toml").is_file())
 
 
@@ -46,12 +50,24 @@ def runtime_import_names(source: bytes) -> set[str]:
                     names.add(alias.asname or alias.name.split(".")[0])
             elif isinstance(stmt, ast.If) and "TYPE_CHECKING" in ast.unparse(stmt.test):
                 walk(stmt.orelse)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
             else:
                 for field in ("body", "orelse", "finalbody", "handlers"):
                     walk(getattr(stmt, field, []))
 
     walk(ast.parse(source).body)
     return names
+
+
+def imported_names(source: bytes) -> set[str]:
+    """Names bound by import statements at any depth."""
+    return {
+        alias.asname or alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
 
 
 def pairs(entries: list[str]) -> set[tuple[str, str]]:
@@ -68,10 +84,17 @@ def test_scenario(name: str, tmp_path: Path) -> None:
     code, report = safefix_json(repo, *args)
     assert code == spec.get("exit_code", 0), report
 
-    kept = {(f["path"], k["name"]) for f in report["files"] for k in f["kept"]}
-    assert kept == pairs(spec.get("kept", []))
-    for path, kept_name in kept:
-        assert kept_name in runtime_import_names((repo / path).read_bytes()), (path, kept_name)
+    jsonschema.validate(report, SCHEMA)
+    kept_items = {(f["path"], k["name"]): k for f in report["files"] for k in f["kept"]}
+    assert set(kept_items) == pairs(spec.get("kept", []))
+    for path, kept_name in kept_items:
+        assert kept_name in imported_names((repo / path).read_bytes()), (path, kept_name)
+    for entry, kinds in spec.get("kinds", {}).items():
+        found = {c["kind"] for c in kept_items[tuple(entry.rsplit(":", 1))]["consumers"]}
+        assert set(kinds) <= found, (entry, found)
+    for entry in spec.get("typing_only", []):
+        consumers = kept_items[tuple(entry.rsplit(":", 1))]["consumers"]
+        assert consumers and all(c["typing_only"] for c in consumers), consumers
     for path, removed in pairs(spec.get("removed", [])):
         assert removed not in runtime_import_names((repo / path).read_bytes()), (path, removed)
 

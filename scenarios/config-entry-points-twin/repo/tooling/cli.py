@@ -1,0 +1,1 @@
+from tooling.commands import main

@@ -1,0 +1,3 @@
+import sys
+
+from tooling.commands import main, legacy_main

@@ -1,0 +1,6 @@
+def main():
+    return 0
+
+
+def legacy_main():
+    return 0

@@ -1,0 +1,1 @@
+from tooling.csvplugin import CsvPlugin

@@ -1,0 +1,2 @@
+import os
+from tooling.csvplugin import CsvPlugin as plugin_hook

@@ -1,0 +1,8 @@
+"""Arithmetic helpers.
+
+>>> import fractions
+>>> fractions.Fraction(1, 2)
+Fraction(1, 2)
+"""
+
+import fractions

@@ -1,0 +1,4 @@
+import json
+from os import getcwd
+
+PAYLOAD = json.dumps({"cwd": getcwd()})

@@ -1,0 +1,8 @@
+import pytest
+
+
+def test_value():
+
+    with pytest.raises(ValueError):
+
+        int("x")

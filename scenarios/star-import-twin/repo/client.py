@@ -1,0 +1,3 @@
+from lib.api import VERSION, make
+
+print(VERSION, make()())

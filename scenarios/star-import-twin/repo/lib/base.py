@@ -1,0 +1,5 @@
+from collections import OrderedDict
+from functools import partial
+
+__all__ = ["VERSION"]
+VERSION = 1

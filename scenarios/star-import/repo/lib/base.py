@@ -1,0 +1,3 @@
+from collections import OrderedDict
+from functools import partial, reduce
+from itertools import chain

@@ -1,0 +1,1 @@
+from lib.api import *  # noqa: F403
