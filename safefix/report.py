@@ -114,6 +114,8 @@ class Report:
             )
         if not (fixed or remaining or kept):
             return "All checks passed!"
+        if not (fixed or remaining):
+            return f"Kept {_plural(kept, 'import')} needed elsewhere; nothing else to fix."
         text = f"Found {_plural(fixed + remaining, 'error')} ({fixed} fixed, {remaining} remaining)"
         return text + (f"; kept {_plural(kept, 'import')} needed elsewhere." if kept else ".")
 

@@ -198,3 +198,16 @@ def test_links_are_written_through_once_and_never_outside(tmp_path: Path) -> Non
     assert (repo / "pkg/real.py").read_text() == ""
     assert (repo / "pkg/alias.py").is_symlink()
     assert (outside / "o.py").read_text() == "import sys\n"
+
+
+def test_why_lists_every_consumer(tmp_path: Path) -> None:
+    repo = copy_project(SCENARIOS / "dotted-strings" / "repo", tmp_path / "repo")
+    proc = safefix(repo, "why", "app.api:getcwd")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "tests/test_api.py:14: getattr mock.patch.object(app.api, 'getcwd')",
+        "app.api:getcwd: 1 consumer",
+    ]
+    proc = safefix(repo, "why", "app.nothing:x")
+    assert proc.returncode == 2
+    assert "no such module" in proc.stderr
