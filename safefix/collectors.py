@@ -14,7 +14,7 @@ import builtins
 import doctest
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,13 +76,18 @@ def resolve_target(text: str, modules: ModuleMap) -> tuple[str, str] | None:
 
 
 def python_consumers(
-    path: Path, tree: ast.Module, modules: ModuleMap, own_module: str | None
+    path: Path,
+    tree: ast.Module,
+    modules: ModuleMap,
+    own_module: str | None,
+    wanted: frozenset[str] | None = None,
 ) -> PythonScan:
-    """Every consumer in one parsed Python file (doctests in its docstrings included)."""
-    collector = _Collector(path, modules, own_module)
+    """Every consumer in one parsed Python file (doctests in its docstrings included).
+
+    `wanted`: the only names anyone will ask about; the rest is skipped early (None: all).
+    """
+    collector = _Collector(path, modules, own_module, wanted)
     collector.collect(tree)
-    for docstring_line, docstring in _docstrings(tree):
-        collector.collect_doctest(docstring, docstring_line, own_module)
     return PythonScan(consumers=collector.found, star_imports=collector.stars)
 
 
@@ -142,41 +147,61 @@ def _toml_strings(value: Any, keys: tuple[str, ...]) -> Iterator[tuple[tuple[str
             yield from _toml_strings(item, keys)
 
 
-def _docstrings(tree: ast.Module) -> Iterator[tuple[int, str]]:
-    """(line of the string, raw text) of every docstring that holds `>>>` examples."""
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        body = node.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-            value = body[0].value.value
-            if isinstance(value, str) and ">>>" in value:
-                yield body[0].lineno, value
+def _docstring(node: ast.AST) -> tuple[int, str] | None:
+    """(line, raw text) of a module, class or function docstring that holds `>>>` examples."""
+    body = getattr(node, "body", None)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        value = body[0].value.value
+        if isinstance(value, str) and ">>>" in value:
+            return body[0].lineno, value
+    return None
 
 
-def _type_checking_ranges(tree: ast.AST) -> list[tuple[int, int]]:
-    ranges = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and is_type_checking(node.test) and node.body:
-            ranges.append((node.body[0].lineno, node.body[-1].end_lineno or node.lineno))
-    return ranges
+_BUCKETS = (
+    ast.ImportFrom,
+    ast.Import,
+    ast.Assign,
+    ast.Call,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Constant,
+    ast.Name,
+    ast.If,
+    ast.Module,
+    ast.ClassDef,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.arg,
+)
 
 
 class _Collector:
     """Walks parsed code once and turns what it sees into consumers."""
 
-    def __init__(self, path: Path, modules: ModuleMap, own_module: str | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        modules: ModuleMap,
+        own_module: str | None,
+        wanted: frozenset[str] | None = None,
+    ) -> None:
         self.path = path
         self.modules = modules
         self.own_module = own_module
+        self.wanted = wanted
         self.found: list[Consumer] = []
         self.stars: list[str] = []
         self._typing: list[tuple[int, int]] = []
         self._seen: set[tuple[str, str, int, ConsumerKind]] = set()
 
+    def _mentions(self, text: str) -> bool:
+        return self.wanted is None or any(name in text for name in self.wanted)
+
     # ----- recording ----------------------------------------------------------------------
 
     def add(self, line: int, module: str, name: str, kind: ConsumerKind, text: str) -> None:
+        if self.wanted is not None and name not in self.wanted:
+            return
         key = (module, name, line, kind)
         if key in self._seen:
             return
@@ -197,41 +222,51 @@ class _Collector:
 
         `bound_elsewhere`: names the code's other parts bind (earlier doctest examples).
         """
-        self._typing = [(a + line_offset, b + line_offset) for a, b in _type_checking_ranges(tree)]
-        nodes = list(ast.walk(tree))
+        nodes: dict[type, list[Any]] = {kind: [] for kind in _BUCKETS}
+        for node in ast.walk(tree):
+            bucket = nodes.get(type(node))
+            if bucket is not None:
+                bucket.append(node)
+        self._typing = [
+            (n.body[0].lineno + line_offset, (n.body[-1].end_lineno or n.lineno) + line_offset)
+            for n in nodes[ast.If]
+            if is_type_checking(n.test)
+        ]
         aliases: dict[str, set[str]] = {}
         stars: list[str] = []
-        calls: dict[int, ast.Call] = {}
-        for node in nodes:
-            if isinstance(node, ast.ImportFrom):
-                self._from_import(node, aliases, stars, line_offset, doctest_of)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    local = alias.asname or alias.name.split(".")[0]
-                    aliases.setdefault(local, set()).add(alias.name if alias.asname else local)
-            elif isinstance(node, ast.Assign):
-                self._module_loader(node, aliases)
-            elif isinstance(node, ast.Call):
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    calls[id(arg)] = node
+        for node in nodes[ast.ImportFrom]:
+            self._from_import(node, aliases, stars, line_offset, doctest_of)
+        for node in nodes[ast.Import]:
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                aliases.setdefault(local, set()).add(alias.name if alias.asname else local)
+        for node in nodes[ast.Assign]:
+            self._module_loader(node, aliases)
         self.stars += stars
-        bound = _bound_names(nodes) | bound_elsewhere
-        for node in nodes:
-            line = getattr(node, "lineno", 0) + line_offset
-            if isinstance(node, ast.Attribute):
-                self._attribute(node, aliases, line, doctest_of)
-            elif isinstance(node, ast.Call):
-                self._call(node, aliases, line)
-            elif isinstance(node, ast.Subscript):
-                self._globals_subscript(node, line)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                self._string(node.value, calls.get(id(node)), line)
-            elif (
-                isinstance(node, ast.Name)
-                and (stars or doctest_of)
-                and isinstance(node.ctx, ast.Load)
-            ):
-                self._name(node.id, bound, stars, line, doctest_of)
+        calls: dict[int, ast.Call] = {}
+        for call in nodes[ast.Call]:
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                calls[id(arg)] = call
+            self._call(call, aliases, call.lineno + line_offset)
+        if aliases:
+            for node in nodes[ast.Attribute]:
+                self._attribute(node, aliases, node.lineno + line_offset, doctest_of)
+        for node in nodes[ast.Subscript]:
+            self._globals_subscript(node, node.lineno + line_offset)
+        for node in nodes[ast.Constant]:
+            if isinstance(node.value, str):
+                self._string(node.value, calls.get(id(node)), node.lineno + line_offset)
+        if stars or doctest_of:
+            bound = _bound_names(nodes) | bound_elsewhere
+            for node in nodes[ast.Name]:
+                if isinstance(node.ctx, ast.Load):
+                    self._name(node.id, bound, stars, node.lineno + line_offset, doctest_of)
+        if doctest_of is None:
+            for holder in (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
+                for node in nodes[holder]:
+                    found = _docstring(node)
+                    if found and self._mentions(found[1]):
+                        self.collect_doctest(found[1], found[0], self.own_module)
 
     def collect_doctest(self, text: str, first_line: int, own_module: str | None) -> None:
         try:
@@ -244,9 +279,15 @@ class _Collector:
                 trees.append((ast.parse(example.source), example.lineno))
             except SyntaxError:
                 continue
-        bound = frozenset(_bound_names(n for tree, _ in trees for n in ast.walk(tree)))
+        bound: set[str] = set()
+        for tree, _ in trees:
+            nodes: dict[type, list[Any]] = {kind: [] for kind in _BUCKETS}
+            for node in ast.walk(tree):
+                if type(node) in nodes:
+                    nodes[type(node)].append(node)
+            bound |= _bound_names(nodes)
         for tree, line in trees:
-            self.collect(tree, first_line + line - 1, own_module or "", bound)
+            self.collect(tree, first_line + line - 1, own_module or "", frozenset(bound))
 
     # ----- node kinds ---------------------------------------------------------------------
 
@@ -297,6 +338,8 @@ class _Collector:
     ) -> None:
         chain = _attribute_chain(node)
         if chain is None or chain[0] not in aliases:
+            return
+        if self.wanted is not None and self.wanted.isdisjoint(chain):
             return
         kind = self._kind(ConsumerKind.ATTRIBUTE, doctest_of)
         for target in aliases[chain[0]]:
@@ -352,7 +395,7 @@ class _Collector:
             self.add(line, self.own_module, name, ConsumerKind.GLOBALS, f"globals()[{name!r}]")
 
     def _string(self, value: str, call: ast.Call | None, line: int) -> None:
-        if len(value) > 300 or (":" not in value and "." not in value):
+        if len(value) > 300 or (":" not in value and "." not in value) or not self._mentions(value):
             return
         target = resolve_target(value, self.modules)
         if target is None:
@@ -363,7 +406,11 @@ class _Collector:
     def _name(
         self, name: str, bound: set[str], stars: list[str], line: int, doctest_of: str | None
     ) -> None:
-        if name in bound or name in _BUILTINS:
+        if (
+            name in bound
+            or name in _BUILTINS
+            or (self.wanted is not None and name not in self.wanted)
+        ):
             return
         for module in stars:
             self.add(
@@ -391,17 +438,14 @@ class _Collector:
         return found
 
 
-def _bound_names(nodes: Iterable[ast.AST]) -> set[str]:
+def _bound_names(nodes: dict[type, list[Any]]) -> set[str]:
     """Every name the code binds anywhere: a name it binds itself is not a star-import consumer."""
-    bound: set[str] = set()
-    for node in nodes:
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+    bound = {n.id for n in nodes[ast.Name] if not isinstance(n.ctx, ast.Load)}
+    for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        bound.update(n.name for n in nodes[kind])
+    bound.update(n.arg for n in nodes[ast.arg])
+    for statement in (ast.Import, ast.ImportFrom):
+        for node in nodes[statement]:
             bound.update(a.asname or a.name.split(".")[0] for a in node.names if a.name != "*")
     return bound
 

@@ -51,6 +51,8 @@ class ConsumerIndex:
     star_importers: dict[str, set[Path]] = field(default_factory=dict)
     #: Current text of files that are not (yet) on disk as they will be: ruff's output.
     sources: dict[Path, bytes] = field(default_factory=dict)
+    #: The only names lookups will ask for (None: any); collectors skip the rest early.
+    wanted: frozenset[str] | None = None
     _by_target: dict[tuple[str, str], list[Consumer]] | None = None
 
     def set_file(self, path: Path, source: bytes) -> None:
@@ -65,7 +67,8 @@ class ConsumerIndex:
             self.by_file[path] = []
             self.unparsed[path] = source.decode("utf-8", errors="replace")
             return
-        scan = python_consumers(path, tree, self.modules, self.modules.display_name(path))
+        own = self.modules.display_name(path)
+        scan = python_consumers(path, tree, self.modules, own, self.wanted)
         self.by_file[path] = scan.consumers
         self.set_stars(path, scan.star_imports)
 
@@ -184,7 +187,7 @@ def build_index(
     relative import, or through a module that star-imports it. Files that fail this byte-level
     test are never parsed. Files in `contents` (ruff's output, not yet on disk) always are.
     """
-    index = ConsumerIndex(modules, sources=dict(contents))
+    index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     names = {name: _word(name) for name in targets}
     candidates: list[tuple[Path, bytes]] = []
     for path in files:
