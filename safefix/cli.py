@@ -81,6 +81,22 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option(case_sensitive=False, help="Report format.")
     ] = OutputFormat.TEXT,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Before writing, import every module in fresh interpreters, before and after; "
+            "leave unchanged the files whose fixes break an import.",
+        ),
+    ] = False,
+    verify_cmd: Annotated[
+        str | None,
+        typer.Option(
+            metavar="COMMAND",
+            help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
+            "the files whose fixes make it fail.",
+        ),
+    ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even if violations remain.")
     ] = False,
@@ -119,6 +135,8 @@ def check(
         output_format=output_format,
         exit_zero=exit_zero,
         exit_non_zero_on_fix=exit_non_zero_on_fix,
+        verify=verify,
+        verify_cmd=verify_cmd,
     )
     try:
         result = pipeline.run(options)

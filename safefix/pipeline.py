@@ -117,7 +117,11 @@ def run(options: Options) -> RunResult:
             root=root,
         )
         _keep_load_bearing(ctx, states, project)
-    outcomes = [_outcome(state) for state in states]
+        outcomes = [_outcome(state) for state in states]
+        notes: list[str] = []
+        if options.verify or options.verify_cmd:
+            outcomes, notes = _verify(ctx, outcomes, [*project, *targets])
+        _recheck_unchanged(ctx, [o for o in outcomes if o.error])
     if options.mode is Mode.FIX:
         outcomes = _write_all(outcomes, root)
     diagnostics = tuple(d for path in sorted(remaining) for d in remaining[path])
@@ -127,7 +131,56 @@ def run(options: Options) -> RunResult:
         ruff_version=version,
         root=root,
         mode=options.mode,
+        notes=tuple(notes),
     )
+
+
+def _recheck_unchanged(ctx: _Context, outcomes: Sequence[FileOutcome]) -> None:
+    """Files safefix left as they were: report ruff's violations in what stays on disk."""
+    if not outcomes:
+        return
+    for outcome in outcomes:
+        ctx.scratch.write(outcome.path, outcome.before)
+    mirrored = [str(ctx.scratch.mirror(o.path)) for o in outcomes]
+    result = ruff.fix(ctx.binary, mirrored, ctx.flags, ctx.scratch_cwd, apply=False)
+    by_file = _unmirror_diagnostics(result.remaining, ctx.scratch)
+    for outcome in outcomes:
+        ctx.remaining[outcome.path] = by_file.get(outcome.path, [])
+
+
+def _verify(
+    ctx: _Context, outcomes: list[FileOutcome], files: Sequence[Path]
+) -> tuple[list[FileOutcome], list[str]]:
+    """Import (and run the user's command on) the fixed project; take back what breaks it."""
+    from safefix import verify
+
+    fixed = {o.path: o for o in outcomes if o.changed and not o.error and o.path.suffix == ".py"}
+    if not fixed:
+        return outcomes, []
+    for outcome in fixed.values():
+        ctx.scratch.write(outcome.path, outcome.after)
+    reverted: dict[Path, str] = {}
+    notes: list[str] = []
+    if ctx.options.verify:
+        verdict = verify.verify_imports(
+            verify.project_python(ctx.root),
+            ctx.root,
+            verify.importable(ctx.modules, list(dict.fromkeys(files))),
+            {path: ctx.scratch.mirror(path) for path in fixed},
+        )
+        reverted.update(verdict.reverted)
+        notes += verdict.notes
+    if ctx.options.verify_cmd:
+        remaining = {p: o.after for p, o in fixed.items() if p not in reverted}
+        verdict = verify.verify_command(ctx.options.verify_cmd, ctx.root, remaining)
+        reverted.update(verdict.reverted)
+        notes += verdict.notes
+    return [
+        replace(o, after=o.before, error=reverted[o.path], decisions=())
+        if o.path in reverted
+        else o
+        for o in outcomes
+    ], notes
 
 
 def explain(
@@ -285,16 +338,18 @@ def _protect(ctx: _Context, states: Sequence[_FileState]) -> None:
 def _learn_codes(
     state: _FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
 ) -> None:
-    """Give each noqa protection the codes of the fixable violations on its line."""
+    """Give each noqa protection the codes of the violations whose fix would edit its line."""
     tree = removals_mod.parse(protected)
     for key, protection in state.protections.items():
         if protection.via_all:
             continue
         rows = removals_mod.import_lines(tree, protection.name)
+        # only rules whose fix would edit the protected statement itself: F811 reported here
+        # but deleting an earlier import, or I001 re-sorting a whole block, are left alone
         codes = {
             d.code
             for d in diagnostics
-            if d.fixable and d.noqa_row in rows and d.code and d.code not in BLOCK_RULES
+            if d.noqa_row in rows and d.edits_row(d.noqa_row) and d.code not in BLOCK_RULES
         }
         state.protections[key] = replace(protection, codes=protection.codes | codes)
 

@@ -38,7 +38,7 @@ def _walk(
     body: Sequence[ast.stmt], branch: Branch, runtime: bool, lines: Sequence[str]
 ) -> Iterator[Binding]:
     for stmt in body:
-        for name, kind in _bound_names(stmt):
+        for name, kind, source in _bound_names(stmt):
             yield Binding(
                 name=name,
                 branch=branch,
@@ -48,23 +48,26 @@ def _walk(
                 end_line=stmt.end_lineno or stmt.lineno,
                 kind=kind,
                 statement=_statement_text(stmt, lines),
+                source=source,
             )
         for arm, arm_body, arm_runtime in _arms(stmt):
             yield from _walk(arm_body, (*branch, arm), runtime and arm_runtime, lines)
 
 
-def _bound_names(stmt: ast.stmt) -> Iterator[tuple[str, str]]:
+def _bound_names(stmt: ast.stmt) -> Iterator[tuple[str, str, str | None]]:
+    """(name, kind, source) for each name `stmt` binds; source is `module:attr` for imports."""
     if isinstance(stmt, ast.Import):
         for alias in stmt.names:
-            yield (alias.asname or alias.name.split(".")[0]), "import"
+            yield (alias.asname or alias.name.split(".")[0]), "import", alias.name
     elif isinstance(stmt, ast.ImportFrom):
+        module = "." * stmt.level + (stmt.module or "")
         for alias in stmt.names:
             if alias.name != "*":
-                yield (alias.asname or alias.name), "import"
+                yield (alias.asname or alias.name), "import", f"{module}:{alias.name}"
     elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        yield stmt.name, "def"
+        yield stmt.name, "def", None
     elif isinstance(stmt, ast.ClassDef):
-        yield stmt.name, "class"
+        yield stmt.name, "class", None
     elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
@@ -72,17 +75,17 @@ def _bound_names(stmt: ast.stmt) -> Iterator[tuple[str, str]]:
         for target in targets:
             for node in ast.walk(target):
                 if isinstance(node, ast.Name):
-                    yield node.id, "assign"
+                    yield node.id, "assign", None
     elif isinstance(stmt, (ast.For, ast.AsyncFor)):
         for node in ast.walk(stmt.target):
             if isinstance(node, ast.Name):
-                yield node.id, "assign"
+                yield node.id, "assign", None
     elif isinstance(stmt, (ast.With, ast.AsyncWith)):
         for item in stmt.items:
             if item.optional_vars is not None:
                 for node in ast.walk(item.optional_vars):
                     if isinstance(node, ast.Name):
-                        yield node.id, "assign"
+                        yield node.id, "assign", None
 
 
 def _arms(stmt: ast.stmt) -> Iterator[tuple[str, Sequence[ast.stmt], bool]]:
@@ -137,23 +140,53 @@ def _statement_text(stmt: ast.stmt, lines: Sequence[str]) -> str:
     return text.replace("( ", "(").replace(" )", ")")
 
 
+#: Modules whose same-named exports ruff's rewrites (UP035 and friends) treat as one object.
+_INTERCHANGEABLE = frozenset(
+    {"typing", "typing_extensions", "collections", "collections.abc", "contextlib", "re", "types"}
+)
+
+
+def same_object(old: str | None, new: str | None) -> bool:
+    """Whether two import sources (`module:attr`) bind the same object as far as safefix knows."""
+    if old == new:
+        return True
+    if old is None or new is None or ":" not in old or ":" not in new:
+        return False
+    (old_module, old_attr), (new_module, new_attr) = old.split(":", 1), new.split(":", 1)
+    return old_attr == new_attr and {old_module, new_module} <= _INTERCHANGEABLE
+
+
 def lost_bindings(before: Sequence[Binding], after: Sequence[Binding]) -> list[Binding]:
     """The runtime bindings of `before` that no longer serve their branch in `after`.
 
-    For each (name, branch) only the last binding site is returned: it is the one whose value
-    a consumer saw.
+    A binding is lost when nothing binds the name in its branch or an enclosing one, or when
+    the branch now binds it to another object (`from a import X` replaced by `from b import X`).
+    Of several sites in one branch, the first that imports the object consumers saw is
+    returned: keeping it lets ruff drop the redundant rest.
     """
     served = {(b.name, b.branch) for b in after if b.runtime}
+    final_source = {(b.name, b.branch): b.source for b in after if b.runtime}
 
     def still_served(binding: Binding) -> bool:
         branch = binding.branch
         return any((binding.name, branch[:depth]) in served for depth in range(len(branch) + 1))
 
-    lost: dict[tuple[str, Branch], Binding] = {}
+    sites: dict[tuple[str, Branch], list[Binding]] = {}
     for binding in before:
-        if binding.runtime and not still_served(binding):
-            lost[(binding.name, binding.branch)] = binding
-    return list(lost.values())
+        if binding.runtime:
+            sites.setdefault((binding.name, binding.branch), []).append(binding)
+    lost: list[Binding] = []
+    for key, group in sites.items():
+        seen = group[-1]
+        if not still_served(seen):
+            lost.append(next(b for b in group if b.source == seen.source))
+        elif (
+            key in final_source
+            and seen.kind == "import"
+            and not same_object(seen.source, final_source[key])
+        ):
+            lost.append(seen)
+    return lost
 
 
 def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[Removal]:
@@ -226,7 +259,7 @@ def effect_imports(
     def visit(body: Sequence[ast.stmt], scope: Branch, effect: str | None) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)) and effect:
-                for name, _ in _bound_names(stmt):
+                for name, _, _ in _bound_names(stmt):
                     base: tuple[Any, ...] = (scope, effect, name)
                     counts[base] = counts.get(base, 0) + 1
                     key = (*base, counts[base])
@@ -320,7 +353,7 @@ def import_lines(tree: ast.Module, name: str) -> set[int]:
         node.lineno
         for node in ast.walk(tree)
         if isinstance(node, (ast.Import, ast.ImportFrom))
-        and any(bound == name for bound, _ in _bound_names(node))
+        and any(bound == name for bound, _, _ in _bound_names(node))
     }
 
 

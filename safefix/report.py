@@ -99,7 +99,8 @@ class Report:
         return f"{self.rel(consumer.path)}:{consumer.line} ({kind}{consumer.text}{typing})"
 
     def error_lines(self) -> list[str]:
-        lines = [f"error: {message}" for message in self.result.errors]
+        lines = [f"warning: {note}" for note in self.result.notes]
+        lines += [f"error: {message}" for message in self.result.errors]
         lines += [f"error: {self.rel(o.path)}: {o.error}" for o in self.file_errors]
         return lines
 
@@ -170,6 +171,7 @@ class Report:
                 for d in self.result.remaining
             ],
             "errors": list(self.result.errors),
+            "notes": list(self.result.notes),
         }
 
     def _file_json(self, outcome: FileOutcome) -> dict[str, Any]:
@@ -247,6 +249,7 @@ def failure_json(message: str, mode: Mode) -> str:
         "files": [],
         "remaining": [],
         "errors": [message],
+        "notes": [],
     }
     return json.dumps(document, indent=2) + "\n"
 

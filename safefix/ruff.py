@@ -53,7 +53,11 @@ class JsonDiagnostic:
     path: Path
     code: str
     noqa_row: int
-    fixable: bool
+    #: (first row, last row) of each edit the fix would make; empty when there is no fix.
+    edits: tuple[tuple[int, int], ...]
+
+    def edits_row(self, row: int) -> bool:
+        return any(first <= row <= last for first, last in self.edits)
 
 
 def locate() -> str:
@@ -149,9 +153,15 @@ def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Pat
     return [Path(line) for line in proc.stdout.splitlines() if line.strip()]
 
 
-def fix(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> FixRun:
-    """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report."""
-    args = ["check", "--fix", "--no-fix-only", "--no-cache", "--output-format", "concise"]
+def fix(
+    binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path, *, apply: bool = True
+) -> FixRun:
+    """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report.
+
+    With `apply=False`, only report: the violations of files safefix leaves as they were.
+    """
+    mode = "--fix" if apply else "--no-fix"
+    args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
     args += ["--show-fixes", *PREFER_CODES, *flags, "--", *paths]
     proc = _run(binary, args, cwd)
     return parse_fix_output(proc.stdout, cwd)
@@ -206,7 +216,10 @@ def diagnose(
             path=Path(item["filename"]),
             code=item.get("code") or "",
             noqa_row=int(item.get("noqa_row") or item["location"]["row"]),
-            fixable=item.get("fix") is not None,
+            edits=tuple(
+                (int(edit["location"]["row"]), int(edit["end_location"]["row"]))
+                for edit in (item.get("fix") or {}).get("edits", [])
+            ),
         )
         for item in raw
     ]

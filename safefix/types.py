@@ -80,6 +80,8 @@ class Binding:
     kind: str
     #: Source text of the binding statement (first line for compound statements).
     statement: str
+    #: What an import binds, as `module:attr` (or the module, for `import m`); None otherwise.
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,10 @@ class Options:
     output_format: OutputFormat = OutputFormat.TEXT
     exit_zero: bool = False
     exit_non_zero_on_fix: bool = False
+    #: Import every module before and after, in fresh interpreters; take back what breaks.
+    verify: bool = False
+    #: A command (e.g. "pytest -x -q") that must pass after the fix wherever it passed before.
+    verify_cmd: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +218,8 @@ class RunResult:
     mode: Mode
     #: Errors not tied to one file's outcome (a file that could not be read, written, ...).
     errors: tuple[str, ...] = ()
+    #: Things worth saying that are not errors (modules that did not import even before).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

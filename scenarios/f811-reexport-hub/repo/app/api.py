@@ -1,0 +1,5 @@
+from app.hub import handler
+
+
+def serve():
+    assert handler() == "v2", handler()

@@ -1,0 +1,5 @@
+import sys
+
+
+def version():
+    return sys.version_info[0]

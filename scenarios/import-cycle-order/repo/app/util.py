@@ -1,0 +1,6 @@
+import os
+import sys
+
+
+def version():
+    return sys.version_info[0]

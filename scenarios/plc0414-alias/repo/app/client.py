@@ -1,0 +1,3 @@
+from app.compat import thing
+
+print(thing())

@@ -1,0 +1,5 @@
+from app.service import Group
+
+
+def new_group():
+    return Group()
