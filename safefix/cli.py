@@ -12,7 +12,8 @@ from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, Ru
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
 
-`safefix why MODULE:NAME` lists every consumer of a name instead.
+`safefix check [PATHS]` fixes nothing and reports the import contracts nothing protects
+(exit 1 on findings); `safefix why MODULE:NAME` lists every consumer of a name.
 
 ruff's selection and configuration flags mean what they mean for ruff; anything after `--` is
 passed to ruff verbatim (for example `safefix src -- --line-length 100`).
@@ -110,7 +111,8 @@ def check(
     from safefix import pipeline, ruff
     from safefix.report import Report, failure_json
 
-    mode = Mode.DIFF if diff else Mode.FIX
+    context = ctx.obj or {}
+    mode = context.get("mode") or (Mode.DIFF if diff else Mode.FIX)
     options = Options(
         paths=tuple(paths or [Path(".")]),
         cwd=Path.cwd(),
@@ -127,7 +129,7 @@ def check(
             config=tuple(config or ()),
             isolated=isolated,
             target_version=target_version,
-            extra=tuple(ctx.obj or ()),
+            extra=tuple(context.get("extra", ())),
         ),
         mode=mode,
         restore_with=restore_with,
@@ -206,9 +208,12 @@ def main(argv: list[str] | None = None) -> None:
     if args[:1] == ["why"]:
         typer.main.get_command(why_app).main(args=args[1:], prog_name="safefix why")
         return
-    extra: list[str] = []
+    context: dict[str, object] = {"mode": None, "extra": []}
+    name = "safefix"
+    if args[:1] == ["check"]:
+        args, context["mode"], name = args[1:], Mode.CHECK, "safefix check"
     if "--" in args:
         split = args.index("--")
-        args, extra = args[:split], args[split + 1 :]
+        args, context["extra"] = args[:split], args[split + 1 :]
     command = typer.main.get_command(app)
-    command.main(args=args, prog_name="safefix", obj=extra)
+    command.main(args=args, prog_name=name, obj=context)

@@ -225,6 +225,25 @@ def build_index(
     return index
 
 
+def build_full_index(
+    files: Iterable[Path], modules: ModuleMap, text_files: Iterable[Path] = ()
+) -> ConsumerIndex:
+    """Index every consumer of every name: for `safefix check`, which asks about all of them."""
+    index = ConsumerIndex(modules)
+    for path in files:
+        if path.suffix in (".py", ".pyi"):
+            try:
+                index.set_file(path, path.read_bytes())
+            except OSError:
+                continue
+    for path in text_files:
+        try:
+            index.set_text_file(path, path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return index
+
+
 def _star_imports(path: Path, data: bytes, modules: ModuleMap) -> list[str]:
     found = []
     for match in _STAR_IMPORT.finditer(data):

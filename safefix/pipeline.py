@@ -14,7 +14,7 @@ from pathlib import Path
 
 from safefix import removals as removals_mod
 from safefix import ruff, workspace
-from safefix.consumers import ConsumerIndex, build_index, text_files
+from safefix.consumers import ConsumerIndex, build_full_index, build_index, text_files
 from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
 from safefix.policy import decide, restore_via_all
 from safefix.types import (
@@ -23,6 +23,7 @@ from safefix.types import (
     Diagnostic,
     Explanation,
     FileOutcome,
+    Finding,
     Mode,
     Options,
     Protection,
@@ -118,6 +119,15 @@ def run(options: Options) -> RunResult:
         )
         _keep_load_bearing(ctx, states, project)
         outcomes = [_outcome(state) for state in states]
+        if options.mode is Mode.CHECK:
+            return RunResult(
+                outcomes=(),
+                remaining=(),
+                ruff_version=version,
+                root=root,
+                mode=options.mode,
+                findings=tuple(_contracts(ctx, outcomes, [*project, *targets])),
+            )
         notes: list[str] = []
         if options.verify or options.verify_cmd:
             outcomes, notes = _verify(ctx, outcomes, [*project, *targets])
@@ -133,6 +143,29 @@ def run(options: Options) -> RunResult:
         mode=options.mode,
         notes=tuple(notes),
     )
+
+
+def _contracts(
+    ctx: _Context, outcomes: Sequence[FileOutcome], files: Sequence[Path]
+) -> list[Finding]:
+    """Unprotected load-bearing imports, partial fallbacks, and names imported from nowhere."""
+    from safefix import contracts
+
+    kept = [(o.path, d) for o in outcomes for d in o.kept]
+    found = contracts.unprotected(kept)
+    python = [p for p in dict.fromkeys(files) if p.suffix in PY_SUFFIXES]
+    index = build_full_index(python, ctx.modules, text_files(ctx.root))
+    for path in python:
+        try:
+            source = path.read_bytes()
+        except OSError:
+            continue
+        if b"ImportError" in source:
+            tree = removals_mod.parse(source, str(path)) if path not in index.unparsed else None
+            if tree is not None:
+                found += contracts.fallbacks(path, tree, ctx.modules.display_name(path), index)
+    found += contracts.missing(index, ctx.modules, {})
+    return sorted(found, key=lambda f: (str(f.path), f.line, f.code))
 
 
 def _recheck_unchanged(ctx: _Context, outcomes: Sequence[FileOutcome]) -> None:

@@ -277,7 +277,7 @@ def effect_imports(
                 visit(stmt.body, scope, _with_effect(stmt) or effect)
             elif isinstance(stmt, _TRY):
                 trial = cast(ast.Try, stmt)
-                probe = any(_catches_import_error(h.type) for h in trial.handlers)
+                probe = any(catches_import_error(h.type) for h in trial.handlers)
                 visit(
                     trial.body,
                     scope,
@@ -302,17 +302,17 @@ def _with_effect(stmt: ast.With | ast.AsyncWith) -> str | None:
             continue
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name in _RAISES and any(_catches_import_error(arg) for arg in call.args):
+        if name in _RAISES and any(catches_import_error(arg) for arg in call.args):
             what = "a probe" if name == "suppress" else "the assertion"
             return f"the import is {what} (inside {ast.unparse(call)})"
     return None
 
 
-def _catches_import_error(node: ast.expr | None) -> bool:
+def catches_import_error(node: ast.expr | None) -> bool:
     if node is None:
         return False
     if isinstance(node, ast.Tuple):
-        return any(_catches_import_error(e) for e in node.elts)
+        return any(catches_import_error(e) for e in node.elts)
     name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
     return name in _IMPORT_ERRORS
 

@@ -21,6 +21,7 @@ from safefix.types import (
     Decision,
     ExitCode,
     FileOutcome,
+    Finding,
     Mode,
     Options,
     RunResult,
@@ -64,6 +65,8 @@ class Report:
     def exit_code(self) -> ExitCode:
         if self.result.errors:
             return ExitCode.ERROR
+        if self.options.mode is Mode.CHECK:
+            return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
         if self.file_errors:
             return ExitCode.NOT_WRITTEN
         if self.options.mode is Mode.DIFF:
@@ -98,6 +101,14 @@ class Report:
         typing = ", typing only" if consumer.typing_only else ""
         return f"{self.rel(consumer.path)}:{consumer.line} ({kind}{consumer.text}{typing})"
 
+    def finding_line(self, finding: Finding) -> str:
+        needed = ""
+        if finding.consumers:
+            shown = [self.consumer_text(c) for c in finding.consumers[:SHOWN_CONSUMERS]]
+            more = len(finding.consumers) - SHOWN_CONSUMERS
+            needed = "; needed by " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        return f"{self.rel(finding.path)}:{finding.line}: {finding.code}: {finding.message}{needed}"
+
     def error_lines(self) -> list[str]:
         lines = [f"warning: {note}" for note in self.result.notes]
         lines += [f"error: {message}" for message in self.result.errors]
@@ -123,6 +134,15 @@ class Report:
     def text(self) -> tuple[str, str]:
         """(stdout, stderr) in ruff's style: diagnostics and kept imports, then a summary."""
         err = self.error_lines()
+        if self.options.mode is Mode.CHECK:
+            out = [self.finding_line(f) for f in self.result.findings]
+            count = len(self.result.findings)
+            out.append(
+                f"Found {_plural(count, 'problem')}."
+                if count
+                else "All checks passed: every load-bearing import is protected."
+            )
+            return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
         if self.options.mode is Mode.DIFF:
             err += [*self.kept_lines(), self.summary()]
             return self.diff(), "".join(f"{e}\n" for e in err)
@@ -172,6 +192,16 @@ class Report:
             ],
             "errors": list(self.result.errors),
             "notes": list(self.result.notes),
+            "findings": [
+                {
+                    "path": self.rel(f.path),
+                    "line": f.line,
+                    "code": f.code,
+                    "message": f.message,
+                    "consumers": [consumer_json(c, self.options.cwd) for c in f.consumers],
+                }
+                for f in self.result.findings
+            ],
         }
 
     def _file_json(self, outcome: FileOutcome) -> dict[str, Any]:
@@ -250,6 +280,7 @@ def failure_json(message: str, mode: Mode) -> str:
         "remaining": [],
         "errors": [message],
         "notes": [],
+        "findings": [],
     }
     return json.dumps(document, indent=2) + "\n"
 

@@ -31,6 +31,8 @@ class ExitCode(IntEnum):
 class Mode(str, Enum):
     FIX = "fix"
     DIFF = "diff"
+    #: `safefix check`: fix nothing, report the import contracts nothing protects.
+    CHECK = "check"
 
 
 class RestoreWith(str, Enum):
@@ -190,6 +192,18 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A contract `safefix check` found broken or unprotected, with the consumers relying on it."""
+
+    path: Path
+    line: int
+    #: "unprotected", "fallback" or "missing".
+    code: str
+    message: str
+    consumers: tuple[Consumer, ...] = ()
+
+
+@dataclass(frozen=True)
 class FileOutcome:
     path: Path
     before: bytes
@@ -220,6 +234,8 @@ class RunResult:
     errors: tuple[str, ...] = ()
     #: Things worth saying that are not errors (modules that did not import even before).
     notes: tuple[str, ...] = ()
+    #: `safefix check` only.
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -211,3 +211,45 @@ def test_why_lists_every_consumer(tmp_path: Path) -> None:
     proc = safefix(repo, "why", "app.nothing:x")
     assert proc.returncode == 2
     assert "no such module" in proc.stderr
+
+
+def test_check_reports_unprotected_reexports_until_safefix_runs(incident: Path) -> None:
+    before = snapshot(incident)
+    proc = safefix(incident, "check")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("app/main.py:13: unprotected: KEEPALIVE is needed elsewhere")
+    assert lines[0].endswith("needed by app/routers/health.py:3 (from app.main import KEEPALIVE)")
+    assert lines[-1] == "Found 3 problems."
+    assert snapshot(incident) == before
+    assert safefix(incident).returncode == 0
+    after = safefix(incident, "check")
+    assert (after.returncode, after.stdout) == (
+        0,
+        "All checks passed: every load-bearing import is protected.\n",
+    )
+
+
+def test_check_finds_partial_fallbacks_and_missing_names(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "app").mkdir(parents=True)
+    (repo / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401"]\n')
+    (repo / "app/__init__.py").write_text("")
+    (repo / "app/compat.py").write_text(
+        "try:\n    from json import dumps, loads\nexcept ImportError:\n    from simplejson import dumps\n"
+    )
+    (repo / "app/api.py").write_text(
+        "from app.compat import dumps, loads\nfrom app.compat import nothing_here\n\nprint(dumps, loads, nothing_here)\n"
+    )
+    code, report = safefix_json(repo, "check")
+    assert code == 1
+    jsonschema.validate(report, schema())
+    found = [
+        (f["path"], f["line"], f["code"], [c["line"] for c in f["consumers"]])
+        for f in report["findings"]
+    ]
+    assert found == [
+        ("app/api.py", 2, "missing", [2]),
+        ("app/compat.py", 1, "fallback", [1]),
+        ("app/compat.py", 4, "unprotected", [1]),  # ruff deletes the except-branch import
+    ]
