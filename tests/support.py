@@ -41,7 +41,8 @@ def safefix(
 
 
 def safefix_json(cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    proc = safefix(cwd, "--output-format", "json", *args)
+    head = list(args[:1]) if args[:1] in (("check",), ("why",)) else []
+    proc = safefix(cwd, *head, "--output-format", "json", *args[len(head) :])
     try:
         return proc.returncode, json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
