@@ -68,13 +68,13 @@ def check(
         bool, typer.Option("--diff", help="Write nothing; print the diff safefix would apply.")
     ] = False,
     restore_with: Annotated[
-        RestoreWith,
+        RestoreWith | None,
         typer.Option(
             case_sensitive=False,
             help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
-            "auto uses `__all__` where the module has a literal one.",
+            "auto (default) uses `__all__` where the module has a literal one.",
         ),
-    ] = RestoreWith.AUTO,
+    ] = None,
     project_root: Annotated[
         Path | None,
         typer.Option(help="Where consumers are searched [default: nearest pyproject.toml/.git]."),
@@ -83,13 +83,13 @@ def check(
         OutputFormat, typer.Option(case_sensitive=False, help="Report format.")
     ] = OutputFormat.TEXT,
     verify: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--verify",
+            "--verify/--no-verify",
             help="Before writing, import every module in fresh interpreters, before and after; "
             "leave unchanged the files whose fixes break an import.",
         ),
-    ] = False,
+    ] = None,
     verify_cmd: Annotated[
         str | None,
         typer.Option(
@@ -108,6 +108,7 @@ def check(
         ),
     ] = False,
 ) -> None:
+    from safefix import config as config_file
     from safefix import pipeline, ruff
     from safefix.report import Report, failure_json
 
@@ -132,17 +133,17 @@ def check(
             extra=tuple(context.get("extra", ())),
         ),
         mode=mode,
-        restore_with=restore_with,
         project_root=project_root.absolute() if project_root else None,
         output_format=output_format,
         exit_zero=exit_zero,
         exit_non_zero_on_fix=exit_non_zero_on_fix,
-        verify=verify,
-        verify_cmd=verify_cmd,
     )
     try:
+        found = config_file.find([options.cwd / p for p in options.paths])
+        choices = config_file.CliChoices(restore_with, verify, verify_cmd)
+        options = config_file.apply(options, config_file.load(found), choices)
         result = pipeline.run(options)
-    except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
+    except (pipeline.UsageError, ruff.RuffError, config_file.ConfigError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if output_format is OutputFormat.JSON:
             sys.stdout.write(failure_json(message, mode))

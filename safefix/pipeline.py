@@ -7,6 +7,7 @@ whose content differs are written, each atomically.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -104,7 +105,7 @@ def run(options: Options) -> RunResult:
     root = (options.project_root or find_project_root(paths)).absolute()
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
     targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
-    project = targets if paths == [root] else ruff.show_files(binary, [str(root)], plain_flags, cwd)
+    project = _project_files(binary, options, root, targets, plain_flags)
     version = ruff.version(binary)
     with workspace.scratch() as scratch:
         states, remaining = _first_pass(binary, options, scratch, targets)
@@ -141,7 +142,7 @@ def run(options: Options) -> RunResult:
         ruff_version=version,
         root=root,
         mode=options.mode,
-        notes=tuple(notes),
+        notes=(*options.warnings, *notes),
     )
 
 
@@ -154,7 +155,7 @@ def _contracts(
     kept = [(o.path, d) for o in outcomes for d in o.kept]
     found = contracts.unprotected(kept)
     python = [p for p in dict.fromkeys(files) if p.suffix in PY_SUFFIXES]
-    index = build_full_index(python, ctx.modules, text_files(ctx.root))
+    index = build_full_index(python, ctx.modules, _text_files(ctx))
     for path in python:
         try:
             source = path.read_bytes()
@@ -241,6 +242,34 @@ def explain(
     return Explanation(module=module, name=name, files=files, consumers=tuple(consumers))
 
 
+def _project_files(
+    binary: str, options: Options, root: Path, targets: list[Path], flags: list[str]
+) -> list[Path]:
+    """The files consumers are searched in: what ruff checks under the root and extra roots."""
+    roots = [root, *options.consumer_roots]
+    found = (
+        targets if roots == [root] and [options.cwd / p for p in options.paths] == [root] else []
+    )
+    if not found:
+        found = ruff.show_files(binary, [str(r) for r in roots], flags, options.cwd)
+    if options.exclude:
+        found = [p for p in found if not _excluded(p, root, options.exclude)]
+    return found
+
+
+def _excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return any(fnmatch.fnmatch(rel, pattern) for pattern in patterns)
+
+
+def _text_files(ctx: _Context) -> list[Path]:
+    found = [p for root in (ctx.root, *ctx.options.consumer_roots) for p in text_files(root)]
+    return [p for p in found if not _excluded(p, ctx.root, ctx.options.exclude)]
+
+
 def _first_pass(
     binary: str, options: Options, scratch: workspace.Scratch, targets: Sequence[Path]
 ) -> tuple[list[_FileState], dict[Path, list[Diagnostic]]]:
@@ -294,9 +323,9 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
         return
     contents = {s.path: s.after for s in python}
     everything = dict.fromkeys([*project, *contents])
-    index = build_index(everything, contents, targets, ctx.modules, text_files(ctx.root))
+    index = build_index(everything, contents, targets, ctx.modules, _text_files(ctx))
     for _ in range(MAX_ROUNDS):
-        pending = [s for s in python if _decide(s, index)]
+        pending = [s for s in python if _decide(ctx, s, index)]
         if not pending:
             return
         _protect(ctx, pending)
@@ -305,7 +334,7 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
             _find_removals(ctx, state)
             index.set_file(state.path, state.after)
     for state in python:
-        if _decide(state, index):
+        if _decide(ctx, state, index):
             names_left = ", ".join(sorted({d.removal.name for d in _unkept(state)}))
             state.error = f"could not keep {names_left} safely; left the file unchanged"
             state.after = state.before
@@ -321,11 +350,11 @@ def _find_removals(ctx: _Context, state: _FileState) -> None:
         state.removals = []
 
 
-def _decide(state: _FileState, index: ConsumerIndex) -> bool:
+def _decide(ctx: _Context, state: _FileState, index: ConsumerIndex) -> bool:
     """Record decisions; True while some consumed removal is not protected successfully."""
     if state.error:
         return False
-    state.decisions = decide(state.removals, index.consumers_of)
+    state.decisions = decide(state.removals, index.consumers_of, ctx.options.keep)
     return bool(_unkept(state))
 
 

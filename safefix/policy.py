@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -10,14 +11,21 @@ from safefix.types import Consumer, Decision, Removal, RestoreWith, Verdict
 ConsumerLookup = Callable[[Path, str], Sequence[Consumer]]
 
 
-def decide(removals: Sequence[Removal], consumers_of: ConsumerLookup) -> list[Decision]:
-    """Keep exactly the removals something else in the project consumes."""
+def decide(
+    removals: Sequence[Removal], consumers_of: ConsumerLookup, keep: Sequence[str] = ()
+) -> list[Decision]:
+    """Keep exactly the removals something else in the project consumes (or `keep` names)."""
     return [
-        decide_one(removal, tuple(consumers_of(removal.path, removal.name))) for removal in removals
+        decide_one(removal, tuple(consumers_of(removal.path, removal.name)), keep)
+        for removal in removals
     ]
 
 
-def decide_one(removal: Removal, consumers: tuple[Consumer, ...]) -> Decision:
+def decide_one(
+    removal: Removal, consumers: tuple[Consumer, ...], keep: Sequence[str] = ()
+) -> Decision:
+    if any(fnmatch.fnmatchcase(f"{removal.module}:{removal.name}", pattern) for pattern in keep):
+        return Decision(removal, Verdict.KEEP, "listed in [tool.safefix] keep", consumers)
     if removal.effect:
         return Decision(removal, Verdict.KEEP, removal.effect, consumers)
     if removal.lazy:

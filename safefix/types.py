@@ -189,6 +189,13 @@ class Options:
     verify: bool = False
     #: A command (e.g. "pytest -x -q") that must pass after the fix wherever it passed before.
     verify_cmd: str | None = None
+    #: `module:name` globs whose imports are always kept ([tool.safefix] keep).
+    keep: tuple[str, ...] = ()
+    #: Extra directories searched for consumers, and globs of paths never searched.
+    consumer_roots: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+    #: Configuration warnings, reported with the run.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
