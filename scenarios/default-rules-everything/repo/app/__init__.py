@@ -1,0 +1,3 @@
+# Order matters: app.addons does `from app import Core` while app is still initialising.
+from app.core import Core
+from app.addons import addon

@@ -1,0 +1,5 @@
+from app import Core
+
+
+def addon():
+    return Core()

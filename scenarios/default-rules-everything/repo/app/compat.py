@@ -1,0 +1,1 @@
+from app.impl import thing as thing

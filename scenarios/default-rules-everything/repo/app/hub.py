@@ -1,0 +1,2 @@
+from app.v1 import handler
+from app.v2 import handler

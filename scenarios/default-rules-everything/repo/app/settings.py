@@ -1,0 +1,2 @@
+KEEPALIVE = 75
+DEBUG = False

@@ -1,0 +1,4 @@
+from typing import Callable, Sequence
+
+Handler = Callable[[str], None]
+Names = Sequence[str]
