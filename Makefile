@@ -43,3 +43,7 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .safefix_cache
+
+## bench: ruff and safefix side by side (results in tests/benchmarks/); QUICK=1 for a smoke run
+bench: venv
+	$(BIN)/python tests/benchmark.py $(if $(QUICK),--quick,)

@@ -71,6 +71,7 @@ def run_imports(
     roots: Sequence[str],
     module_names: Sequence[str],
     overrides: Mapping[Path, Path],
+    files: Sequence[Path] = (),
     workers: int = 0,
     timeout: int = 20,
 ) -> dict[str, str | None]:
@@ -79,7 +80,11 @@ def run_imports(
         return {}
     count = max(1, min(workers or (os.cpu_count() or 1), len(module_names)))
     chunks = [list(module_names[i::count]) for i in range(count)]
-    request = {"roots": list(roots), "overrides": {str(k): str(v) for k, v in overrides.items()}}
+    request = {
+        "roots": list(roots),
+        "overrides": {str(k): str(v) for k, v in overrides.items()},
+        "files": [str(f) for f in files],
+    }
     procs = []
     for chunk in chunks:
         proc = subprocess.Popen(
@@ -137,21 +142,22 @@ def verify_imports(
     """Import every module before and after; revert the fixes that make a module fail."""
     roots = import_roots(root)
     names = sorted(modules)
-    before = run_imports(python, roots, names, {})
+    files = list(modules.values())
+    before = run_imports(python, roots, names, {}, files)
     notes = tuple(
         f"{name} does not import even before the fix ({error}); not checked"
         for name, error in before.items()
         if error
     )
     healthy = [name for name in names if before[name] is None]
-    after = run_imports(python, roots, healthy, fixed)
+    after = run_imports(python, roots, healthy, fixed, files)
     broken = [name for name in healthy if after[name]]
     if not broken:
         return Verdict({}, notes)
 
     def breaks(subset: Sequence[Path]) -> bool:
         overrides = {path: fixed[path] for path in subset}
-        return any(run_imports(python, roots, broken, overrides).values())
+        return any(run_imports(python, roots, broken, overrides, files).values())
 
     culprits = find_culprits(sorted(fixed), breaks)
     first = broken[0]

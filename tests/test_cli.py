@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -253,3 +254,16 @@ def test_check_finds_partial_fallbacks_and_missing_names(tmp_path: Path) -> None
         ("app/compat.py", 1, "fallback", [1]),
         ("app/compat.py", 4, "unprotected", [1]),  # ruff deletes the except-branch import
     ]
+
+
+def test_verify_cmd_leaves_the_breaking_file_alone(tmp_path: Path) -> None:
+    repo = copy_project(SCENARIOS / "import-cycle-order" / "repo", tmp_path / "repo")
+    command = f"{sys.executable} -c 'import app'"
+    code, report = safefix_json(repo, "--verify-cmd", command)
+    assert code == 3
+    by_path = {f["path"]: f for f in report["files"]}
+    assert by_path["app/__init__.py"]["error"] == f"its fixes make `{command}` fail; left unchanged"
+    assert by_path["app/util.py"]["written"] is True
+    assert (repo / "app/__init__.py").read_bytes() == (
+        SCENARIOS / "import-cycle-order/repo/app/__init__.py"
+    ).read_bytes()

@@ -50,9 +50,9 @@ def test_wrong_types_are_errors(incident: Path, table: str, message: str) -> Non
 def test_restore_with_from_config_and_cli_override(tmp_path: Path) -> None:
     repo = copy_project(SCENARIOS / "dunder-all" / "repo", tmp_path / "repo")
     add_table(repo, 'restore-with = "noqa"\n')
-    code, report = safefix_json(repo, "--diff")
+    _, report = safefix_json(repo, "--diff")
     assert report["files"][0]["kept"][0]["restored_with"] == "noqa: F401"
-    code, report = safefix_json(repo, "--diff", "--restore-with", "all")
+    _, report = safefix_json(repo, "--diff", "--restore-with", "all")
     assert report["files"][0]["kept"][0]["restored_with"] == "__all__"
 
 

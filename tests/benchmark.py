@@ -1,0 +1,335 @@
+"""`make bench`: ruff and safefix side by side on the same trees. Not a test: a measurement.
+
+    python tests/benchmark.py [--runs N] [--trees small,networkx,...] [--quick]
+
+Prepares, once, into .bench-cache/: a small generated project, the source of networkx,
+django and sympy (sdists downloaded by pip), a synthetic 10,000-file tree built from them,
+and a generated 1,000-module project for `--verify`. Then, for each tree and rule selection,
+times `ruff check --fix` and `safefix` alternately on fresh copies of the same tree, several
+runs each, and reports median wall time, peak RSS and the ratio safefix/ruff for:
+
+- cold: no caches;
+- warm: both tools' caches warm, nothing changed since their last run;
+- incremental: one file edited since the last run.
+
+Writes tests/benchmarks/results.json and tests/benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / ".bench-cache"
+OUT = REPO / "tests" / "benchmarks"
+SDISTS = {"networkx": "networkx==3.6.1", "django": "django==5.2.19", "sympy": "sympy==1.14.0"}
+SELECTIONS = {"F401": ["--select", "F401"], "default": []}
+BIN = Path(sys.executable).parent
+#: A fresh copy has no cache of either tool's in it; ruff is also told not to use one.
+COLD_FLAGS = {"ruff": ["--no-cache"], "safefix": []}
+
+
+@dataclass
+class Sample:
+    seconds: float
+    max_rss_mb: float
+
+
+@dataclass
+class Row:
+    tree: str
+    files: int
+    selection: str
+    scenario: str
+    ruff_s: float
+    safefix_s: float
+    ratio: float
+    ruff_rss_mb: float
+    safefix_rss_mb: float
+
+
+def timed(args: Sequence[str], cwd: Path) -> Sample:
+    """Run a command; wall time and the peak RSS of it and its children (wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1, 3):
+        raise SystemExit(f"{args[0]} failed with {proc.returncode} in {cwd}")
+    return Sample(elapsed, usage.ru_maxrss / 1024)
+
+
+# ----- trees ------------------------------------------------------------------------------
+
+
+def sdist_tree(name: str) -> Path:
+    target = CACHE / name
+    if target.is_dir():
+        return target
+    download = CACHE / "downloads"
+    download.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "-q",
+            "-d",
+            str(download),
+            SDISTS[name],
+        ],
+        check=True,
+    )
+    archive = next(download.glob(f"{name}-*.tar.gz"), None) or next(
+        download.glob(f"{name.capitalize()}-*.tar.gz")
+    )
+    with tempfile.TemporaryDirectory(dir=CACHE) as temp, tarfile.open(archive) as tar:
+        tar.extractall(temp, filter="data")
+        (top,) = Path(temp).iterdir()
+        shutil.move(str(top), target)
+    return target
+
+
+def synthetic_tree(size: int = 10_000) -> Path:
+    """Copies of the real trees' Python files, in numbered top-level folders, up to `size` files."""
+    target = CACHE / f"synthetic-{size}"
+    if target.is_dir():
+        return target
+    sources = [p for name in SDISTS for p in sorted(sdist_tree(name).rglob("*.py"))]
+    building = CACHE / f"building-{size}"
+    shutil.rmtree(building, ignore_errors=True)
+    (building / "pyproject.toml").parent.mkdir(parents=True)
+    (building / "pyproject.toml").write_text('[project]\nname = "synthetic"\nversion = "0"\n')
+    count = 0
+    copy = 0
+    while count < size:
+        for source in sources:
+            if count >= size:
+                break
+            root = next(r for r in (sdist_tree(n) for n in SDISTS) if source.is_relative_to(r))
+            dest = building / f"copy{copy}" / root.name / source.relative_to(root)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, dest)
+            count += 1
+        copy += 1
+    building.rename(target)
+    return target
+
+
+def small_tree() -> Path:
+    target = CACHE / "small"
+    if target.is_dir():
+        return target
+    generate_project(target, modules=60, unused=2)
+    return target
+
+
+def generate_project(target: Path, modules: int, unused: int) -> None:
+    """A package whose modules import each other (acyclically), with some unused imports and
+    lazily consumed re-exports, like the incident."""
+    package = target / "big"
+    for index in range(modules):
+        sub = package / f"sub{index % 20}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / "__init__.py").touch()
+        lines = ["import os", "import sys", "import json"][: unused + 1]
+        deps = [d for d in (index - 1, index // 2, index // 3) if 0 <= d < index]
+        lines += [f"from big.sub{d % 20}.m{d} import value{d}" for d in dict.fromkeys(deps)]
+        body = "\n".join(lines) + f"\n\n\ndef value{index}():\n    return {index}\n"
+        if deps:
+            body += f"\n\ndef lazy{index}():\n    from big.sub{deps[0] % 20}.m{deps[0]} import value{deps[0]}\n"
+            body += f"\n    return value{deps[0]}()\n"
+        (sub / f"m{index}.py").write_text(body)
+    (package / "__init__.py").touch()
+    (target / "pyproject.toml").write_text('[project]\nname = "big"\nversion = "0"\n')
+
+
+TREES: dict[str, Callable[[], Path]] = {
+    "small": small_tree,
+    "networkx": lambda: sdist_tree("networkx"),
+    "django": lambda: sdist_tree("django"),
+    "sympy": lambda: sdist_tree("sympy"),
+    "synthetic-10k": synthetic_tree,
+}
+
+
+# ----- measuring --------------------------------------------------------------------------
+
+
+def fresh_copy(tree: Path, parent: Path, name: str) -> Path:
+    dest = parent / name
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(tree, dest, symlinks=True)
+    return dest
+
+
+def touch_one(tree: Path) -> None:
+    """Edit one file: an unused import for the tools to fix."""
+    victim = min(tree.rglob("*.py"), key=lambda p: (len(p.parts), str(p)))
+    victim.write_text("import os  # edited\n" + victim.read_text())
+
+
+def measure(tree_name: str, tree: Path, selection: str, runs: int, work: Path) -> list[Row]:
+    flags = SELECTIONS[selection]
+    ruff_cmd = [str(BIN / "ruff"), "check", "--fix", *flags, "."]
+    safefix_cmd = [str(BIN / "safefix"), *flags, "."]
+    samples: dict[tuple[str, str], list[Sample]] = {}
+    for _ in range(runs):
+        for tool, command in (("ruff", ruff_cmd), ("safefix", safefix_cmd)):
+            copy = fresh_copy(tree, work, f"{tool}-tree")
+            cold = [*command[:-1], *COLD_FLAGS[tool], "."]
+            samples.setdefault((tool, "cold"), []).append(timed(cold, copy))
+            timed(command, copy)  # warm the cache on the fixed tree
+            samples.setdefault((tool, "warm"), []).append(timed(command, copy))
+            touch_one(copy)
+            samples.setdefault((tool, "incremental"), []).append(timed(command, copy))
+    files = sum(1 for _ in tree.rglob("*.py"))
+    rows = []
+    for scenario in ("cold", "warm", "incremental"):
+        ruff_s = statistics.median(s.seconds for s in samples[("ruff", scenario)])
+        safefix_s = statistics.median(s.seconds for s in samples[("safefix", scenario)])
+        rows.append(
+            Row(
+                tree=tree_name,
+                files=files,
+                selection=selection,
+                scenario=scenario,
+                ruff_s=round(ruff_s, 3),
+                safefix_s=round(safefix_s, 3),
+                ratio=round(safefix_s / ruff_s, 2) if ruff_s else float("inf"),
+                ruff_rss_mb=round(max(s.max_rss_mb for s in samples[("ruff", scenario)]), 1),
+                safefix_rss_mb=round(max(s.max_rss_mb for s in samples[("safefix", scenario)]), 1),
+            )
+        )
+    return rows
+
+
+def measure_verify(modules: int, work: Path) -> dict[str, float]:
+    """Wall time of the --verify import check on a generated project of `modules` modules."""
+    tree = CACHE / f"verify-{modules}"
+    if not tree.is_dir():
+        generate_project(tree, modules=modules, unused=1)
+    plain = timed(
+        [str(BIN / "safefix"), "--select", "F401", "--diff", "."], fresh_copy(tree, work, "v1")
+    )
+    verified = timed(
+        [str(BIN / "safefix"), "--select", "F401", "--diff", "--verify", "."],
+        fresh_copy(tree, work, "v2"),
+    )
+    return {
+        "modules": modules,
+        "safefix_s": round(plain.seconds, 2),
+        "safefix_verify_s": round(verified.seconds, 2),
+        "verify_s": round(verified.seconds - plain.seconds, 2),
+        "peak_rss_mb": round(verified.max_rss_mb, 1),
+    }
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ruff_version = subprocess.run(
+        [str(BIN / "ruff"), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {ruff_version}, "
+        f"scratch on {'/dev/shm' if os.access('/dev/shm', os.W_OK) else 'disk'}"
+    )
+
+
+def markdown(rows: Sequence[Row], verify: dict[str, float] | None, where: str) -> str:
+    lines = [
+        "# Benchmark: safefix vs ruff check --fix",
+        "",
+        f"Measured by `make bench` on {where}; medians of alternating runs on fresh copies of the same tree.",
+        "",
+        "| tree | .py files | rules | scenario | ruff (s) | safefix (s) | safefix/ruff | ruff RSS (MB) | safefix RSS (MB) |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r.tree} | {r.files} | {r.selection} | {r.scenario} | {r.ruff_s} | {r.safefix_s} | "
+        f"{r.ratio} | {r.ruff_rss_mb} | {r.safefix_rss_mb} |"
+        for r in rows
+    ]
+    if verify:
+        lines += [
+            "",
+            (
+                f"`--verify` on a generated project of {verify['modules']} modules: the whole run "
+                f"took {verify['safefix_verify_s']} s against {verify['safefix_s']} s without it, so "
+                "the import check (every module imported before and after, one fork each, on every "
+                f"core) took {verify['verify_s']} s; peak RSS {verify['peak_rss_mb']} MB."
+            ),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--trees", default=",".join(TREES))
+    parser.add_argument("--selections", default=",".join(SELECTIONS))
+    parser.add_argument("--verify-modules", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="one run, small tree only")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.trees, args.verify_modules = 1, "small", 200
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / ".gitignore").write_text("*\n")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="safefix-bench-") as temp:
+        work = Path(temp)
+        for name in args.trees.split(","):
+            tree = TREES[name]()
+            for selection in args.selections.split(","):
+                rows += measure(name, tree, selection, args.runs, work)
+                print(
+                    *(
+                        f"{r.tree} {r.selection} {r.scenario}: ruff {r.ruff_s}s safefix {r.safefix_s}s"
+                        for r in rows[-3:]
+                    ),
+                    sep="\n",
+                    flush=True,
+                )
+        verify = measure_verify(args.verify_modules, work) if args.verify_modules else None
+    where = machine()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(
+        json.dumps(
+            {"machine": where, "rows": [asdict(r) for r in rows], "verify": verify}, indent=2
+        )
+        + "\n"
+    )
+    (OUT / "results.md").write_text(markdown(rows, verify, where))
+    print(markdown(rows, verify, where))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
