@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -107,9 +108,18 @@ def check(
             "--exit-non-zero-on-fix", help="Exit 1 if any fix was applied, even if nothing remains."
         ),
     ] = False,
+    force_exclude: Annotated[
+        bool,
+        typer.Option("--force-exclude", help="Apply ruff's excludes to paths given explicitly."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Every consumer, and every removal with why.")
+    ] = False,
 ) -> None:
     from safefix import config as config_file
     from safefix import pipeline, ruff
+    from safefix.formats import render
     from safefix.report import Report, failure_json
 
     context = ctx.obj or {}
@@ -130,6 +140,7 @@ def check(
             config=tuple(config or ()),
             isolated=isolated,
             target_version=target_version,
+            force_exclude=force_exclude,
             extra=tuple(context.get("extra", ())),
         ),
         mode=mode,
@@ -137,12 +148,19 @@ def check(
         output_format=output_format,
         exit_zero=exit_zero,
         exit_non_zero_on_fix=exit_non_zero_on_fix,
+        quiet=quiet,
+        verbose=verbose,
+        progress=_progress if sys.stderr.isatty() and not quiet else None,
     )
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
         choices = config_file.CliChoices(restore_with, verify, verify_cmd)
         options = config_file.apply(options, config_file.load(found), choices)
-        result = pipeline.run(options)
+        try:
+            result = pipeline.run(options)
+        finally:
+            if options.progress:
+                sys.stderr.write("\r\x1b[K")
     except (pipeline.UsageError, ruff.RuffError, config_file.ConfigError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if output_format is OutputFormat.JSON:
@@ -150,14 +168,20 @@ def check(
         typer.echo(f"error: {message}", err=True)
         raise typer.Exit(int(ExitCode.ERROR)) from None
     report = Report(result, options)
-    if output_format is OutputFormat.JSON:
-        sys.stdout.write(report.json_text())
-        sys.stderr.write("".join(f"{line}\n" for line in report.error_lines()))
-    else:
-        out, err = report.text()
-        sys.stdout.write(out)
-        sys.stderr.write(err)
+    out, err = render(report, output_format, colour=_colour())
+    sys.stdout.write(out)
+    sys.stderr.write(err)
     raise typer.Exit(int(report.exit_code()))
+
+
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(f"\r\x1b[Ksafefix: {message}")
+    sys.stderr.flush()
 
 
 why_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)

@@ -45,6 +45,11 @@ class UsageError(Exception):
     """Bad input from the user (a missing path, ...): one line, exit code 2, tree untouched."""
 
 
+def _say(options: Options, message: str) -> None:
+    if options.progress is not None:
+        options.progress(message)
+
+
 def find_project_root(paths: Sequence[Path]) -> Path:
     """The nearest directory above `paths` that holds a project marker."""
     dirs = [p if p.is_dir() else p.parent for p in paths]
@@ -103,6 +108,7 @@ def run(options: Options) -> RunResult:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
     root = (options.project_root or find_project_root(paths)).absolute()
+    _say(options, "asking ruff which files it checks")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
     targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
     project = _project_files(binary, options, root, targets, plain_flags)
@@ -196,6 +202,7 @@ def _verify(
     reverted: dict[Path, str] = {}
     notes: list[str] = []
     if ctx.options.verify:
+        _say(ctx.options, "importing every module, before and after")
         verdict = verify.verify_imports(
             verify.project_python(ctx.root),
             ctx.root,
@@ -282,6 +289,7 @@ def _first_pass(
     scratch.mirror(cwd).mkdir(parents=True, exist_ok=True)
     flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
     mirrored_paths = [str(scratch.mirror((cwd / p).absolute())) for p in options.paths]
+    _say(options, f"ruff is fixing {len(targets)} files")
     result = ruff.fix(binary, mirrored_paths, flags, scratch.mirror(cwd))
     states = []
     for path, before in originals.items():
@@ -323,6 +331,7 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
         return
     contents = {s.path: s.after for s in python}
     everything = dict.fromkeys([*project, *contents])
+    _say(ctx.options, f"looking for consumers of {len(targets)} names in {len(everything)} files")
     index = build_index(everything, contents, targets, ctx.modules, _text_files(ctx))
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(ctx, s, index)]

@@ -84,15 +84,16 @@ class Report:
 
     def kept_lines(self) -> list[str]:
         return [
-            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: kept {d.removal.name}{self._why(d)}"
+            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: kept {d.removal.name}{self.why(d)}"
             for o, d in self.kept
         ]
 
-    def _why(self, decision: Decision) -> str:
+    def why(self, decision: Decision) -> str:
         if not decision.consumers:
             return f": {decision.reason}"
-        shown = [self.consumer_text(c) for c in decision.consumers[:SHOWN_CONSUMERS]]
-        more = len(decision.consumers) - SHOWN_CONSUMERS
+        limit = len(decision.consumers) if self.options.verbose else SHOWN_CONSUMERS
+        shown = [self.consumer_text(c) for c in decision.consumers[:limit]]
+        more = len(decision.consumers) - limit
         return " for " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
     def consumer_text(self, consumer: Consumer) -> str:
@@ -146,12 +147,25 @@ class Report:
         if self.options.mode is Mode.DIFF:
             err += [*self.kept_lines(), self.summary()]
             return self.diff(), "".join(f"{e}\n" for e in err)
+        if self.options.quiet:
+            return "", "".join(f"{e}\n" for e in err)
         out = [
             f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code}{sep(d.code)}{d.message}"
             for d in self.result.remaining
         ]
-        out += [*self.kept_lines(), self.summary()]
+        out += self.kept_lines()
+        if self.options.verbose:
+            out += self.removed_lines()
+        out.append(self.summary())
         return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
+
+    def removed_lines(self) -> list[str]:
+        return [
+            f"{self.rel(o.path)}:{d.removal.line}: removed {d.removal.name}: {d.reason}"
+            for o in self._applied()
+            for d in o.decisions
+            if d.verdict is Verdict.REMOVE
+        ]
 
     def diff(self) -> str:
         chunks: list[str] = []

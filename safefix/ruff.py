@@ -99,6 +99,8 @@ def flag_args(options: RuffOptions, map_config: Callable[[str], str]) -> list[st
         args.append("--isolated")
     if options.target_version:
         args += ["--target-version", options.target_version]
+    if options.force_exclude:
+        args.append("--force-exclude")
     args += options.extra
     return args
 

