@@ -106,6 +106,15 @@ def test_scenario(name: str, tmp_path: Path) -> None:
             rel = file.relative_to(golden)
             assert (repo / rel).read_bytes() == file.read_bytes(), f"{rel} differs from golden"
 
+    if spec.get("matches_ruff"):
+        plain = copy_project(SCENARIOS / name / "repo", tmp_path / "plain")
+        ruff(plain, "check", "--fix", "--no-cache", *[a for a in args if a not in SAFEFIX_ONLY])
+        keeping = {path for path, _ in kept_items}
+        theirs, ours = snapshot(plain), snapshot(repo)
+        assert set(theirs) == set(ours)
+        differ = {path for path in ours if ours[path] != theirs[path]}
+        assert differ == keeping, "safefix must apply exactly ruff's fixes, minus the kept imports"
+
     checked = runtime_check(repo)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

@@ -1,0 +1,4 @@
+def run():
+    from app.main import helper
+
+    return helper

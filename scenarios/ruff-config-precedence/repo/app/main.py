@@ -1,0 +1,3 @@
+import sys
+import os
+from app.sub.mod import Callable, helper
