@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench stress clean
 
 venv: $(STAMP)
 
@@ -47,3 +47,7 @@ clean:
 ## bench: ruff and safefix side by side (results in tests/benchmarks/); QUICK=1 for a smoke run
 bench: venv
 	$(BIN)/python tests/benchmark.py $(if $(QUICK),--quick,)
+
+## stress: kill safefix at random moments 200 times; must report 0 corrupted files
+stress: venv
+	$(BIN)/python tests/stress.py --iterations 200

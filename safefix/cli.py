@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,8 +26,12 @@ EPILOG = (
     "0 = no violations remain (with --diff: nothing to change); "
     "1 = violations remain (with --diff: there are changes); "
     "2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched; "
-    "3 = some files were left unchanged (edited while safefix ran, or not fixable safely)."
+    "3 = some files were left unchanged (edited while safefix ran, or not fixable safely); "
+    "130 = interrupted (Ctrl-C or SIGTERM): each file is either unchanged or fully written."
 )
+
+INTERRUPTED = "error: interrupted; every file is either unchanged or completely written\n"
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
@@ -227,9 +232,31 @@ def why(
         )
 
 
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM. Not a KeyboardInterrupt, which the CLI framework would swallow: this
+    one unwinds every `finally` (the scratch directory goes) up to `main`."""
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: `safefix why ...`, or a fix run where `--` passes the rest to ruff."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    """Console entry point: `safefix why ...`, or a fix run where `--` passes the rest to ruff.
+
+    SIGTERM is handled like Ctrl-C, so that an interrupted run still removes its scratch
+    directory; every file is then either as it was or completely written.
+    """
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        _main(list(sys.argv[1:] if argv is None else argv))
+    except Interrupted:
+        sys.stderr.write(INTERRUPTED)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _main(args: list[str]) -> None:
     if args[:1] == ["why"]:
         typer.main.get_command(why_app).main(args=args[1:], prog_name="safefix why")
         return

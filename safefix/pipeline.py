@@ -108,13 +108,20 @@ def run(options: Options) -> RunResult:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
     root = (options.project_root or find_project_root(paths)).absolute()
+    for path in paths:
+        if options.project_root is not None and not path.is_relative_to(root):
+            raise UsageError(f"{path} is outside the project root {root}")
     _say(options, "asking ruff which files it checks")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
     targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
     project = _project_files(binary, options, root, targets, plain_flags)
     version = ruff.version(binary)
+    if not targets:
+        nothing = (*options.warnings, "No Python files found under the given path(s)")
+        return RunResult((), (), version, root, options.mode, notes=nothing)
     with workspace.scratch() as scratch:
-        states, remaining = _first_pass(binary, options, scratch, targets)
+        first = _first_pass(binary, options, scratch, targets)
+        states, remaining = first.states, first.remaining
         ctx = _Context(
             binary=binary,
             options=options,
@@ -135,9 +142,9 @@ def run(options: Options) -> RunResult:
                 mode=options.mode,
                 findings=tuple(_contracts(ctx, outcomes, [*project, *targets])),
             )
-        notes: list[str] = []
+        verified: list[str] = []
         if options.verify or options.verify_cmd:
-            outcomes, notes = _verify(ctx, outcomes, [*project, *targets])
+            outcomes, verified = _verify(ctx, outcomes, [*project, *targets])
         _recheck_unchanged(ctx, [o for o in outcomes if o.error])
     if options.mode is Mode.FIX:
         outcomes = _write_all(outcomes, root)
@@ -148,7 +155,7 @@ def run(options: Options) -> RunResult:
         ruff_version=version,
         root=root,
         mode=options.mode,
-        notes=(*options.warnings, *notes),
+        notes=(*options.warnings, *first.warnings, *verified),
     )
 
 
@@ -277,9 +284,16 @@ def _text_files(ctx: _Context) -> list[Path]:
     return [p for p in found if not _excluded(p, ctx.root, ctx.options.exclude)]
 
 
+@dataclass
+class _FirstPass:
+    states: list[_FileState]
+    remaining: dict[Path, list[Diagnostic]]
+    warnings: list[str]
+
+
 def _first_pass(
     binary: str, options: Options, scratch: workspace.Scratch, targets: Sequence[Path]
-) -> tuple[list[_FileState], dict[Path, list[Diagnostic]]]:
+) -> _FirstPass:
     cwd = options.cwd
     explicit = [p for value in options.ruff.config if (p := (cwd / value)).is_file()]
     originals = {path: scratch.copy_in(path) for path in targets}
@@ -288,7 +302,13 @@ def _first_pass(
             scratch.copy_in(config)
     scratch.mirror(cwd).mkdir(parents=True, exist_ok=True)
     flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
-    mirrored_paths = [str(scratch.mirror((cwd / p).absolute())) for p in options.paths]
+    mirrored_paths = []
+    for given in options.paths:
+        mirrored = scratch.mirror((cwd / given).absolute())
+        if (cwd / given).is_dir():
+            mirrored.mkdir(parents=True, exist_ok=True)
+        if mirrored.exists():  # a file ruff excludes (--force-exclude) was not copied
+            mirrored_paths.append(str(mirrored))
     _say(options, f"ruff is fixing {len(targets)} files")
     result = ruff.fix(binary, mirrored_paths, flags, scratch.mirror(cwd))
     states = []
@@ -297,7 +317,9 @@ def _first_pass(
         if after != before:
             fixes = result.fixed.get(scratch.mirror(path), {})
             states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
-    return states, _unmirror_diagnostics(result.remaining, scratch)
+    root = str(scratch.root)
+    warnings = [w.replace(root, "") for w in result.warnings]
+    return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch), warnings)
 
 
 def _mirror_config(value: str, cwd: Path, scratch: workspace.Scratch) -> str:

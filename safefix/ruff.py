@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from safefix.types import Diagnostic, RuffOptions
@@ -44,6 +44,8 @@ class FixRun:
     remaining: tuple[Diagnostic, ...]
     #: Fixes applied, per absolute file path, as {rule code: count}.
     fixed: dict[Path, dict[str, int]]
+    #: ruff's own warnings ("Failed to lint x.py: stream did not contain valid UTF-8").
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,12 @@ def fix(
     args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
     args += ["--show-fixes", *PREFER_CODES, *flags, "--", *paths]
     proc = _run(binary, args, cwd)
-    return parse_fix_output(proc.stdout, cwd)
+    warnings = tuple(
+        line.removeprefix("warning: ").strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("warning: ")
+    )
+    return replace(parse_fix_output(proc.stdout, cwd), warnings=warnings)
 
 
 def parse_fix_output(stdout: str, cwd: Path) -> FixRun:

@@ -54,7 +54,13 @@ class Scratch:
         return self.mirror(path).read_bytes()
 
 
+#: Where scratch directories go, for tests that check nothing is left behind.
+SCRATCH_ENV = "SAFEFIX_SCRATCH_DIR"
+
+
 def _ram_dir() -> str | None:
+    if override := os.environ.get(SCRATCH_ENV):
+        return override
     shm = "/dev/shm"
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
@@ -110,12 +116,16 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     if current != expected:
         raise FileChangedError(f"{path} changed on disk while safefix ran; left it alone")
     mode = stat.S_IMODE(os.stat(path).st_mode)
+    if not mode & stat.S_IWUSR:
+        raise FileChangedError(f"{path} is read-only; left it alone")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if Path(tmp).read_bytes() != data:  # what is on disk is what safefix meant to write
+            raise OSError(f"{path}: the written copy does not read back as written")
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -125,4 +135,4 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
 
 
 class FileChangedError(Exception):
-    """A file changed on disk between safefix reading it and writing it back."""
+    """A file safefix must not write: changed on disk since it was read, or read-only."""

@@ -1,0 +1,228 @@
+"""Never lose a line: bad input through the real CLI, and interruptions at random moments."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import copy_project, run, safefix, snapshot
+
+F401 = '[tool.ruff.lint]\nselect = ["F401"]\n'
+
+
+def project(root: Path, files: dict[str, bytes | str], pyproject: str = F401) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+def test_syntax_error_is_reported_and_left_alone_while_others_are_fixed(tmp_path: Path) -> None:
+    repo = project(tmp_path / "r", {"broken.py": "import os\ndef f(:\n", "ok.py": "import os\n"})
+    proc = safefix(repo)
+    assert proc.returncode == 1
+    assert "broken.py:2:7: invalid-syntax: " in proc.stdout
+    assert (repo / "broken.py").read_text() == "import os\ndef f(:\n"
+    assert (repo / "ok.py").read_text() == ""
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(
+            "# -*- coding: latin-1 -*-\nimport os\nx = '\xe9'\n".encode("latin-1"),
+            id="latin-1-cookie",
+        ),
+        pytest.param(b"import os\nx = '\xff\xfe'\n", id="undecodable-bytes"),
+    ],
+)
+def test_files_ruff_cannot_decode_are_skipped_with_a_notice(tmp_path: Path, content: bytes) -> None:
+    repo = project(tmp_path / "r", {"odd.py": content, "ok.py": "import os\n"})
+    proc = safefix(repo)
+    assert "warning: Failed to lint odd.py: stream did not contain valid UTF-8" in proc.stderr
+    assert (repo / "odd.py").read_bytes() == content
+    assert (repo / "ok.py").read_text() == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(b"\xef\xbb\xbfimport os\nX = 1\n", b"\xef\xbb\xbfX = 1\n", id="bom"),
+        pytest.param(
+            b"import os\r\nimport sys\nX = sys\r\n", b"import sys\nX = sys\r\n", id="mixed-endings"
+        ),
+        pytest.param(b"import os\r\nX = 1\r\n", b"X = 1\r\n", id="crlf"),
+        pytest.param(b"import os\nif X:\n\tY = 1\n", b"if X:\n\tY = 1\n", id="tabs"),
+        pytest.param(b"", b"", id="empty"),
+    ],
+)
+def test_bytes_are_kept(tmp_path: Path, content: bytes, expected: bytes) -> None:
+    repo = project(tmp_path / "r", {"m.py": content})
+    proc = safefix(repo)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert (repo / "m.py").read_bytes() == expected
+
+
+def test_a_5mb_module(tmp_path: Path) -> None:
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(135_000))
+    repo = project(tmp_path / "r", {"big.py": "import os\n\n\n" + body})
+    assert (repo / "big.py").stat().st_size > 5_000_000
+    proc = safefix(repo)
+    assert proc.returncode == 0, proc.stderr
+    text = (repo / "big.py").read_text()
+    assert "import os" not in text
+    assert text.count("\ndef f") == 135_000
+
+
+def test_symlinked_directory_is_written_once_through_the_link(tmp_path: Path) -> None:
+    repo = project(tmp_path / "r", {"pkg/__init__.py": "", "pkg/m.py": "import os\n"})
+    (repo / "alias").symlink_to("pkg", target_is_directory=True)
+    proc = safefix(repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (repo / "pkg/m.py").read_text() == ""
+    assert (repo / "alias").is_symlink()
+
+
+def test_read_only_file_is_left_alone(tmp_path: Path) -> None:
+    repo = project(tmp_path / "r", {"ro.py": "import os\n", "ok.py": "import os\n"})
+    (repo / "ro.py").chmod(0o444)
+    proc = safefix(repo)
+    assert proc.returncode == 3
+    assert f"error: ro.py: {repo / 'ro.py'} is read-only; left it alone" in proc.stderr
+    assert (repo / "ro.py").read_text() == "import os\n"
+    assert (repo / "ok.py").read_text() == ""
+
+
+def test_path_outside_the_project_root(tmp_path: Path) -> None:
+    repo = project(tmp_path / "r", {"sub/m.py": "import os\n", "other/m.py": "import os\n"})
+    before = snapshot(repo)
+    proc = safefix(repo, "--project-root", "sub", "other/m.py")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr == f"error: {repo / 'other/m.py'} is outside the project root {repo / 'sub'}\n"
+    )
+    assert snapshot(repo) == before
+
+
+def test_directory_without_python_files(tmp_path: Path) -> None:
+    repo = project(tmp_path / "r", {"docs/readme.md": "hello\n"})
+    proc = safefix(repo, "docs")
+    assert proc.returncode == 0
+    assert proc.stderr == "warning: No Python files found under the given path(s)\n"
+
+
+def test_invalid_pyproject_toml(tmp_path: Path) -> None:
+    repo = project(tmp_path / "r", {"m.py": "import os\n"}, pyproject="[tool.ruff\nselect = \n")
+    before = snapshot(repo)
+    proc = safefix(repo)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ruff failed: ")
+    assert len(proc.stderr.splitlines()) == 1
+    assert snapshot(repo) == before
+
+
+def test_notebooks_are_fixed_like_ruff_does_and_stay_valid(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    notebook = {
+        "cells": [{**cell, "source": ["import os\n", "import sys\n", "print(sys.version)"]}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    repo = project(tmp_path / "r", {"n.ipynb": json.dumps(notebook, indent=1)})
+    proc = safefix(repo)
+    assert proc.returncode == 0, proc.stderr
+    fixed = json.loads((repo / "n.ipynb").read_text())
+    assert fixed["cells"][0]["source"] == ["import sys\n", "print(sys.version)"]
+
+
+# ----- interruptions ------------------------------------------------------------------------
+
+
+def big_project(root: Path, modules: int = 150) -> Path:
+    files: dict[str, bytes | str] = {"app/__init__.py": ""}
+    for i in range(modules):
+        files[f"app/m{i}.py"] = (
+            "import os\nimport sys\nimport json\n\n\ndef f():\n    return sys.path\n"
+        )
+    files["app/user.py"] = "def g():\n    from app.m0 import json\n    return json\n"
+    return project(root, files)
+
+
+def test_interrupted_runs_leave_every_file_old_or_new(tmp_path: Path) -> None:
+    """SIGINT/SIGTERM at random moments: no half-written file, no scratch directory left."""
+    original = big_project(tmp_path / "original")
+    final = copy_project(original, tmp_path / "final")
+    assert safefix(final).returncode == 0
+    old, new = snapshot(original), snapshot(final)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    rng = random.Random(7)
+    deadline = time.monotonic() + 8
+    runs = 0
+    while time.monotonic() < deadline or runs < 3:
+        runs += 1
+        repo = copy_project(original, tmp_path / f"run{runs}")
+        env = {**os.environ, "SAFEFIX_SCRATCH_DIR": str(scratch), "PYTHONDONTWRITEBYTECODE": "1"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "safefix", "."],
+            cwd=repo,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(rng.uniform(0.05, 1.5))
+        proc.send_signal(rng.choice([signal.SIGINT, signal.SIGTERM]))
+        _, err = proc.communicate(timeout=60)
+        # 130: safefix's handler ran; a negative code: the signal came while the interpreter was
+        # still starting, before safefix had read, copied or written anything
+        assert proc.returncode in (0, 130, -signal.SIGINT, -signal.SIGTERM), err
+        for rel, data in snapshot(repo).items():
+            assert data in (old[rel], new[rel]), f"{rel} is neither the original nor the fix"
+        assert list(scratch.iterdir()) == [], "the scratch directory was left behind"
+        if proc.returncode == 130:
+            assert "interrupted; every file is either unchanged or completely written" in err
+
+
+def test_sigkill_still_leaves_no_half_written_file(tmp_path: Path) -> None:
+    """Even a kill that allows no cleanup: writes are renames, so each file is old or new."""
+    original = big_project(tmp_path / "original", modules=60)
+    final = copy_project(original, tmp_path / "final")
+    assert safefix(final).returncode == 0
+    old, new = snapshot(original), snapshot(final)
+    rng = random.Random(11)
+    for attempt in range(3):
+        repo = copy_project(original, tmp_path / f"kill{attempt}")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "safefix", "."], cwd=repo, stdout=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.2, 1.2))
+        proc.kill()
+        proc.wait(timeout=30)
+        for rel, data in snapshot(repo).items():
+            if rel.endswith(".safefix"):  # a temp file the kill orphaned, never a target
+                continue
+            assert data in (old[rel], new[rel]), rel
+
+
+def test_stress_script_runs(tmp_path: Path) -> None:
+    """`make stress` (200 kills, outside the normal run) works; here with 3 iterations."""
+    proc = run(
+        [sys.executable, str(Path(__file__).with_name("stress.py")), "--iterations", "3"], tmp_path
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 corrupted or half-written files" in proc.stdout
