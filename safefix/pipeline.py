@@ -450,8 +450,8 @@ def _learn_codes(
 def _outcome(state: _FileState) -> FileOutcome:
     decisions: list[Decision] = []
     if not state.error:
-        tree = removals_mod.parse(state.after)
-        final = removals_mod.module_bindings(tree) if state.kept else []
+        tree = removals_mod.parse(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
+        final = removals_mod.module_bindings(tree)
         for key, decision in state.kept.items():
             protection = state.protections[key]
             how = (

@@ -13,6 +13,8 @@ libcst is kept for the files that get an edit.
 from __future__ import annotations
 
 import ast
+import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,12 +191,36 @@ def lost_bindings(before: Sequence[Binding], after: Sequence[Binding]) -> list[B
     return lost
 
 
+#: Import statements, parenthesised ones whole, with their indentation (so a move into or out
+#: of a block counts as a change). Comments inside parentheses cannot hold ")" here; a stray
+#: one only makes two versions look different, which costs a parse, never a missed removal.
+_IMPORT_STATEMENT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*(?:\([^)]*\)|(?:[^\\\n]|\\\r?\n|\\.)*)"
+    rb"|import[ \t](?:[^\\\n]|\\\r?\n|\\.)*)",
+    re.MULTILINE,
+)
+#: Every effect import (`pytest.raises(ImportError)`, `except ImportError`) names one of these.
+_EFFECT_TOKENS = re.compile(rb"ImportError|ModuleNotFoundError")
+
+
+def import_statements(source: bytes) -> Counter[bytes]:
+    """The multiset of import statements in `source`, cheaply, without parsing.
+
+    If it is the same before and after ruff's fixes, no binding can have been removed or moved:
+    sorting (I001) reorders statements but keeps them; every other way ruff loses a name
+    edits, moves or deletes one.
+    """
+    return Counter(match.group().rstrip() for match in _IMPORT_STATEMENT.finditer(source))
+
+
 def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[Removal]:
     """Removals between two versions of one file; raises SyntaxError if either does not parse.
 
     Two kinds: module-level bindings lost from a branch, and imports anywhere whose effect is
     the point (the assertion in `pytest.raises(ImportError)`, an availability probe).
     """
+    if import_statements(before) == import_statements(after):
+        return []  # only import statements bind what ruff removes; these are all still there
     old_lines = before.decode("utf-8", errors="replace").splitlines()
     old_tree, new_tree = parse(before, str(path)), parse(after, str(path))
     lazy = lazily_served(new_tree)
@@ -211,6 +237,8 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
             statement=b.statement,
             lazy=b.name in lazy,
         )
+    if not _EFFECT_TOKENS.search(before):
+        return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
     kept_effects = effect_imports(new_tree)
     for key, site in effect_imports(old_tree, old_lines).items():
         if key not in kept_effects:
@@ -288,11 +316,23 @@ def effect_imports(
                 visit(trial.orelse, scope, effect)
                 visit(trial.finalbody, scope, effect)
             else:
-                for _, arm, _ in _arms(stmt):
+                for arm in _bodies(stmt):
                     visit(arm, scope, effect)
 
     visit(tree.body, (), None)
     return found
+
+
+def _bodies(stmt: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
+    """The nested statement lists of a compound statement (no names: the effect walk needs none)."""
+    for field in ("body", "orelse", "finalbody"):
+        body = getattr(stmt, field, None)
+        if body:
+            yield body
+    for handler in getattr(stmt, "handlers", ()):
+        yield handler.body
+    for case in getattr(stmt, "cases", ()):
+        yield case.body
 
 
 def _with_effect(stmt: ast.With | ast.AsyncWith) -> str | None:
