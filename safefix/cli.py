@@ -117,6 +117,9 @@ def check(
         bool,
         typer.Option("--force-exclude", help="Apply ruff's excludes to paths given explicitly."),
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write ruff's cache (as ruff).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Every consumer, and every removal with why.")
@@ -153,6 +156,7 @@ def check(
         output_format=output_format,
         exit_zero=exit_zero,
         exit_non_zero_on_fix=exit_non_zero_on_fix,
+        no_cache=no_cache,
         quiet=quiet,
         verbose=verbose,
         progress=_progress if sys.stderr.isatty() and not quiet else None,

@@ -34,6 +34,8 @@ from safefix.types import (
     Verdict,
 )
 
+#: What ruff's fixes can change: Python sources, stubs and notebooks.
+FIXED_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
 #: Protect-and-refix rounds before safefix gives up on a file and leaves it as it was.
 MAX_ROUNDS = 4
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -111,17 +113,29 @@ def run(options: Options) -> RunResult:
     for path in paths:
         if options.project_root is not None and not path.is_relative_to(root):
             raise UsageError(f"{path} is outside the project root {root}")
-    _say(options, "asking ruff which files it checks")
+    _say(options, "ruff is checking")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
+    cache = ["--no-cache"] if options.no_cache else []
+    linted = ruff.lint(binary, [str(p) for p in options.paths], [*cache, *plain_flags], cwd)
+    remaining = _by_file(linted.diagnostics)
+    version = ruff.version(binary)
+    fixable = sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
+    if not fixable and options.mode is not Mode.CHECK:
+        return RunResult(
+            outcomes=(),
+            remaining=tuple(d for path in sorted(remaining) for d in remaining[path]),
+            ruff_version=version,
+            root=root,
+            mode=options.mode,
+            notes=(*options.warnings, *linted.warnings),
+        )
     targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
     project = _project_files(binary, options, root, targets, plain_flags)
-    version = ruff.version(binary)
-    if not targets:
-        nothing = (*options.warnings, "No Python files found under the given path(s)")
-        return RunResult((), (), version, root, options.mode, notes=nothing)
     with workspace.scratch() as scratch:
-        first = _first_pass(binary, options, scratch, targets)
-        states, remaining = first.states, first.remaining
+        first = _first_pass(binary, options, scratch, fixable, targets)
+        states = first.states
+        for path in fixable:
+            remaining[path] = first.remaining.get(path, [])
         ctx = _Context(
             binary=binary,
             options=options,
@@ -155,7 +169,7 @@ def run(options: Options) -> RunResult:
         ruff_version=version,
         root=root,
         mode=options.mode,
-        notes=(*options.warnings, *first.warnings, *verified),
+        notes=(*options.warnings, *linted.warnings, *verified),
     )
 
 
@@ -292,34 +306,53 @@ class _FirstPass:
 
 
 def _first_pass(
-    binary: str, options: Options, scratch: workspace.Scratch, targets: Sequence[Path]
+    binary: str,
+    options: Options,
+    scratch: workspace.Scratch,
+    fixable: Sequence[Path],
+    targets: Sequence[Path],
 ) -> _FirstPass:
+    """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix.
+
+    Only those files (and the configs that govern them) are copied. The rest of the tree is
+    stood in for by empty directories and empty top-level modules, so that ruff's import
+    sorting still tells first-party from third-party as it would in the real tree.
+    """
     cwd = options.cwd
     explicit = [p for value in options.ruff.config if (p := (cwd / value)).is_file()]
-    originals = {path: scratch.copy_in(path) for path in targets}
-    for config in workspace.config_files(targets, explicit):
+    originals = {path: scratch.copy_in(path) for path in fixable}
+    configs = workspace.config_files(fixable, explicit)
+    for config in configs:
         if config not in originals:
             scratch.copy_in(config)
+    scratch.stand_in(targets, source_roots(configs))
     scratch.mirror(cwd).mkdir(parents=True, exist_ok=True)
     flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
-    mirrored_paths = []
-    for given in options.paths:
-        mirrored = scratch.mirror((cwd / given).absolute())
-        if (cwd / given).is_dir():
-            mirrored.mkdir(parents=True, exist_ok=True)
-        if mirrored.exists():  # a file ruff excludes (--force-exclude) was not copied
-            mirrored_paths.append(str(mirrored))
-    _say(options, f"ruff is fixing {len(targets)} files")
-    result = ruff.fix(binary, mirrored_paths, flags, scratch.mirror(cwd))
+    _say(options, f"ruff is fixing {len(fixable)} files")
+    mirrored = [str(scratch.mirror(path)) for path in fixable]
+    result = ruff.fix(binary, mirrored, flags, scratch.mirror(cwd))
     states = []
     for path, before in originals.items():
         after = scratch.read(path)
         if after != before:
             fixes = result.fixed.get(scratch.mirror(path), {})
             states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
-    root = str(scratch.root)
-    warnings = [w.replace(root, "") for w in result.warnings]
-    return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch), warnings)
+    return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch), [])
+
+
+def source_roots(configs: Iterable[Path]) -> set[Path]:
+    """Where ruff looks for first-party modules: each config's directory and its `src/`."""
+    roots = set()
+    for config in configs:
+        roots |= {config.parent, config.parent / "src"}
+    return roots
+
+
+def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:
+    by_file: dict[Path, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_file.setdefault(diagnostic.path, []).append(diagnostic)
+    return by_file
 
 
 def _mirror_config(value: str, cwd: Path, scratch: workspace.Scratch) -> str:
@@ -450,7 +483,9 @@ def _learn_codes(
 def _outcome(state: _FileState) -> FileOutcome:
     decisions: list[Decision] = []
     if not state.error:
-        tree = removals_mod.parse(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
+        tree = (
+            removals_mod.parse(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
+        )
         final = removals_mod.module_bindings(tree)
         for key, decision in state.kept.items():
             protection = state.protections[key]

@@ -147,8 +147,63 @@ def _first_error_line(stderr: str, code: int) -> str:
 
 
 def version(binary: str) -> str:
+    """ruff's version: from the package's metadata (no process) unless a binary is forced."""
+    if not os.environ.get(RUFF_ENV):
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as package_version
+
+        try:
+            return package_version("ruff")
+        except PackageNotFoundError:
+            pass
     proc = _run(binary, ["--version"], Path.cwd())
     return proc.stdout.strip().removeprefix("ruff ").strip()
+
+
+@dataclass(frozen=True)
+class LintRun:
+    """What `ruff check --no-fix` reported on the user's own tree (with ruff's own cache)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    #: Files with at least one violation ruff can fix: the only ones a fix run can change.
+    fixable: frozenset[Path]
+    warnings: tuple[str, ...]
+
+
+def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> LintRun:
+    """Lint without fixing, in place: which files would ruff change, and what would remain."""
+    args = ["check", "--no-fix", "--no-fix-only", "--output-format", "json", *PREFER_CODES]
+    proc = _run(binary, [*args, *flags, "--", *paths], cwd)
+    try:
+        raw = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError as exc:
+        raise RuffError("ruff printed JSON safefix cannot read", proc.stdout) from exc
+    diagnostics = []
+    fixable = set()
+    for item in raw:
+        path = Path(item["filename"])
+        fix = item.get("fix")
+        if fix is not None and fix.get("applicability") in ("safe", "unsafe"):
+            fixable.add(path)
+        location = item.get("location") or {"row": 1, "column": 1}
+        diagnostics.append(
+            Diagnostic(
+                path=path,
+                line=int(location["row"]),
+                col=int(location["column"]),
+                code=item.get("code") or item.get("name") or "invalid-syntax",
+                message=item.get("message", ""),
+            )
+        )
+    return LintRun(tuple(diagnostics), frozenset(fixable), _warnings(proc.stderr))
+
+
+def _warnings(stderr: str) -> tuple[str, ...]:
+    return tuple(
+        line.removeprefix("warning: ").strip()
+        for line in stderr.splitlines()
+        if line.startswith("warning: ")
+    )
 
 
 def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> list[Path]:
@@ -168,12 +223,7 @@ def fix(
     args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
     args += ["--show-fixes", *PREFER_CODES, *flags, "--", *paths]
     proc = _run(binary, args, cwd)
-    warnings = tuple(
-        line.removeprefix("warning: ").strip()
-        for line in proc.stderr.splitlines()
-        if line.startswith("warning: ")
-    )
-    return replace(parse_fix_output(proc.stdout, cwd), warnings=warnings)
+    return replace(parse_fix_output(proc.stdout, cwd), warnings=_warnings(proc.stderr))
 
 
 def parse_fix_output(stdout: str, cwd: Path) -> FixRun:

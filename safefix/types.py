@@ -201,6 +201,8 @@ class Options:
     exclude: tuple[str, ...] = ()
     #: Configuration warnings, reported with the run.
     warnings: tuple[str, ...] = ()
+    #: Do not use ruff's cache for the first lint (as `ruff --no-cache`).
+    no_cache: bool = False
     #: Text output: only errors (quiet), or every consumer and removal (verbose).
     quiet: bool = False
     verbose: bool = False

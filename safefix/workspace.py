@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -53,6 +54,20 @@ class Scratch:
     def read(self, path: Path) -> bytes:
         return self.mirror(path).read_bytes()
 
+    def stand_in(self, files: Iterable[Path], source_roots: Iterable[Path]) -> None:
+        """Empty stand-ins for the tree around the copied files: every folder, every package's
+        `__init__.py`, and the modules directly in `source_roots`. That is what ruff looks at
+        to tell first-party imports from third-party ones (I001, TC001 vs TC002)."""
+        roots = set(source_roots)
+        files = list(files)
+        for directory in {f.parent for f in files}:
+            self.mirror(directory).mkdir(parents=True, exist_ok=True)
+        for file in files:
+            if file.stem == "__init__" or file.parent in roots:
+                mirrored = self.mirror(file)
+                if not mirrored.exists():
+                    mirrored.touch()
+
 
 #: Where scratch directories go, for tests that check nothing is left behind.
 SCRATCH_ENV = "SAFEFIX_SCRATCH_DIR"
@@ -66,13 +81,30 @@ def _ram_dir() -> str | None:
 
 
 @contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a short critical section (creating or removing the
+    scratch directory, replacing a file): they arrive, and interrupt, right after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def scratch() -> Iterator[Scratch]:
     """A scratch mirror that is removed however the run ends."""
-    root = Path(tempfile.mkdtemp(prefix="safefix-", dir=_ram_dir()))
+    with signals_deferred():
+        root = Path(tempfile.mkdtemp(prefix="safefix-", dir=_ram_dir()))
     try:
         yield Scratch(root)
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        with signals_deferred():
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def config_files(files: Iterable[Path], explicit: Iterable[Path] = ()) -> set[Path]:
@@ -118,6 +150,11 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     mode = stat.S_IMODE(os.stat(path).st_mode)
     if not mode & stat.S_IWUSR:
         raise FileChangedError(f"{path} is read-only; left it alone")
+    with signals_deferred():
+        _replace(path, data, mode)
+
+
+def _replace(path: Path, data: bytes, mode: int) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
     try:
         with os.fdopen(fd, "wb") as handle:

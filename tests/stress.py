@@ -26,7 +26,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".safefix")
+        if p.is_file()
+        and not {"__pycache__", ".ruff_cache"} & set(p.parts)
+        and not p.name.endswith(".safefix")
     }
 
 

@@ -59,8 +59,9 @@ def runtime_check(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file's bytes; caches (ruff's, as plain ruff writes it too) are not the user's code."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and not {"__pycache__", ".ruff_cache", ".safefix_cache"} & set(p.parts)
     }
