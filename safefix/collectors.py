@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import doctest
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -269,6 +268,8 @@ class _Collector:
                         self.collect_doctest(found[1], found[0], self.own_module)
 
     def collect_doctest(self, text: str, first_line: int, own_module: str | None) -> None:
+        import doctest  # costs start-up time; only files with `>>>` need it
+
         try:
             examples = doctest.DocTestParser().get_examples(text)
         except ValueError:  # inconsistent indentation: doctest itself would refuse to run it

@@ -82,9 +82,18 @@ class _Context:
     options: Options
     scratch: workspace.Scratch
     flags: list[str]
-    modules: ModuleMap
     remaining: dict[Path, list[Diagnostic]]
     root: Path
+    #: Every file of the project (for module names and consumers), and the files being fixed.
+    files: list[Path]
+    _modules: ModuleMap | None = None
+
+    @property
+    def modules(self) -> ModuleMap:
+        """Module names of every project file, built on first use: most runs never need them."""
+        if self._modules is None:
+            self._modules = build_module_map(dict.fromkeys(self.files), self.root)
+        return self._modules
 
     @property
     def scratch_cwd(self) -> Path:
@@ -141,7 +150,7 @@ def run(options: Options) -> RunResult:
             options=options,
             scratch=scratch,
             flags=ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch)),
-            modules=build_module_map(dict.fromkeys([*project, *targets]), root),
+            files=[*project, *targets],
             remaining=remaining,
             root=root,
         )
@@ -405,9 +414,12 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
 
 
 def _find_removals(ctx: _Context, state: _FileState) -> None:
-    module = ctx.modules.display_name(state.path)
     try:
-        state.removals = removals_mod.find_removals(state.path, module, state.before, state.after)
+        found = removals_mod.find_removals(state.path, "", state.before, state.after)
+        if found:  # naming the module needs the module map: only build it when it is needed
+            module = ctx.modules.display_name(state.path)
+            found = [replace(removal, module=module) for removal in found]
+        state.removals = found
     except SyntaxError as exc:
         state.error = f"ruff's fix does not parse ({exc.msg}); left the file unchanged"
         state.after = state.before

@@ -150,7 +150,8 @@ class Report:
         if self.options.quiet:
             return "", "".join(f"{e}\n" for e in err)
         out = [
-            f"{self.rel(d.path)}:{d.line}:{d.col}: {d.code}{sep(d.code)}{d.message}"
+            f"{self.rel(d.path)}{f':cell {d.cell}' if d.cell else ''}:{d.line}:{d.col}: "
+            f"{d.code}{sep(d.code)}{d.message}"
             for d in self.result.remaining
         ]
         out += self.kept_lines()

@@ -20,7 +20,9 @@ from safefix.types import Diagnostic, RuffOptions
 #: Overrides the ruff binary; meant for tests that simulate a missing or crashing ruff.
 RUFF_ENV = "SAFEFIX_RUFF"
 
-_CONCISE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
+_CONCISE = re.compile(
+    r"^(?P<path>.+?)(?::cell (?P<cell>\d+))?:(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$"
+)
 _CODE = re.compile(r"^(?P<code>[A-Z]+[0-9]+) (?:\[\*\] )?(?P<message>.*)$")
 _FIXED_FILE = re.compile(r"^- (?P<path>.+):$")
 _FIXED_RULE = re.compile(r"^\s+(?P<count>\d+) \u00d7 (?P<first>\S+)(?: \((?P<second>[^)]+)\))?")
@@ -171,30 +173,21 @@ class LintRun:
 
 
 def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> LintRun:
-    """Lint without fixing, in place: which files would ruff change, and what would remain."""
-    args = ["check", "--no-fix", "--no-fix-only", "--output-format", "json", *PREFER_CODES]
+    """Lint without fixing, in place: which files would ruff change, and what would remain.
+
+    The concise format marks with `[*]` exactly the violations `--fix` would fix under the
+    user's settings (unsafe fixes only where enabled, `unfixable` respected).
+    """
+    args = ["check", "--no-fix", "--no-fix-only", "--output-format", "concise", *PREFER_CODES]
     proc = _run(binary, [*args, *flags, "--", *paths], cwd)
-    try:
-        raw = json.loads(proc.stdout or "[]")
-    except json.JSONDecodeError as exc:
-        raise RuffError("ruff printed JSON safefix cannot read", proc.stdout) from exc
     diagnostics = []
     fixable = set()
-    for item in raw:
-        path = Path(item["filename"])
-        fix = item.get("fix")
-        if fix is not None and fix.get("applicability") in ("safe", "unsafe"):
-            fixable.add(path)
-        location = item.get("location") or {"row": 1, "column": 1}
-        diagnostics.append(
-            Diagnostic(
-                path=path,
-                line=int(location["row"]),
-                col=int(location["column"]),
-                code=item.get("code") or item.get("name") or "invalid-syntax",
-                message=item.get("message", ""),
-            )
-        )
+    for line in proc.stdout.splitlines():
+        if found := _CONCISE.match(line):
+            diagnostic = _diagnostic(found, cwd)
+            diagnostics.append(diagnostic)
+            if found["rest"].startswith(f"{diagnostic.code} [*] "):
+                fixable.add(diagnostic.path)
     return LintRun(tuple(diagnostics), frozenset(fixable), _warnings(proc.stderr))
 
 
@@ -243,21 +236,24 @@ def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
             continue
         current = None
         if found := _CONCISE.match(line):
-            rest = found["rest"]
-            if coded := _CODE.match(rest):
-                code, message = coded["code"], coded["message"]
-            else:  # e.g. "invalid-syntax: unexpected EOF while parsing"
-                code, _, message = rest.partition(": ")
-            remaining.append(
-                Diagnostic(
-                    path=cwd / found["path"],
-                    line=int(found["line"]),
-                    col=int(found["col"]),
-                    code=code,
-                    message=message,
-                )
-            )
+            remaining.append(_diagnostic(found, cwd))
     return FixRun(remaining=tuple(remaining), fixed=fixed)
+
+
+def _diagnostic(found: re.Match[str], cwd: Path) -> Diagnostic:
+    rest = found["rest"]
+    if coded := _CODE.match(rest):
+        code, message = coded["code"], coded["message"]
+    else:  # e.g. "invalid-syntax: unexpected EOF while parsing"
+        code, _, message = rest.partition(": ")
+    return Diagnostic(
+        path=cwd / found["path"],
+        line=int(found["line"]),
+        col=int(found["col"]),
+        code=code,
+        message=message,
+        cell=int(found["cell"]) if found["cell"] else None,
+    )
 
 
 def diagnose(

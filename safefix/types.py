@@ -155,6 +155,8 @@ class Diagnostic:
     col: int
     code: str
     message: str
+    #: The notebook cell the line and column count in, for `.ipynb` files.
+    cell: int | None = None
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ OUT = REPO / "tests" / "benchmarks"
 SDISTS = {"networkx": "networkx==3.6.1", "django": "django==5.2.19", "sympy": "sympy==1.14.0"}
 SELECTIONS = {"F401": ["--select", "F401"], "default": []}
 BIN = Path(sys.executable).parent
-#: A fresh copy has no cache of either tool's in it; ruff is also told not to use one.
-COLD_FLAGS = {"ruff": ["--no-cache"], "safefix": []}
+#: A fresh copy has no cache of either tool's in it; both are also told not to use one.
+COLD_FLAGS = {"ruff": ["--no-cache"], "safefix": ["--no-cache"]}
 
 
 @dataclass
