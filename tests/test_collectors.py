@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from safefix.consumers import build_index, text_files
+from safefix.consumers import build_full_index, build_index, text_files
 from safefix.modules import build_module_map
 
 BASE = {"app/__init__.py": "", "app/api.py": "import json\n", "app/other.py": "import json\n"}
@@ -135,3 +135,19 @@ def test_typing_only_consumers_are_labelled(tmp_path: Path) -> None:
     index = build_index(files, {}, {"json": ["app.api"]}, build_module_map(files, tmp_path))
     (consumer,) = index.consumers_of(tmp_path / "app/api.py", "json")
     assert consumer.typing_only
+
+
+@pytest.mark.parametrize(("rel", "text", "kind"), CASES)
+def test_prefilter_loses_no_consumer(tmp_path: Path, rel: str, text: str, kind: str | None) -> None:
+    """The byte screen that decides which files to parse finds every consumer a full parse of
+    every file finds, for every consumer kind."""
+    for name, content in {**BASE, rel: text}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content)
+    files = sorted(tmp_path.rglob("*.py"))
+    modules = build_module_map(files, tmp_path)
+    docs = text_files(tmp_path)
+    screened = build_index(files, {}, {"json": ["app.api"]}, modules, docs)
+    full = build_full_index(files, modules, docs)
+    api = tmp_path / "app/api.py"
+    assert screened.consumers_of(api, "json") == full.consumers_of(api, "json")
