@@ -179,13 +179,18 @@ def build_index(
     targets: Mapping[str, Iterable[str]],
     modules: ModuleMap,
     text_files: Iterable[Path] = (),
+    star_targets: Mapping[str, Iterable[str]] | None = None,
 ) -> ConsumerIndex:
     """Index the files that can consume any of `targets` (name -> module names).
+
+    `star_targets` (name -> module names) says which modules export the name to `import *`;
+    only through those can a star-importing module pass it on (None: assume all do).
 
     A consumer of `pkg.mod.NAME` names NAME literally, and names the module too: by its last
     component (`from pkg.mod import`, `import pkg.mod as m`, `"pkg.mod.NAME"`), through a
     relative import, or through a module that star-imports it. Files that fail this byte-level
-    test are never parsed. Files in `contents` (ruff's output, not yet on disk) always are.
+    test are never parsed. Files in `contents` (ruff's output, not yet on disk) are parsed if
+    they mention a name at all.
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     names = {name: _word(name) for name in targets}
@@ -200,7 +205,10 @@ def build_index(
             except OSError:
                 continue
         if path in contents:
-            index.set_file(path, data)
+            # ruff's output: its own globals may be the consumer (doctests, skipif strings),
+            # so the module need not be named, only the name
+            if any(word.found_in(data) for word in names.values()):
+                index.set_file(path, data)
             continue
         if b"*" in data:
             stars = _star_imports(path, data, modules)
@@ -208,8 +216,16 @@ def build_index(
                 index.set_stars(path, stars)
         if any(word.found_in(data) for word in names.values()):
             candidates.append((path, data))
+    exporters = targets if star_targets is None else star_targets
     needles = [
-        (names[name], [_word(leaf) for leaf in _leaves(index, module_names)])
+        (
+            names[name],
+            [
+                _word(leaf)
+                for leaf in {module.rsplit(".", 1)[-1] for module in module_names}
+                | _leaves(index, exporters.get(name, ()))
+            ],
+        )
         for name, module_names in targets.items()
     ]
     for path, data in candidates:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from safefix import removals as removals_mod
 from safefix import ruff, workspace
+from safefix.collectors import star_exports
 from safefix.consumers import ConsumerIndex, build_full_index, build_index, text_files
 from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
 from safefix.policy import decide, restore_via_all
@@ -388,15 +389,22 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     for state in python:
         _find_removals(ctx, state)
     targets: dict[str, set[str]] = {}
+    star_targets: dict[str, set[str]] = {}
     for state in python:
+        if not state.removals:
+            continue
+        names = ctx.modules.names.get(state.path, ())
+        exported = star_exports(removals_mod.parse(state.after), [r.name for r in state.removals])
         for removal in state.removals:
-            targets.setdefault(removal.name, set()).update(ctx.modules.names.get(state.path, ()))
+            targets.setdefault(removal.name, set()).update(names)
+            if removal.name in exported:
+                star_targets.setdefault(removal.name, set()).update(names)
     if not targets:
         return
     contents = {s.path: s.after for s in python}
     everything = dict.fromkeys([*project, *contents])
     _say(ctx.options, f"looking for consumers of {len(targets)} names in {len(everything)} files")
-    index = build_index(everything, contents, targets, ctx.modules, _text_files(ctx))
+    index = build_index(everything, contents, targets, ctx.modules, _text_files(ctx), star_targets)
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(ctx, s, index)]
         if not pending:
