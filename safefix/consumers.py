@@ -31,7 +31,6 @@ from safefix.modules import ModuleMap
 from safefix.removals import parse
 from safefix.types import Consumer, ConsumerKind
 
-_RELATIVE_IMPORT = re.compile(rb"\bfrom\s+\.")
 _STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
 #: Directories never searched for documentation and config files.
 SKIP_DIRS = frozenset(
@@ -291,27 +290,64 @@ class _Word:
 
     text: bytes
     pattern: re.Pattern[bytes]
+    #: `.name` (an attribute) or `"name"` / `'name'` (a getattr-style string).
+    used: re.Pattern[bytes]
 
     def found_in(self, data: bytes) -> bool:
         return self.text in data and self.pattern.search(data) is not None
 
 
 def _word(text: str) -> _Word:
-    raw = text.encode()
-    return _Word(raw, re.compile(rb"\b" + re.escape(raw) + rb"\b"))
+    raw = re.escape(text.encode())
+    return _Word(
+        text.encode(),
+        re.compile(rb"\b" + raw + rb"\b"),
+        re.compile(rb"\.[ \t]*" + raw + rb"\b|[\"']" + raw + rb"[\"']"),
+    )
+
+
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.MULTILINE)
+_RELATIVE_FROM = re.compile(rb"\bfrom[ \t]+\.+[\w.]*[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)")
 
 
 def _may_consume(
     data: bytes, needles: Sequence[tuple[_Word, Sequence[_Word]]], relative_ok: bool = True
 ) -> bool:
-    relative: bool | None = None if relative_ok else False
+    """Whether `data` can hold a consumer of any (name, module leaves) in `needles`.
+
+    Every consumer kind puts the name near its module: on the line that names the module
+    (`from pkg.mod import name`, `"pkg.mod.name"`, `pkg.mod.name`, `pkg.mod:name`), inside
+    the parentheses of an import that names it, or, through an alias, as `.name` or a quoted
+    "name" in a file that imports the module; or in a relative import's name list.
+    """
     for name, leaves in needles:
         if not name.found_in(data):
             continue
-        if any(leaf.found_in(data) for leaf in leaves):
-            return True
-        if relative is None:
-            relative = _RELATIVE_IMPORT.search(data) is not None
-        if relative:
+        for leaf in leaves:
+            if leaf.found_in(data) and _near(data, name, leaf):
+                return True
+        if relative_ok and any(
+            name.pattern.search(m.group()) for m in _RELATIVE_FROM.finditer(data)
+        ):
             return True
     return False
+
+
+def _near(data: bytes, name: _Word, leaf: _Word) -> bool:
+    imported = False
+    for match in leaf.pattern.finditer(data):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        end = data.find(b"\n", match.end())
+        end = len(data) if end < 0 else end
+        if name.pattern.search(data, start, end):
+            return True
+        line = data[start:end]
+        if _IMPORT_LINE.match(line) and b"*" in line:
+            return True  # a star import: the name may be used bare anywhere
+        if b"import" in line:  # import statements, importlib.import_module, importorskip
+            imported = True
+            if b"(" in line and b")" not in line[line.index(b"(") :]:
+                close = data.find(b")", end)
+                if name.pattern.search(data, end, len(data) if close < 0 else close):
+                    return True
+    return imported and name.used.search(data) is not None
