@@ -22,14 +22,27 @@ from pathlib import Path
 from safefix.collectors import (
     CONFIG_FILES,
     DOC_SUFFIXES,
+    PythonScan,
     config_consumers,
     doc_consumers,
     python_consumers,
     star_exports,
 )
 from safefix.modules import ModuleMap
+from safefix.parallel import parallel_map
 from safefix.removals import parse
 from safefix.types import Consumer, ConsumerKind
+
+#: Where a module consumes its own globals through strings or examples: on such a line.
+_OWN_GLOBALS = rb"(?:>>>|\.\.\.|skipif|xfail|globals\(|vars\(|eval\(|exec\()[^\n]*\b"
+
+
+def _uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
+    return any(
+        name.encode() in data and re.search(_OWN_GLOBALS + re.escape(name.encode()) + rb"\b", data)
+        for name in names
+    )
+
 
 _STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
 #: Directories never searched for documentation and config files.
@@ -70,6 +83,26 @@ class ConsumerIndex:
         scan = python_consumers(path, tree, self.modules, own, self.wanted)
         self.by_file[path] = scan.consumers
         self.set_stars(path, scan.star_imports)
+
+    def scan_all(self, files: Sequence[tuple[Path, bytes]]) -> None:
+        """(Re)index many Python files, parsing them on every core when there are enough."""
+        global _SCAN_STATE
+        _SCAN_STATE = (self.modules, self.wanted)
+        try:
+            results = parallel_map(_scan, files)
+        finally:
+            _SCAN_STATE = None
+        self._by_target = None
+        for (path, data), scan in zip(files, results, strict=True):
+            self.unparsed.pop(path, None)
+            if path in self.sources:
+                self.sources[path] = data
+            if scan is None:
+                self.by_file[path] = []
+                self.unparsed[path] = data.decode("utf-8", errors="replace")
+            else:
+                self.by_file[path] = scan.consumers
+                self.set_stars(path, scan.star_imports)
 
     def set_stars(self, path: Path, modules: Iterable[str]) -> None:
         for importers in self.star_importers.values():
@@ -155,6 +188,22 @@ class ConsumerIndex:
         return found
 
 
+#: What `_scan` needs besides its argument, handed to forked workers by inheritance.
+_SCAN_STATE: tuple[ModuleMap, frozenset[str] | None] | None = None
+
+
+def _scan(item: tuple[Path, bytes]) -> PythonScan | None:
+    """Parse one file and collect its consumers; None if it does not parse."""
+    assert _SCAN_STATE is not None
+    modules, wanted = _SCAN_STATE
+    path, data = item
+    try:
+        tree = parse(data, str(path))
+    except SyntaxError:
+        return None
+    return python_consumers(path, tree, modules, modules.display_name(path), wanted)
+
+
 def text_files(root: Path) -> list[Path]:
     """Documentation and configuration files under `root` that may name project code."""
     found = []
@@ -179,11 +228,14 @@ def build_index(
     modules: ModuleMap,
     text_files: Iterable[Path] = (),
     star_targets: Mapping[str, Iterable[str]] | None = None,
+    own_names: Mapping[Path, Iterable[str]] | None = None,
 ) -> ConsumerIndex:
     """Index the files that can consume any of `targets` (name -> module names).
 
     `star_targets` (name -> module names) says which modules export the name to `import *`;
     only through those can a star-importing module pass it on (None: assume all do).
+    `own_names` (file -> names removed from it) finds the files whose doctests, skipif strings
+    or eval() use those names in the file's own globals.
 
     A consumer of `pkg.mod.NAME` names NAME literally, and names the module too: by its last
     component (`from pkg.mod import`, `import pkg.mod as m`, `"pkg.mod.NAME"`), through a
@@ -194,6 +246,7 @@ def build_index(
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     names = {name: _word(name) for name in targets}
     candidates: list[tuple[Path, bytes]] = []
+    selected: list[tuple[Path, bytes]] = []
     for path in files:
         if path.suffix not in (".py", ".pyi"):
             continue
@@ -203,18 +256,17 @@ def build_index(
                 data = path.read_bytes()
             except OSError:
                 continue
-        if path in contents:
-            # ruff's output: its own globals may be the consumer (doctests, skipif strings),
-            # so the module need not be named, only the name
-            if any(word.found_in(data) for word in names.values()):
-                index.set_file(path, data)
-            continue
         if b"*" in data:
             stars = _star_imports(path, data, modules)
             if stars:
                 index.set_stars(path, stars)
         if any(word.found_in(data) for word in names.values()):
-            candidates.append((path, data))
+            if own_names is None:  # every file of ruff's output may use any name itself
+                mine: Iterable[str] = targets if path in contents else ()
+            else:
+                mine = own_names.get(path, ())
+            own = _uses_own_globals(data, mine)
+            (selected if own else candidates).append((path, data))
     exporters = targets if star_targets is None else star_targets
     needles = [
         (
@@ -227,9 +279,8 @@ def build_index(
         )
         for name, module_names in targets.items()
     ]
-    for path, data in candidates:
-        if _may_consume(data, needles):
-            index.set_file(path, data)
+    selected += [(path, data) for path, data in candidates if _may_consume(data, needles)]
+    index.scan_all(selected)
     for path in text_files:
         try:
             data = path.read_bytes()
@@ -245,12 +296,14 @@ def build_full_index(
 ) -> ConsumerIndex:
     """Index every consumer of every name: for `safefix check`, which asks about all of them."""
     index = ConsumerIndex(modules)
+    sources = []
     for path in files:
         if path.suffix in (".py", ".pyi"):
             try:
-                index.set_file(path, path.read_bytes())
+                sources.append((path, path.read_bytes()))
             except OSError:
                 continue
+    index.scan_all(sources)
     for path in text_files:
         try:
             index.set_text_file(path, path.read_text(encoding="utf-8", errors="replace"))

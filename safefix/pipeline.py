@@ -18,6 +18,7 @@ from safefix import ruff, workspace
 from safefix.collectors import star_exports
 from safefix.consumers import ConsumerIndex, build_full_index, build_index, text_files
 from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
+from safefix.parallel import parallel_map
 from safefix.policy import decide, restore_via_all
 from safefix.types import (
     Binding,
@@ -386,15 +387,18 @@ def _unmirror_diagnostics(
 def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequence[Path]) -> None:
     """Decide every removal, and protect-and-refix until every consumed name is bound again."""
     python = [s for s in states if s.path.suffix in PY_SUFFIXES]
-    for state in python:
-        _find_removals(ctx, state)
+    found = parallel_map(
+        removals_mod.removals_or_error, [(s.path, s.before, s.after) for s in python]
+    )
+    for state, result in zip(python, found, strict=True):
+        _record_removals(ctx, state, result)
     targets: dict[str, set[str]] = {}
     star_targets: dict[str, set[str]] = {}
     for state in python:
         if not state.removals:
             continue
         names = ctx.modules.names.get(state.path, ())
-        exported = star_exports(removals_mod.parse(state.after), [r.name for r in state.removals])
+        exported = _star_exported(state, [r.name for r in state.removals])
         for removal in state.removals:
             targets.setdefault(removal.name, set()).update(names)
             if removal.name in exported:
@@ -404,7 +408,10 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     contents = {s.path: s.after for s in python}
     everything = dict.fromkeys([*project, *contents])
     _say(ctx.options, f"looking for consumers of {len(targets)} names in {len(everything)} files")
-    index = build_index(everything, contents, targets, ctx.modules, _text_files(ctx), star_targets)
+    own = {s.path: [r.name for r in s.removals] for s in python if s.removals}
+    index = build_index(
+        everything, contents, targets, ctx.modules, _text_files(ctx), star_targets, own
+    )
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(ctx, s, index)]
         if not pending:
@@ -421,17 +428,29 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
             state.after = state.before
 
 
+def _star_exported(state: _FileState, names: list[str]) -> set[str]:
+    """Which of `names` the file would hand to `import *` (only parsed if it has an __all__)."""
+    if b"__all__" not in state.after:
+        return {name for name in names if not name.startswith("_")}
+    return star_exports(removals_mod.parse(state.after), names)
+
+
 def _find_removals(ctx: _Context, state: _FileState) -> None:
-    try:
-        found = removals_mod.find_removals(state.path, "", state.before, state.after)
-        if found:  # naming the module needs the module map: only build it when it is needed
-            module = ctx.modules.display_name(state.path)
-            found = [replace(removal, module=module) for removal in found]
-        state.removals = found
-    except SyntaxError as exc:
-        state.error = f"ruff's fix does not parse ({exc.msg}); left the file unchanged"
+    _record_removals(
+        ctx, state, removals_mod.removals_or_error((state.path, state.before, state.after))
+    )
+
+
+def _record_removals(ctx: _Context, state: _FileState, found: list[Removal] | str) -> None:
+    if isinstance(found, str):
+        state.error = f"ruff's fix does not parse ({found}); left the file unchanged"
         state.after = state.before
         state.removals = []
+        return
+    if found:  # naming the module needs the module map: only build it when it is needed
+        module = ctx.modules.display_name(state.path)
+        found = [replace(removal, module=module) for removal in found]
+    state.removals = found
 
 
 def _decide(ctx: _Context, state: _FileState, index: ConsumerIndex) -> bool:

@@ -195,7 +195,7 @@ def lost_bindings(before: Sequence[Binding], after: Sequence[Binding]) -> list[B
 #: of a block counts as a change). Comments inside parentheses cannot hold ")" here; a stray
 #: one only makes two versions look different, which costs a parse, never a missed removal.
 _IMPORT_STATEMENT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*(?:\([^)]*\)|(?:[^\\\n]|\\\r?\n|\\.)*)"
+    rb"^(?:\xef\xbb\xbf)?[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]*(?:\([^)]*\)|(?:[^\\\n]|\\\r?\n|\\.)*)"
     rb"|import[ \t](?:[^\\\n]|\\\r?\n|\\.)*)",
     re.MULTILINE,
 )
@@ -213,6 +213,38 @@ def import_statements(source: bytes) -> Counter[bytes]:
     return Counter(match.group().rstrip() for match in _IMPORT_STATEMENT.finditer(source))
 
 
+_TOP_LEVEL_CODE = re.compile(rb"^[^\s#]", re.MULTILINE)
+#: Where the module-level analysis needs more than the leading import section.
+_WHOLE_FILE = re.compile(rb"def[ \t]+__getattr__|ImportError|ModuleNotFoundError")
+
+
+def import_section(source: bytes) -> bytes:
+    """The top-level statements up to and including the one that holds the last import.
+
+    Module-level bindings ruff can take away are imports, and imports usually open a module:
+    parsing just this section instead of the whole file is what keeps a run over thousands
+    of changed files fast. Statements after it bind nothing ruff removes.
+    """
+    matches = list(_IMPORT_STATEMENT.finditer(source))
+    if not matches:
+        return b""
+    following = _TOP_LEVEL_CODE.search(source, matches[-1].end())
+    return source if following is None else source[: following.start()]
+
+
+def _import_trees(path: Path, before: bytes, after: bytes) -> tuple[ast.Module, ast.Module, bool]:
+    """Both versions' import sections parsed (True), or the whole files (False) where a section
+    is not enough (a module `__getattr__`, imports whose effect is the point) or does not
+    parse alone."""
+    if not (_WHOLE_FILE.search(before) or _WHOLE_FILE.search(after)):
+        try:
+            old = parse(import_section(before), str(path))
+            return old, parse(import_section(after), str(path)), True
+        except SyntaxError:
+            pass  # e.g. the section ends inside a multi-line string: parse everything
+    return parse(before, str(path)), parse(after, str(path)), False
+
+
 def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[Removal]:
     """Removals between two versions of one file; raises SyntaxError if either does not parse.
 
@@ -222,10 +254,13 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
     if import_statements(before) == import_statements(after):
         return []  # only import statements bind what ruff removes; these are all still there
     old_lines = before.decode("utf-8", errors="replace").splitlines()
-    old_tree, new_tree = parse(before, str(path)), parse(after, str(path))
+    old_tree, new_tree, sections = _import_trees(path, before, after)
     lazy = lazily_served(new_tree)
     found: dict[tuple[int, int, str], Removal] = {}
-    for b in lost_bindings(module_bindings(old_tree, old_lines), module_bindings(new_tree)):
+    old_bindings = module_bindings(old_tree, old_lines)
+    if sections:  # the two sections can end at different statements: compare imports only
+        old_bindings = [b for b in old_bindings if b.kind == "import"]
+    for b in lost_bindings(old_bindings, module_bindings(new_tree)):
         found[(b.line, b.col, b.name)] = Removal(
             path=path,
             module=module,
@@ -421,3 +456,12 @@ def _assignment(stmt: ast.stmt) -> tuple[str | None, ast.expr | None]:
     if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
         return stmt.target.id, stmt.value
     return None, None
+
+
+def removals_or_error(item: tuple[Path, bytes, bytes]) -> list[Removal] | str:
+    """`find_removals` for a worker process: a SyntaxError comes back as its message."""
+    path, before, after = item
+    try:
+        return find_removals(path, "", before, after)
+    except SyntaxError as exc:
+        return exc.msg or "invalid syntax"
