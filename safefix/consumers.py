@@ -245,8 +245,11 @@ def build_index(
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     names = {name: _word(name) for name in targets}
-    candidates: list[tuple[Path, bytes]] = []
-    selected: list[tuple[Path, bytes]] = []
+    # one pass over each file finds which names it mentions at all
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(targets, key=len, reverse=True))
+    any_name = re.compile(rb"\b(?:" + alternatives + rb")\b") if targets else None
+    candidates: list[tuple[Path, bytes, set[str]]] = []
+    selected: list[tuple[Path, bytes, set[str]]] = []
     for path in files:
         if path.suffix not in (".py", ".pyi"):
             continue
@@ -260,16 +263,17 @@ def build_index(
             stars = _star_imports(path, data, modules)
             if stars:
                 index.set_stars(path, stars)
-        if any(word.found_in(data) for word in names.values()):
+        mentioned = {m.decode() for m in any_name.findall(data)} if any_name else set()
+        if mentioned:
             if own_names is None:  # every file of ruff's output may use any name itself
-                mine: Iterable[str] = targets if path in contents else ()
+                mine: Iterable[str] = mentioned if path in contents else ()
             else:
-                mine = own_names.get(path, ())
+                mine = mentioned.intersection(own_names.get(path, ()))
             own = _uses_own_globals(data, mine)
-            (selected if own else candidates).append((path, data))
+            (selected if own else candidates).append((path, data, mentioned))
     exporters = targets if star_targets is None else star_targets
-    needles = [
-        (
+    needles = {
+        name: (
             names[name],
             [
                 _word(leaf)
@@ -278,15 +282,17 @@ def build_index(
             ],
         )
         for name, module_names in targets.items()
+    }
+    selected += [
+        item for item in candidates if _may_consume(item[1], [needles[n] for n in item[2]])
     ]
-    selected += [(path, data) for path, data in candidates if _may_consume(data, needles)]
-    index.scan_all(selected)
+    index.scan_all([(path, data) for path, data, _ in selected])
     for path in text_files:
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        if _may_consume(data, needles, relative_ok=False):
+        if _may_consume(data, list(needles.values()), relative_ok=False):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
     return index
 
@@ -373,16 +379,18 @@ def _may_consume(
     the parentheses of an import that names it, or, through an alias, as `.name` or a quoted
     "name" in a file that imports the module; or in a relative import's name list.
     """
+    relative: bytes | None = None
     for name, leaves in needles:
         if not name.found_in(data):
             continue
         for leaf in leaves:
             if leaf.found_in(data) and _near(data, name, leaf):
                 return True
-        if relative_ok and any(
-            name.pattern.search(m.group()) for m in _RELATIVE_FROM.finditer(data)
-        ):
-            return True
+        if relative_ok:
+            if relative is None:
+                relative = b"\n".join(m.group() for m in _RELATIVE_FROM.finditer(data))
+            if name.pattern.search(relative):
+                return True
     return False
 
 
