@@ -157,6 +157,7 @@ def run(options: Options) -> RunResult:
             root=root,
         )
         _keep_load_bearing(ctx, states, project)
+        _check_edits([state for state in states if state.protections and not state.error])
         outcomes = [_outcome(state) for state in states]
         if options.mode is Mode.CHECK:
             return RunResult(
@@ -517,6 +518,26 @@ def _learn_codes(
             if d.noqa_row in rows and d.edits_row(d.noqa_row) and d.code not in BLOCK_RULES
         }
         state.protections[key] = replace(protection, codes=protection.codes | codes)
+
+
+def _check_edits(states: Sequence[_FileState]) -> None:
+    """Re-parse, with libcst, every file safefix itself edited, before anything is written.
+
+    The result must parse and print back byte for byte; otherwise the file is left as it was.
+    (Files written exactly as ruff fixed them are ruff's output, which ruff checks itself.)
+    """
+    if not states:
+        return
+    import libcst
+
+    for state in states:
+        try:
+            round_trip = libcst.parse_module(state.after).bytes == state.after
+        except libcst.ParserSyntaxError:
+            round_trip = False
+        if not round_trip:
+            state.error = "the edited file does not re-parse as written; left the file unchanged"
+            state.after = state.before
 
 
 def _outcome(state: _FileState) -> FileOutcome:

@@ -243,6 +243,78 @@ def measure_verify(modules: int, work: Path) -> dict[str, float]:
     }
 
 
+def generate_load_project(target: Path, modules: int, reexports: int) -> set[tuple[str, str]]:
+    """A dense import graph: every module imports five earlier ones and uses them; `reexports`
+    hub modules import a name they never use, which a later module imports lazily from them.
+    Returns the (file, name) pairs that must be kept."""
+    package = target / "load"
+    package.mkdir(parents=True)
+    (package / "__init__.py").touch()
+    (target / "pyproject.toml").write_text(
+        '[project]\nname = "load"\nversion = "0"\n\n[tool.ruff.lint]\nselect = ["F401"]\n'
+    )
+    keep: set[tuple[str, str]] = set()
+    hubs = set(range(1, modules, max(1, modules // reexports)))
+    for index in range(modules):
+        sub = f"s{index % 50}"
+        (package / sub).mkdir(exist_ok=True)
+        (package / sub / "__init__.py").touch()
+        deps = sorted(
+            {
+                d
+                for d in (index - 1, index - 7, index // 2, index // 3, index // 5)
+                if 0 <= d < index
+            }
+        )
+        lines = ["import os", "import json"]
+        lines += [f"from load.s{d % 50}.m{d} import value{d}" for d in deps]
+        uses = " + ".join(f"value{d}()" for d in deps) or "0"
+        if index in hubs and deps:
+            lines.append(
+                f"from load.s{deps[0] % 50}.m{deps[0]} import value{deps[0]} as reexport{index}"
+            )
+            keep.add((f"load/{sub}/m{index}.py", f"reexport{index}"))
+        body = (
+            "\n".join(lines)
+            + f"\n\n\ndef value{index}():\n    return json.dumps({index}) and {uses}\n"
+        )
+        (package / sub / f"m{index}.py").write_text(body)
+    consumer = "".join(
+        f"def use{i}():\n    from load.s{int(f.split('/')[1][1:])}.m{f.split('/m')[1][:-3]} import {name}\n    return {name}\n\n\n"
+        for i, (f, name) in enumerate(sorted(keep))
+    )
+    (package / "consumers.py").write_text(consumer)
+    return keep
+
+
+def measure_load(modules: int, reexports: int, work: Path) -> dict[str, object]:
+    """safefix on a generated project of `modules` modules: time, peak RSS, and correctness."""
+    tree = work / "load-project"
+    keep = generate_load_project(tree, modules, reexports)
+    out = work / "load-report.json"
+    start = time.perf_counter()
+    with out.open("w") as handle:
+        proc = subprocess.Popen(
+            [str(BIN / "safefix"), "--no-cache", "--output-format", "json", "."],
+            cwd=tree,
+            stdout=handle,
+            stderr=subprocess.DEVNULL,
+        )
+        _, _, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    report = json.loads(out.read_text())
+    kept = {(f["path"], k["name"]) for f in report["files"] for k in f["kept"]}
+    removed = sum(len(f["removed"]) for f in report["files"])
+    return {
+        "modules": modules,
+        "load_bearing": len(keep),
+        "kept_exactly_the_load_bearing": kept == keep,
+        "removed": removed,
+        "seconds": round(elapsed, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -296,10 +368,19 @@ def main() -> int:
     parser.add_argument("--trees", default=",".join(TREES))
     parser.add_argument("--selections", default=",".join(SELECTIONS))
     parser.add_argument("--verify-modules", type=int, default=1000)
+    parser.add_argument("--load-modules", type=int, default=5000)
+    parser.add_argument("--load-only", action="store_true", help="only the load test")
     parser.add_argument("--quick", action="store_true", help="one run, small tree only")
     args = parser.parse_args()
     if args.quick:
-        args.runs, args.trees, args.verify_modules = 1, "small", 200
+        args.runs, args.trees, args.verify_modules, args.load_modules = 1, "small", 200, 500
+    if args.load_only:
+        with tempfile.TemporaryDirectory(prefix="safefix-load-") as temp:
+            load = measure_load(args.load_modules, 200, Path(temp))
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "load.json").write_text(json.dumps({"machine": machine(), **load}, indent=2) + "\n")
+        print(json.dumps(load))
+        return 0 if load["kept_exactly_the_load_bearing"] else 1
     CACHE.mkdir(exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")
     rows: list[Row] = []
