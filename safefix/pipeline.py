@@ -327,8 +327,8 @@ def _first_pass(
     """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix.
 
     Only those files (and the configs that govern them) are copied. The rest of the tree is
-    stood in for by empty directories and empty top-level modules, so that ruff's import
-    sorting still tells first-party from third-party as it would in the real tree.
+    stood in for by empty files, so that ruff's import sorting still tells first-party from
+    third-party exactly as it would in the real tree.
     """
     cwd = options.cwd
     explicit = [p for value in options.ruff.config if (p := (cwd / value)).is_file()]
@@ -337,7 +337,7 @@ def _first_pass(
     for config in configs:
         if config not in originals:
             scratch.copy_in(config)
-    scratch.stand_in(targets, source_roots(configs))
+    scratch.stand_in(targets)
     scratch.mirror(cwd).mkdir(parents=True, exist_ok=True)
     flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
     _say(options, f"ruff is fixing {len(fixable)} files")
@@ -350,14 +350,6 @@ def _first_pass(
             fixes = result.fixed.get(scratch.mirror(path), {})
             states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
     return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch), [])
-
-
-def source_roots(configs: Iterable[Path]) -> set[Path]:
-    """Where ruff looks for first-party modules: each config's directory and its `src/`."""
-    roots = set()
-    for config in configs:
-        roots |= {config.parent, config.parent / "src"}
-    return roots
 
 
 def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:

@@ -54,19 +54,16 @@ class Scratch:
     def read(self, path: Path) -> bytes:
         return self.mirror(path).read_bytes()
 
-    def stand_in(self, files: Iterable[Path], source_roots: Iterable[Path]) -> None:
-        """Empty stand-ins for the tree around the copied files: every folder, every package's
-        `__init__.py`, and the modules directly in `source_roots`. That is what ruff looks at
-        to tell first-party imports from third-party ones (I001, TC001 vs TC002)."""
-        roots = set(source_roots)
-        files = list(files)
+    def stand_in(self, files: Iterable[Path]) -> None:
+        """An empty stand-in for every other file ruff checks: ruff looks for a module's file
+        to tell first-party imports from third-party ones (I001, TC001 vs TC002), so the tree
+        around the copied files must be complete, if empty."""
         for directory in {f.parent for f in files}:
             self.mirror(directory).mkdir(parents=True, exist_ok=True)
         for file in files:
-            if file.stem == "__init__" or file.parent in roots:
-                mirrored = self.mirror(file)
-                if not mirrored.exists():
-                    mirrored.touch()
+            mirrored = self.mirror(file)
+            if not mirrored.exists():
+                mirrored.touch()
 
 
 #: Where scratch directories go, for tests that check nothing is left behind.
