@@ -69,20 +69,7 @@ class ConsumerIndex:
 
     def set_file(self, path: Path, source: bytes) -> None:
         """(Re)index one Python file from its current content."""
-        self._by_target = None
-        self.unparsed.pop(path, None)
-        if path in self.sources:
-            self.sources[path] = source
-        try:
-            tree = parse(source, str(path))
-        except SyntaxError:
-            self.by_file[path] = []
-            self.unparsed[path] = source.decode("utf-8", errors="replace")
-            return
-        own = self.modules.display_name(path)
-        scan = python_consumers(path, tree, self.modules, own, self.wanted)
-        self.by_file[path] = scan.consumers
-        self.set_stars(path, scan.star_imports)
+        self.scan_all([(path, source)])
 
     def scan_all(self, files: Sequence[tuple[Path, bytes]]) -> None:
         """(Re)index many Python files, parsing them on every core when there are enough."""

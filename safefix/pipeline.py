@@ -314,7 +314,6 @@ def _text_files(ctx: _Context) -> list[Path]:
 class _FirstPass:
     states: list[_FileState]
     remaining: dict[Path, list[Diagnostic]]
-    warnings: list[str]
 
 
 def _first_pass(
@@ -349,7 +348,7 @@ def _first_pass(
         if after != before:
             fixes = result.fixed.get(scratch.mirror(path), {})
             states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
-    return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch), [])
+    return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch))
 
 
 def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:
