@@ -288,7 +288,6 @@ def build_full_index(
     files: Iterable[Path], modules: ModuleMap, text_files: Iterable[Path] = ()
 ) -> ConsumerIndex:
     """Index every consumer of every name: for `safefix check`, which asks about all of them."""
-    index = ConsumerIndex(modules)
     sources = []
     for path in files:
         if path.suffix in (".py", ".pyi"):
@@ -296,6 +295,7 @@ def build_full_index(
                 sources.append((path, path.read_bytes()))
             except OSError:
                 continue
+    index = ConsumerIndex(modules, sources=dict(sources))  # kept: `check` reads them again
     index.scan_all(sources)
     for path in text_files:
         try:

@@ -195,15 +195,10 @@ def _contracts(
     found = contracts.unprotected(kept)
     python = [p for p in dict.fromkeys(files) if p.suffix in PY_SUFFIXES]
     index = build_full_index(python, ctx.modules, _text_files(ctx))
-    for path in python:
-        try:
-            source = path.read_bytes()
-        except OSError:
-            continue
-        if b"ImportError" in source:
-            tree = removals_mod.parse(source, str(path)) if path not in index.unparsed else None
-            if tree is not None:
-                found += contracts.fallbacks(path, tree, ctx.modules.display_name(path), index)
+    for path, source in index.sources.items():
+        if b"ImportError" in source and path not in index.unparsed:
+            tree = removals_mod.parse(source, str(path))
+            found += contracts.fallbacks(path, tree, ctx.modules.display_name(path), index)
     found += contracts.missing(index, ctx.modules, {})
     return sorted(found, key=lambda f: (str(f.path), f.line, f.code))
 

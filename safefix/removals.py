@@ -16,7 +16,7 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -277,18 +277,11 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
     kept_effects = effect_imports(new_tree)
     for key, site in effect_imports(old_tree, old_lines).items():
         if key not in kept_effects:
-            removal = found.get((site.line, site.col, site.name))
-            found[(site.line, site.col, site.name)] = Removal(
-                path=path,
-                module=module,
-                name=site.name,
-                line=site.line,
-                col=site.col,
-                branch=removal.branch if removal else site.scope,
-                kind="import",
-                statement=site.statement,
-                effect=site.effect,
+            where = (site.line, site.col, site.name)
+            lost = found.get(where) or Removal(
+                path, module, site.name, site.line, site.col, site.scope, "import", site.statement
             )
+            found[where] = replace(lost, effect=site.effect)
     return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
 
 
