@@ -1,15 +1,20 @@
-"""`safefix [PATHS]...`: options in, pipeline.run, report out. No logic lives here."""
+"""`safefix [PATHS]...`: options in, pipeline.run, report out. No logic lives here.
+
+argparse, not a CLI framework: safefix runs on every commit, and its start-up is part of the
+cost people compare with ruff's.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import NoReturn
 
-import typer
-
+from safefix import __version__
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
@@ -21,149 +26,187 @@ ruff's selection and configuration flags mean what they mean for ruff; anything 
 passed to ruff verbatim (for example `safefix src -- --line-length 100`).
 """
 
-EPILOG = (
-    "Exit codes: "
-    "0 = no violations remain (with --diff: nothing to change); "
-    "1 = violations remain (with --diff: there are changes); "
-    "2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched; "
-    "3 = some files were left unchanged (edited while safefix ran, or not fixable safely); "
-    "130 = interrupted (Ctrl-C or SIGTERM): each file is either unchanged or fully written."
+EPILOG = """Exit codes:
+  0 = no violations remain (with --diff: nothing to change)
+  1 = violations remain (with --diff: there are changes)
+  2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched
+  3 = some files were left unchanged (edited while safefix ran, or not fixable safely)
+  130 = interrupted (Ctrl-C or SIGTERM): each file is either unchanged or fully written
+"""
+
+WHY_HELP = (
+    "List every consumer safefix knows for MODULE:NAME (e.g. app.main:KEEPALIVE), "
+    "and of which kind, across the whole project."
 )
 
 INTERRUPTED = "error: interrupted; every file is either unchanged or completely written\n"
 EXIT_INTERRUPTED = 130
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
-RuleList = Annotated[list[str] | None, typer.Option(metavar="RULE_CODE")]
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line and exit 2, the way ruff reports them."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"error: {message}\n\nFor more information, try '{self.prog} --help'.\n")
+        sys.exit(int(ExitCode.ERROR))
 
 
-@app.command(
-    help=HELP,
-    epilog=EPILOG,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=False,
-)
-def check(
-    ctx: typer.Context,
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or directories [default: .]")
-    ] = None,
-    select: RuleList = None,
-    extend_select: RuleList = None,
-    ignore: RuleList = None,
-    extend_ignore: Annotated[list[str] | None, typer.Option(hidden=True)] = None,
-    fixable: RuleList = None,
-    extend_fixable: RuleList = None,
-    unfixable: RuleList = None,
-    unsafe_fixes: Annotated[
-        bool | None, typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="As for ruff.")
-    ] = None,
-    preview: Annotated[
-        bool | None, typer.Option("--preview/--no-preview", help="As for ruff.")
-    ] = None,
-    config: Annotated[
-        list[str] | None,
-        typer.Option(metavar="CONFIG_OPTION", help="A ruff config file, or an inline KEY = VALUE."),
-    ] = None,
-    isolated: Annotated[
-        bool, typer.Option(help="Ignore all configuration files (as ruff).")
-    ] = False,
-    target_version: Annotated[str | None, typer.Option(help="As for ruff, e.g. py310.")] = None,
-    diff: Annotated[
-        bool, typer.Option("--diff", help="Write nothing; print the diff safefix would apply.")
-    ] = False,
-    restore_with: Annotated[
-        RestoreWith | None,
-        typer.Option(
-            case_sensitive=False,
-            help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
-            "auto (default) uses `__all__` where the module has a literal one.",
+def _choice(enum: type[RestoreWith | OutputFormat]) -> dict[str, object]:
+    """Case-insensitive choice of an enum's values."""
+    return {"type": str.lower, "choices": [member.value for member in enum]}
+
+
+def _switch(parser: argparse._ActionsContainer, name: str, help: str) -> None:
+    """`--NAME/--no-NAME`; unset stays None so the config file can decide."""
+    dest = name.replace("-", "_")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(f"--{name}", dest=dest, action="store_const", const=True, help=help)
+    group.add_argument(f"--no-{name}", dest=dest, action="store_const", const=False)
+
+
+def fix_parser(prog: str) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=prog,
+        description=HELP,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", type=Path, help="Files or directories [default: .]")
+    rules = parser.add_argument_group("rule selection (as for ruff)")
+    for name in ("select", "extend-select", "ignore", "fixable", "extend-fixable", "unfixable"):
+        rules.add_argument(f"--{name}", action="append", metavar="RULE_CODE")
+    rules.add_argument("--extend-ignore", action="append", help=argparse.SUPPRESS)
+    _switch(rules, "unsafe-fixes", "As for ruff.")
+    _switch(rules, "preview", "As for ruff.")
+    rules.add_argument(
+        "--config",
+        action="append",
+        metavar="CONFIG_OPTION",
+        help="A ruff config file, or an inline KEY = VALUE.",
+    )
+    rules.add_argument(
+        "--isolated", action="store_true", help="Ignore all configuration files (as ruff)."
+    )
+    rules.add_argument("--target-version", help="As for ruff, e.g. py310.")
+    rules.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="Apply ruff's excludes to paths given explicitly.",
+    )
+    rules.add_argument(
+        "--no-cache", action="store_true", help="Read and write no cache (ruff's or safefix's)."
+    )
+    safe = parser.add_argument_group("safefix")
+    safe.add_argument(
+        "--diff", action="store_true", help="Write nothing; print the diff safefix would apply."
+    )
+    safe.add_argument(
+        "--restore-with",
+        **_choice(RestoreWith),  # type: ignore[arg-type]
+        help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
+        "auto (default) uses `__all__` where the module has a literal one.",
+    )
+    safe.add_argument(
+        "--project-root",
+        type=Path,
+        help="Where consumers are searched [default: nearest pyproject.toml/.git].",
+    )
+    _switch(
+        safe,
+        "verify",
+        "Before writing, import every module in fresh interpreters, before and after; "
+        "leave unchanged the files whose fixes break an import.",
+    )
+    safe.add_argument(
+        "--verify-cmd",
+        metavar="COMMAND",
+        help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
+        "the files whose fixes make it fail.",
+    )
+    out = parser.add_argument_group("output and exit code")
+    out.add_argument(
+        "--output-format",
+        default=OutputFormat.TEXT.value,
+        **_choice(OutputFormat),  # type: ignore[arg-type]
+        help="Report format [default: text].",
+    )
+    out.add_argument("--exit-zero", action="store_true", help="Exit 0 even if violations remain.")
+    out.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="Exit 1 if any fix was applied, even if nothing remains.",
+    )
+    out.add_argument("-q", "--quiet", action="store_true", help="Print errors only.")
+    out.add_argument(
+        "-v", "--verbose", action="store_true", help="Every consumer, and every removal with why."
+    )
+    out.add_argument("--version", action="version", version=f"safefix {__version__}")
+    return parser
+
+
+def why_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="safefix why", description=WHY_HELP)
+    parser.add_argument("target", metavar="MODULE:NAME")
+    parser.add_argument("--project-root", type=Path, help="Where consumers are searched.")
+    parser.add_argument("--config", action="append", metavar="CONFIG_OPTION")
+    parser.add_argument("--isolated", action="store_true")
+    parser.add_argument(
+        "--output-format",
+        default=OutputFormat.TEXT.value,
+        **_choice(OutputFormat),  # type: ignore[arg-type]
+    )
+    return parser
+
+
+def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Options:
+    """The parsed flags as the pipeline's Options (before [tool.safefix] is applied)."""
+    return Options(
+        paths=tuple(ns.paths or [Path(".")]),
+        cwd=Path.cwd(),
+        ruff=RuffOptions(
+            select=tuple(ns.select or ()),
+            extend_select=tuple(ns.extend_select or ()),
+            ignore=tuple(ns.ignore or ()),
+            extend_ignore=tuple(ns.extend_ignore or ()),
+            fixable=tuple(ns.fixable or ()),
+            extend_fixable=tuple(ns.extend_fixable or ()),
+            unfixable=tuple(ns.unfixable or ()),
+            unsafe_fixes=ns.unsafe_fixes,
+            preview=ns.preview,
+            config=tuple(ns.config or ()),
+            isolated=ns.isolated,
+            target_version=ns.target_version,
+            force_exclude=ns.force_exclude,
+            extra=tuple(extra),
         ),
-    ] = None,
-    project_root: Annotated[
-        Path | None,
-        typer.Option(help="Where consumers are searched [default: nearest pyproject.toml/.git]."),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option(case_sensitive=False, help="Report format.")
-    ] = OutputFormat.TEXT,
-    verify: Annotated[
-        bool | None,
-        typer.Option(
-            "--verify/--no-verify",
-            help="Before writing, import every module in fresh interpreters, before and after; "
-            "leave unchanged the files whose fixes break an import.",
-        ),
-    ] = None,
-    verify_cmd: Annotated[
-        str | None,
-        typer.Option(
-            metavar="COMMAND",
-            help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
-            "the files whose fixes make it fail.",
-        ),
-    ] = None,
-    exit_zero: Annotated[
-        bool, typer.Option("--exit-zero", help="Exit 0 even if violations remain.")
-    ] = False,
-    exit_non_zero_on_fix: Annotated[
-        bool,
-        typer.Option(
-            "--exit-non-zero-on-fix", help="Exit 1 if any fix was applied, even if nothing remains."
-        ),
-    ] = False,
-    force_exclude: Annotated[
-        bool,
-        typer.Option("--force-exclude", help="Apply ruff's excludes to paths given explicitly."),
-    ] = False,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not read or write ruff's cache (as ruff).")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Every consumer, and every removal with why.")
-    ] = False,
-) -> None:
+        mode=mode,
+        project_root=ns.project_root.absolute() if ns.project_root else None,
+        output_format=OutputFormat(ns.output_format),
+        exit_zero=ns.exit_zero,
+        exit_non_zero_on_fix=ns.exit_non_zero_on_fix,
+        no_cache=ns.no_cache,
+        quiet=ns.quiet,
+        verbose=ns.verbose,
+        progress=_progress if sys.stderr.isatty() and not ns.quiet else None,
+    )
+
+
+def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     from safefix import config as config_file
     from safefix import pipeline, ruff
     from safefix.formats import render
     from safefix.report import Report, failure_json
 
-    context = ctx.obj or {}
-    mode = context.get("mode") or (Mode.DIFF if diff else Mode.FIX)
-    options = Options(
-        paths=tuple(paths or [Path(".")]),
-        cwd=Path.cwd(),
-        ruff=RuffOptions(
-            select=tuple(select or ()),
-            extend_select=tuple(extend_select or ()),
-            ignore=tuple(ignore or ()),
-            extend_ignore=tuple(extend_ignore or ()),
-            fixable=tuple(fixable or ()),
-            extend_fixable=tuple(extend_fixable or ()),
-            unfixable=tuple(unfixable or ()),
-            unsafe_fixes=unsafe_fixes,
-            preview=preview,
-            config=tuple(config or ()),
-            isolated=isolated,
-            target_version=target_version,
-            force_exclude=force_exclude,
-            extra=tuple(context.get("extra", ())),
-        ),
-        mode=mode,
-        project_root=project_root.absolute() if project_root else None,
-        output_format=output_format,
-        exit_zero=exit_zero,
-        exit_non_zero_on_fix=exit_non_zero_on_fix,
-        no_cache=no_cache,
-        quiet=quiet,
-        verbose=verbose,
-        progress=_progress if sys.stderr.isatty() and not quiet else None,
-    )
+    extra: list[str] = []
+    if "--" in args:
+        split = args.index("--")
+        args, extra = args[:split], args[split + 1 :]
+    ns = fix_parser(prog).parse_args(args)
+    options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
+    restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
-        choices = config_file.CliChoices(restore_with, verify, verify_cmd)
+        choices = config_file.CliChoices(restore_with, ns.verify, ns.verify_cmd)
         options = config_file.apply(options, config_file.load(found), choices)
         try:
             result = pipeline.run(options)
@@ -172,15 +215,44 @@ def check(
                 sys.stderr.write("\r\x1b[K")
     except (pipeline.UsageError, ruff.RuffError, config_file.ConfigError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if output_format is OutputFormat.JSON:
-            sys.stdout.write(failure_json(message, mode))
-        typer.echo(f"error: {message}", err=True)
-        raise typer.Exit(int(ExitCode.ERROR)) from None
+        if options.output_format is OutputFormat.JSON:
+            sys.stdout.write(failure_json(message, options.mode))
+        sys.stderr.write(f"error: {message}\n")
+        return int(ExitCode.ERROR)
     report = Report(result, options)
-    out, err = render(report, output_format, colour=_colour())
+    out, err = render(report, options.output_format, colour=_colour())
     sys.stdout.write(out)
     sys.stderr.write(err)
-    raise typer.Exit(int(report.exit_code()))
+    return int(report.exit_code())
+
+
+def why(args: list[str]) -> int:
+    import json
+
+    from safefix import pipeline, ruff
+    from safefix.report import consumer_json, consumer_line
+
+    ns = why_parser().parse_args(args)
+    cwd = Path.cwd()
+    options = RuffOptions(config=tuple(ns.config or ()), isolated=ns.isolated)
+    try:
+        found = pipeline.explain(ns.target, cwd, ns.project_root, options)
+    except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
+        sys.stderr.write(f"error: {str(exc).splitlines()[0]}\n")
+        return int(ExitCode.ERROR)
+    if ns.output_format == OutputFormat.JSON.value:
+        document = {
+            "module": found.module,
+            "name": found.name,
+            "consumers": [consumer_json(c, cwd) for c in found.consumers],
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return 0
+    for consumer in found.consumers:
+        sys.stdout.write(consumer_line(consumer, cwd) + "\n")
+    count = len(found.consumers)
+    sys.stdout.write(f"{found.module}:{found.name}: {count} consumer{'' if count == 1 else 's'}\n")
+    return 0
 
 
 def _colour() -> bool:
@@ -193,52 +265,9 @@ def _progress(message: str) -> None:
     sys.stderr.flush()
 
 
-why_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
-
-
-@why_app.command(
-    help="List every consumer safefix knows for MODULE:NAME (e.g. app.main:KEEPALIVE), "
-    "and of which kind, across the whole project.",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-def why(
-    target: Annotated[str, typer.Argument(metavar="MODULE:NAME")],
-    project_root: Annotated[Path | None, typer.Option(help="Where consumers are searched.")] = None,
-    config: Annotated[list[str] | None, typer.Option(metavar="CONFIG_OPTION")] = None,
-    isolated: Annotated[bool, typer.Option("--isolated")] = False,
-    output_format: Annotated[OutputFormat, typer.Option(case_sensitive=False)] = OutputFormat.TEXT,
-) -> None:
-    import json
-
-    from safefix import pipeline, ruff
-    from safefix.report import consumer_json, consumer_line
-
-    cwd = Path.cwd()
-    options = RuffOptions(config=tuple(config or ()), isolated=isolated)
-    try:
-        found = pipeline.explain(target, cwd, project_root, options)
-    except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
-        typer.echo(f"error: {str(exc).splitlines()[0]}", err=True)
-        raise typer.Exit(int(ExitCode.ERROR)) from None
-    if output_format is OutputFormat.JSON:
-        document = {
-            "module": found.module,
-            "name": found.name,
-            "consumers": [consumer_json(c, cwd) for c in found.consumers],
-        }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    else:
-        for consumer in found.consumers:
-            sys.stdout.write(consumer_line(consumer, cwd) + "\n")
-        count = len(found.consumers)
-        sys.stdout.write(
-            f"{found.module}:{found.name}: {count} consumer{'' if count == 1 else 's'}\n"
-        )
-
-
 class Interrupted(BaseException):
-    """Ctrl-C or SIGTERM. Not a KeyboardInterrupt, which the CLI framework would swallow: this
-    one unwinds every `finally` (the scratch directory goes) up to `main`."""
+    """Ctrl-C or SIGTERM. Not a KeyboardInterrupt, which library code may swallow: this one
+    unwinds every `finally` (the scratch directory goes) up to `main`."""
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -246,30 +275,23 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: `safefix why ...`, or a fix run where `--` passes the rest to ruff.
+    """Console entry point: `safefix why ...`, `safefix check ...`, or a fix run where `--`
+    passes the rest to ruff.
 
     SIGTERM is handled like Ctrl-C, so that an interrupted run still removes its scratch
     directory; every file is then either as it was or completely written.
     """
     signal.signal(signal.SIGTERM, _interrupted)
     signal.signal(signal.SIGINT, _interrupted)
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        _main(list(sys.argv[1:] if argv is None else argv))
+        if args[:1] == ["why"]:
+            code = why(args[1:])
+        elif args[:1] == ["check"]:
+            code = fix(args[1:], Mode.CHECK, "safefix check")
+        else:
+            code = fix(args, None, "safefix")
     except Interrupted:
         sys.stderr.write(INTERRUPTED)
-        sys.exit(EXIT_INTERRUPTED)
-
-
-def _main(args: list[str]) -> None:
-    if args[:1] == ["why"]:
-        typer.main.get_command(why_app).main(args=args[1:], prog_name="safefix why")
-        return
-    context: dict[str, object] = {"mode": None, "extra": []}
-    name = "safefix"
-    if args[:1] == ["check"]:
-        args, context["mode"], name = args[1:], Mode.CHECK, "safefix check"
-    if "--" in args:
-        split = args.index("--")
-        args, context["extra"] = args[:split], args[split + 1 :]
-    command = typer.main.get_command(app)
-    command.main(args=args, prog_name=name, obj=context)
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

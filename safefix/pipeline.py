@@ -6,20 +6,14 @@ whose content differs are written, each atomically.
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from safefix import removals as removals_mod
-from safefix import ruff, workspace
-from safefix.collectors import star_exports
-from safefix.consumers import ConsumerIndex, build_full_index, build_index, text_files
-from safefix.modules import PY_SUFFIXES, ModuleMap, build_module_map
-from safefix.parallel import parallel_map
-from safefix.policy import decide, restore_via_all
+from safefix import ruff
 from safefix.types import (
     Binding,
     Decision,
@@ -35,6 +29,16 @@ from safefix.types import (
     RunResult,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    import ast
+
+    from safefix import workspace
+    from safefix.consumers import ConsumerIndex
+    from safefix.modules import ModuleMap
+
+# Everything past ruff's first lint is imported where it is first needed: a run on a tree
+# with nothing to fix ends after that lint, and its start-up is most of its cost.
 
 #: What ruff's fixes can change: Python sources, stubs and notebooks.
 FIXED_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
@@ -93,6 +97,8 @@ class _Context:
     @property
     def modules(self) -> ModuleMap:
         """Module names of every project file, built on first use: most runs never need them."""
+        from safefix.modules import build_module_map
+
         if self._modules is None:
             self._modules = build_module_map(dict.fromkeys(self.files), self.root)
         return self._modules
@@ -140,6 +146,8 @@ def run(options: Options) -> RunResult:
             mode=options.mode,
             notes=(*options.warnings, *linted.warnings),
         )
+    from safefix import workspace
+
     targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
     project = _project_files(binary, options, root, targets, plain_flags)
     with workspace.scratch() as scratch:
@@ -190,6 +198,9 @@ def _contracts(
 ) -> list[Finding]:
     """Unprotected load-bearing imports, partial fallbacks, and names imported from nowhere."""
     from safefix import contracts
+    from safefix import removals as removals_mod
+    from safefix.consumers import build_full_index
+    from safefix.modules import PY_SUFFIXES
 
     kept = [(o.path, d) for o in outcomes for d in o.kept]
     found = contracts.unprotected(kept)
@@ -256,6 +267,9 @@ def explain(
     target: str, cwd: Path, project_root: Path | None, ruff_options: RuffOptions
 ) -> Explanation:
     """Every consumer the index knows for `MODULE:NAME` (or `MODULE.NAME`), for `safefix why`."""
+    from safefix.consumers import build_index, text_files
+    from safefix.modules import build_module_map
+
     module, sep, name = target.partition(":")
     if not sep:
         module, _, name = target.rpartition(".")
@@ -301,6 +315,8 @@ def _excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
 
 
 def _text_files(ctx: _Context) -> list[Path]:
+    from safefix.consumers import text_files
+
     found = [p for root in (ctx.root, *ctx.options.consumer_roots) for p in text_files(root)]
     return [p for p in found if not _excluded(p, ctx.root, ctx.options.exclude)]
 
@@ -324,6 +340,8 @@ def _first_pass(
     stood in for by empty files, so that ruff's import sorting still tells first-party from
     third-party exactly as it would in the real tree.
     """
+    from safefix import workspace
+
     cwd = options.cwd
     explicit = [p for value in options.ruff.config if (p := (cwd / value)).is_file()]
     originals = {path: scratch.copy_in(path) for path in fixable}
@@ -373,6 +391,11 @@ def _unmirror_diagnostics(
 
 def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequence[Path]) -> None:
     """Decide every removal, and protect-and-refix until every consumed name is bound again."""
+    from safefix import removals as removals_mod
+    from safefix.consumers import build_index
+    from safefix.modules import PY_SUFFIXES
+    from safefix.parallel import parallel_map
+
     python = [s for s in states if s.path.suffix in PY_SUFFIXES]
     found = parallel_map(
         removals_mod.removals_or_error, [(s.path, s.before, s.after) for s in python]
@@ -417,12 +440,17 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
 
 def _star_exported(state: _FileState, names: list[str]) -> set[str]:
     """Which of `names` the file would hand to `import *` (only parsed if it has an __all__)."""
+    from safefix import removals as removals_mod
+    from safefix.collectors import star_exports
+
     if b"__all__" not in state.after:
         return {name for name in names if not name.startswith("_")}
     return star_exports(removals_mod.parse(state.after), names)
 
 
 def _find_removals(ctx: _Context, state: _FileState) -> None:
+    from safefix import removals as removals_mod
+
     _record_removals(
         ctx, state, removals_mod.removals_or_error((state.path, state.before, state.after))
     )
@@ -442,6 +470,8 @@ def _record_removals(ctx: _Context, state: _FileState, found: list[Removal] | st
 
 def _decide(ctx: _Context, state: _FileState, index: ConsumerIndex) -> bool:
     """Record decisions; True while some consumed removal is not protected successfully."""
+    from safefix.policy import decide
+
     if state.error:
         return False
     state.decisions = decide(state.removals, index.consumers_of, ctx.options.keep)
@@ -454,7 +484,9 @@ def _unkept(state: _FileState) -> list[Decision]:
 
 def _protect(ctx: _Context, states: Sequence[_FileState]) -> None:
     """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
+    from safefix import removals as removals_mod
     from safefix import restore  # libcst costs start-up time; only runs that keep need it
+    from safefix.policy import restore_via_all
 
     for state in states:
         has_all = removals_mod.has_literal_all(removals_mod.parse(state.before))
@@ -491,6 +523,8 @@ def _learn_codes(
     state: _FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
 ) -> None:
     """Give each noqa protection the codes of the violations whose fix would edit its line."""
+    from safefix import removals as removals_mod
+
     tree = removals_mod.parse(protected)
     for key, protection in state.protections.items():
         if protection.via_all:
@@ -527,6 +561,10 @@ def _check_edits(states: Sequence[_FileState]) -> None:
 
 
 def _outcome(state: _FileState) -> FileOutcome:
+    import ast
+
+    from safefix import removals as removals_mod
+
     decisions: list[Decision] = []
     if not state.error:
         tree = (
@@ -556,6 +594,8 @@ def _outcome(state: _FileState) -> FileOutcome:
 
 def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> int:
     """The line of the import that keeps the name in the written file."""
+    from safefix import removals as removals_mod
+
     same_branch = [
         b.line
         for b in final
@@ -588,6 +628,8 @@ def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]
 
 
 def _write_back(outcome: FileOutcome, root: Path) -> FileOutcome:
+    from safefix import workspace
+
     if not outcome.changed or outcome.error:
         return outcome
     target = outcome.path

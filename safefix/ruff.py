@@ -151,15 +151,22 @@ def _first_error_line(stderr: str, code: int) -> str:
 def version(binary: str) -> str:
     """ruff's version: from the package's metadata (no process) unless a binary is forced."""
     if not os.environ.get(RUFF_ENV):
-        from importlib.metadata import PackageNotFoundError
-        from importlib.metadata import version as package_version
-
-        try:
-            return package_version("ruff")
-        except PackageNotFoundError:
-            pass
+        found = _installed_version()
+        if found:
+            return found
     proc = _run(binary, ["--version"], Path.cwd())
     return proc.stdout.strip().removeprefix("ruff ").strip()
+
+
+def _installed_version() -> str | None:
+    """The `ruff-X.Y.Z.dist-info` beside the ruff package: importlib.metadata would scan every
+    distribution on the path, a noticeable share of a run that has nothing to fix."""
+    import ruff as package
+
+    for location in package.__path__:
+        for entry in Path(location).parent.glob("ruff-*.dist-info"):
+            return entry.name.removeprefix("ruff-").removesuffix(".dist-info")
+    return None
 
 
 @dataclass(frozen=True)

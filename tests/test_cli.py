@@ -91,7 +91,7 @@ def test_diff_on_clean_tree_exits_zero(incident: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--bogus"], "No such option"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
         (["--select", "XYZ9"], "ruff failed: Unknown rule selector"),
         (["missing/"], "no such file or directory"),
         (["--", "--no-such-ruff-flag"], "ruff failed"),
