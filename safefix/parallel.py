@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -36,7 +36,23 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [function(item) for item in items]
+    global _INHERITED
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(items) // (count * 8))
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    _INHERITED = (function, items)
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            # the workers are forked after this point: they get indexes, not pickled items
+            return list(pool.map(_call, range(len(items)), chunksize=chunk))
+    finally:
+        _INHERITED = None
+
+
+#: The function and items of the running `parallel_map`, which forked workers inherit.
+_INHERITED: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _call(index: int) -> Any:
+    assert _INHERITED is not None
+    function, items = _INHERITED
+    return function(items[index])

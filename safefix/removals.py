@@ -13,6 +13,7 @@ libcst is kept for the files that get an edit.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -214,22 +215,73 @@ def import_statements(source: bytes) -> Counter[bytes]:
 
 
 _TOP_LEVEL_CODE = re.compile(rb"^[^\s#]", re.MULTILINE)
+#: A top-level statement whose body's imports bind nothing at module level.
+_SCOPE_HEADER = re.compile(rb"(?:async[ \t]+)?def[ \t]|class[ \t(:]")
 #: Where the module-level analysis needs more than the leading import section.
 _WHOLE_FILE = re.compile(rb"def[ \t]+__getattr__|ImportError|ModuleNotFoundError")
 
 
-def import_section(source: bytes) -> bytes:
-    """The top-level statements up to and including the one that holds the last import.
-
-    Module-level bindings ruff can take away are imports, and imports usually open a module:
-    parsing just this section instead of the whole file is what keeps a run over thousands
-    of changed files fast. Statements after it bind nothing ruff removes.
-    """
-    matches = list(_IMPORT_STATEMENT.finditer(source))
+def _section(source: bytes, matches: Sequence[re.Match[bytes]]) -> bytes:
     if not matches:
         return b""
     following = _TOP_LEVEL_CODE.search(source, matches[-1].end())
     return source if following is None else source[: following.start()]
+
+
+def import_section(source: bytes, parsed: set[bytes] | None = None) -> bytes:
+    """The top-level statements up to and including the one that holds the last import that
+    can bind a module-level name.
+
+    Module-level bindings ruff can take away are imports, and imports usually open a module:
+    parsing just this section instead of the whole file is what keeps a run over thousands
+    of changed files fast. Statements after it bind nothing ruff removes.
+
+    Imports inside a top-level `def` or `class` body bind nothing at module level, and in
+    large modules (test files above all) they are what makes a plain section most of the file.
+    A column-0 `def`/`class` line is such a body's header unless it is text inside a string
+    that spans lines; that string would then close between the header and the imports, so
+    where that stretch holds a triple quote, a backslash-newline or a quote on the header line,
+    it must parse by itself (a string's closing quotes left unmatched do not), or the section
+    ends at the last import. `parsed` remembers the stretches already parsed.
+    """
+    matches = list(_IMPORT_STATEMENT.finditer(source))
+    starts = [match.start() for match in matches]
+    reverse = source[::-1]
+    size = len(source)
+    kept = len(matches)
+    while kept:
+        match = matches[kept - 1]
+        if source[match.start() : match.start() + 1] not in b" \t":
+            break  # a column-0 import
+        found = _LINE_START_REVERSED.search(reverse, size - match.start())
+        header = size - found.end() + 1 if found else -1
+        if header < 0 or not _SCOPE_HEADER.match(source, header):
+            break
+        if not _is_header(source[header : match.end()], parsed):
+            return _section(source, matches)
+        kept = bisect.bisect_left(starts, header)  # the header's body holds all of them
+    return _section(source, matches[:kept])
+
+
+#: In the reversed text: the first character of a line that starts at column 0 with code.
+_LINE_START_REVERSED = re.compile(rb"[^\s#]\n")
+_UNSURE = re.compile(rb'"""|\'\'\'|\\\r?\n')
+
+
+def _is_header(stretch: bytes, parsed: set[bytes] | None) -> bool:
+    """Whether a column-0 `def`/`class` line starts a real body (see `import_section`)."""
+    first_line = stretch.split(b"\n", 1)[0]
+    if not _UNSURE.search(stretch) and b"'" not in first_line and b'"' not in first_line:
+        return True
+    if parsed is not None and stretch in parsed:
+        return True
+    try:
+        parse(stretch)
+    except SyntaxError:
+        return False
+    if parsed is not None:
+        parsed.add(stretch)
+    return True
 
 
 def _import_trees(path: Path, before: bytes, after: bytes) -> tuple[ast.Module, ast.Module, bool]:
@@ -237,9 +289,10 @@ def _import_trees(path: Path, before: bytes, after: bytes) -> tuple[ast.Module, 
     is not enough (a module `__getattr__`, imports whose effect is the point) or does not
     parse alone."""
     if not (_WHOLE_FILE.search(before) or _WHOLE_FILE.search(after)):
+        parsed: set[bytes] = set()
         try:
-            old = parse(import_section(before), str(path))
-            return old, parse(import_section(after), str(path)), True
+            old = parse(import_section(before, parsed), str(path))
+            return old, parse(import_section(after, parsed), str(path)), True
         except SyntaxError:
             pass  # e.g. the section ends inside a multi-line string: parse everything
     return parse(before, str(path)), parse(after, str(path)), False

@@ -57,13 +57,18 @@ class Scratch:
     def stand_in(self, files: Iterable[Path]) -> None:
         """An empty stand-in for every other file ruff checks: ruff looks for a module's file
         to tell first-party imports from third-party ones (I001, TC001 vs TC002), so the tree
-        around the copied files must be complete, if empty."""
-        for directory in {f.parent for f in files}:
-            self.mirror(directory).mkdir(parents=True, exist_ok=True)
+        around the copied files must be complete, if empty. Plain `os` calls on strings: there
+        is one per file of the project."""
+        root = str(self.root)
+        made: set[str] = set()
         for file in files:
-            mirrored = self.mirror(file)
-            if not mirrored.exists():
-                mirrored.touch()
+            mirrored = root + os.sep + str(file)[len(file.anchor) :]
+            directory = os.path.dirname(mirrored)
+            if directory not in made:
+                os.makedirs(directory, exist_ok=True)
+                made.add(directory)
+            with suppress(FileExistsError):  # a copied file, or a path ruff lists twice
+                os.close(os.open(mirrored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 
 
 #: Where scratch directories go, for tests that check nothing is left behind.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from safefix.removals import find_removals
+from safefix.removals import find_removals, import_section
 
 CASES = [
     pytest.param("import os\nimport sys\n", "import sys\n", {("os", ())}, id="deleted"),
@@ -65,3 +65,42 @@ def test_removal_remembers_the_original_statement() -> None:
     (removal,) = [r for r in removals if r.name == "DEBUG"]
     assert (removal.name, removal.line, removal.col) == ("DEBUG", 2, 0)
     assert removal.statement == "from app.settings import (KEEPALIVE, DEBUG,)"
+
+
+#: The `def` line is text in a string; the `import json` after the string is module-level.
+FAKE_DEF_IN_STRING = (
+    "import sys\nif sys:\n    HELP = '''\ndef example():\n    '''\n    import json\n\n"
+    "def g():\n    import os\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "section_ends_before"),
+    [
+        pytest.param(
+            "import os\n\ndef f():\n    import json\n", "def f", id="function-body-imports-left-out"
+        ),
+        pytest.param(
+            "import os\n\nclass C:\n    import json\n", "class C", id="class-body-imports-left-out"
+        ),
+        pytest.param(
+            "def f():\n    import json\n\nimport os\n", None, id="module-import-after-a-def"
+        ),
+        pytest.param(
+            "import os\nif X:\n    def f():\n        import json\n", None, id="def-inside-if-kept"
+        ),
+        pytest.param(FAKE_DEF_IN_STRING, None, id="def-line-inside-a-string-is-no-header"),
+    ],
+)
+def test_import_section(source: str, section_ends_before: str | None) -> None:
+    section = import_section(source.encode()).decode()
+    if section_ends_before is None:
+        assert section == source
+    else:
+        assert section == source[: source.index(section_ends_before)]
+
+
+def test_import_after_a_fake_def_header_is_still_seen() -> None:
+    after = FAKE_DEF_IN_STRING.replace("    import json\n", "    pass\n")
+    found = find_removals(Path("m.py"), "m", FAKE_DEF_IN_STRING.encode(), after.encode())
+    assert {(r.name, r.branch) for r in found} == {("json", ("if sys",))}
