@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from safefix.cache import IndexCache
 from safefix.collectors import (
     CONFIG_FILES,
     DOC_SUFFIXES,
@@ -71,10 +72,15 @@ class ConsumerIndex:
         """(Re)index one Python file from its current content."""
         self.scan_all([(path, source)])
 
-    def scan_all(self, files: Sequence[tuple[Path, bytes]]) -> None:
-        """(Re)index many Python files, parsing them on every core when there are enough."""
+    def scan_all(
+        self, files: Sequence[tuple[Path, bytes]], complete: bool = False
+    ) -> list[PythonScan | None]:
+        """(Re)index many Python files, parsing them on every core when there are enough.
+
+        `complete`: collect every consumer, not only those of the wanted names (for the cache).
+        """
         global _SCAN_STATE
-        _SCAN_STATE = (self.modules, self.wanted)
+        _SCAN_STATE = (self.modules, None if complete else self.wanted)
         try:
             results = parallel_map(_scan, files)
         finally:
@@ -88,8 +94,13 @@ class ConsumerIndex:
                 self.by_file[path] = []
                 self.unparsed[path] = data.decode("utf-8", errors="replace")
             else:
-                self.by_file[path] = scan.consumers
-                self.set_stars(path, scan.star_imports)
+                self.add_scan(path, scan)
+        return results
+
+    def add_scan(self, path: Path, scan: PythonScan) -> None:
+        self._by_target = None
+        self.by_file[path] = scan.consumers
+        self.set_stars(path, scan.star_imports)
 
     def set_stars(self, path: Path, modules: Iterable[str]) -> None:
         for importers in self.star_importers.values():
@@ -216,6 +227,7 @@ def build_index(
     text_files: Iterable[Path] = (),
     star_targets: Mapping[str, Iterable[str]] | None = None,
     own_names: Mapping[Path, Iterable[str]] | None = None,
+    cache: IndexCache | None = None,
 ) -> ConsumerIndex:
     """Index the files that can consume any of `targets` (name -> module names).
 
@@ -228,7 +240,8 @@ def build_index(
     component (`from pkg.mod import`, `import pkg.mod as m`, `"pkg.mod.NAME"`), through a
     relative import, or through a module that star-imports it. Files that fail this byte-level
     test are never parsed. Files in `contents` (ruff's output, not yet on disk) are parsed if
-    they mention a name at all.
+    they mention a name at all. With a `cache`, files it knows unchanged are not even read,
+    and the files parsed here are scanned completely and added to it.
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     names = {name: _word(name) for name in targets}
@@ -242,9 +255,17 @@ def build_index(
             continue
         data = contents.get(path)
         if data is None:
+            entry = cache.fresh(path) if cache else None
+            if entry is not None and entry.scan is not None:
+                index.add_scan(path, entry.scan)
+                continue
             try:
                 data = path.read_bytes()
             except OSError:
+                continue
+            entry = cache.same_content(path, data) if cache else None
+            if entry is not None and entry.scan is not None:
+                index.add_scan(path, entry.scan)
                 continue
         if b"*" in data:
             stars = _star_imports(path, data, modules)
@@ -273,7 +294,7 @@ def build_index(
     selected += [
         item for item in candidates if _may_consume(item[1], [needles[n] for n in item[2]])
     ]
-    index.scan_all([(path, data) for path, data, _ in selected])
+    _scan_selected(index, [(path, data) for path, data, _ in selected], contents, cache)
     for path in text_files:
         try:
             data = path.read_bytes()
@@ -284,19 +305,47 @@ def build_index(
     return index
 
 
+def _scan_selected(
+    index: ConsumerIndex,
+    selected: Sequence[tuple[Path, bytes]],
+    contents: Mapping[Path, bytes],
+    cache: IndexCache | None,
+) -> None:
+    """Parse the files the screen let through; with a cache, those on disk completely."""
+    if cache is None:
+        index.scan_all(selected)
+        return
+    on_disk = [(path, data) for path, data in selected if path not in contents]
+    index.scan_all([(path, data) for path, data in selected if path in contents])
+    for (path, data), scan in zip(on_disk, index.scan_all(on_disk, complete=True), strict=True):
+        if scan is not None:
+            cache.store(path, data, scan)
+
+
 def build_full_index(
-    files: Iterable[Path], modules: ModuleMap, text_files: Iterable[Path] = ()
+    files: Iterable[Path],
+    modules: ModuleMap,
+    text_files: Iterable[Path] = (),
+    cache: IndexCache | None = None,
 ) -> ConsumerIndex:
     """Index every consumer of every name: for `safefix check`, which asks about all of them."""
     sources = []
+    index = ConsumerIndex(modules)
     for path in files:
         if path.suffix in (".py", ".pyi"):
+            entry = cache.fresh(path) if cache else None
             try:
-                sources.append((path, path.read_bytes()))
+                data = path.read_bytes()
             except OSError:
                 continue
-    index = ConsumerIndex(modules, sources=dict(sources))  # kept: `check` reads them again
-    index.scan_all(sources)
+            index.sources[path] = data  # kept: `check` reads them again
+            if cache and entry is None:
+                entry = cache.same_content(path, data)
+            if entry is not None and entry.scan is not None:
+                index.add_scan(path, entry.scan)
+            else:
+                sources.append((path, data))
+    _scan_selected(index, sources, {}, cache)
     for path in text_files:
         try:
             index.set_text_file(path, path.read_text(encoding="utf-8", errors="replace"))

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import ast
 
     from safefix import workspace
+    from safefix.cache import IndexCache
     from safefix.consumers import ConsumerIndex
     from safefix.modules import ModuleMap
 
@@ -205,7 +206,10 @@ def _contracts(
     kept = [(o.path, d) for o in outcomes for d in o.kept]
     found = contracts.unprotected(kept)
     python = [p for p in dict.fromkeys(files) if p.suffix in PY_SUFFIXES]
-    index = build_full_index(python, ctx.modules, _text_files(ctx))
+    cache = _cache(ctx)
+    index = build_full_index(python, ctx.modules, _text_files(ctx), cache)
+    if cache is not None:
+        cache.save()
     for path, source in index.sources.items():
         if b"ImportError" in source and path not in index.unparsed:
             tree = removals_mod.parse(source, str(path))
@@ -419,9 +423,12 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     everything = dict.fromkeys([*project, *contents])
     _say(ctx.options, f"looking for consumers of {len(targets)} names in {len(everything)} files")
     own = {s.path: [r.name for r in s.removals] for s in python if s.removals}
+    cache = _cache(ctx)
     index = build_index(
-        everything, contents, targets, ctx.modules, _text_files(ctx), star_targets, own
+        everything, contents, targets, ctx.modules, _text_files(ctx), star_targets, own, cache
     )
+    if cache is not None:
+        cache.save()
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(ctx, s, index)]
         if not pending:
@@ -436,6 +443,13 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
             names_left = ", ".join(sorted({d.removal.name for d in _unkept(state)}))
             state.error = f"could not keep {names_left} safely; left the file unchanged"
             state.after = state.before
+
+
+def _cache(ctx: _Context) -> IndexCache | None:
+    """The project's index cache, unless the user said `--no-cache`."""
+    from safefix.cache import open_cache
+
+    return None if ctx.options.no_cache else open_cache(ctx.root, ctx.modules)
 
 
 def _star_exported(state: _FileState, names: list[str]) -> set[str]:

@@ -203,7 +203,7 @@ class Options:
     exclude: tuple[str, ...] = ()
     #: Configuration warnings, reported with the run.
     warnings: tuple[str, ...] = ()
-    #: Do not use ruff's cache for the first lint (as `ruff --no-cache`).
+    #: Neither ruff's cache nor safefix's index cache is read or written (as `ruff --no-cache`).
     no_cache: bool = False
     #: Text output: only errors (quiet), or every consumer and removal (verbose).
     quiet: bool = False

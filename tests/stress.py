@@ -27,7 +27,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file()
-        and not {"__pycache__", ".ruff_cache"} & set(p.parts)
+        and not {"__pycache__", ".ruff_cache", ".safefix_cache"} & set(p.parts)
         and not p.name.endswith(".safefix")
     }
 
