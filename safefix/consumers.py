@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -245,9 +245,7 @@ def build_index(
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     names = {name: _word(name) for name in targets}
-    # one pass over each file finds which names it mentions at all
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(targets, key=len, reverse=True))
-    any_name = re.compile(rb"\b(?:" + alternatives + rb")\b") if targets else None
+    mentions = _mention_finder(targets)
     candidates: list[tuple[Path, bytes, set[str]]] = []
     selected: list[tuple[Path, bytes, set[str]]] = []
     for path in files:
@@ -271,7 +269,7 @@ def build_index(
             stars = _star_imports(path, data, modules)
             if stars:
                 index.set_stars(path, stars)
-        mentioned = {m.decode() for m in any_name.findall(data)} if any_name else set()
+        mentioned = mentions(data)
         if mentioned:
             if own_names is None:  # every file of ruff's output may use any name itself
                 mine: Iterable[str] = mentioned if path in contents else ()
@@ -320,6 +318,33 @@ def _scan_selected(
     for (path, data), scan in zip(on_disk, index.scan_all(on_disk, complete=True), strict=True):
         if scan is not None:
             cache.store(path, data, scan)
+
+
+#: An ASCII identifier-like word. Every whole-word occurrence of an ASCII name is one.
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], set[str]]:
+    """Which of `targets` a file's bytes mention as a whole word, in one pass over each file.
+
+    Splitting the text into words and intersecting is several times faster than one regex
+    alternation of hundreds of names; names with non-ASCII letters keep the alternation.
+    """
+    plain = {name.encode(): name for name in targets if name.isascii()}
+    other = sorted((name for name in targets if not name.isascii()), key=len, reverse=True)
+    alternation = (
+        re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in other) + rb")\b")
+        if other
+        else None
+    )
+
+    def mentions(data: bytes) -> set[str]:
+        found = {plain[word] for word in plain.keys() & set(_IDENTIFIER.findall(data))}
+        if alternation is not None:
+            found.update(match.decode() for match in alternation.findall(data))
+        return found
+
+    return mentions
 
 
 def build_full_index(
