@@ -87,4 +87,8 @@ def test_check_mode_warm_matches_cold(incident: Path) -> None:
     warm = safefix(incident, "check")
     assert (cold.returncode, cold.stdout) == (first.returncode, first.stdout)
     assert (first.returncode, first.stdout) == (warm.returncode, warm.stdout)
-    assert cached_files(incident) >= {"app/main.py", "app/routers/health.py", "tests/test_routes.py"}
+    assert cached_files(incident) >= {
+        "app/main.py",
+        "app/routers/health.py",
+        "tests/test_routes.py",
+    }
