@@ -253,17 +253,11 @@ def build_index(
             continue
         data = contents.get(path)
         if data is None:
-            entry = cache.fresh(path) if cache else None
-            if entry is not None and entry.scan is not None:
-                index.add_scan(path, entry.scan)
+            data, known = _load(path, cache)
+            if known is not None:
+                index.add_scan(path, known)
                 continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            entry = cache.same_content(path, data) if cache else None
-            if entry is not None and entry.scan is not None:
-                index.add_scan(path, entry.scan)
+            if data is None:
                 continue
         if b"*" in data:
             stars = _star_imports(path, data, modules)
@@ -301,6 +295,23 @@ def build_index(
         if _may_consume(data, list(needles.values()), relative_ok=False):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
     return index
+
+
+def _load(
+    path: Path, cache: IndexCache | None, always_read: bool = False
+) -> tuple[bytes | None, PythonScan | None]:
+    """A file's bytes (None if unreadable, or unchanged and not `always_read`), and the cache's
+    complete scan of it if the file is unchanged since (by stat, else by content)."""
+    entry = cache.fresh(path) if cache else None
+    if entry is not None and entry.scan is not None and not always_read:
+        return None, entry.scan
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, None
+    if cache is not None and (entry is None or entry.scan is None):
+        entry = cache.same_content(path, data)
+    return data, entry.scan if entry is not None else None
 
 
 def _scan_selected(
@@ -358,16 +369,12 @@ def build_full_index(
     index = ConsumerIndex(modules)
     for path in files:
         if path.suffix in (".py", ".pyi"):
-            entry = cache.fresh(path) if cache else None
-            try:
-                data = path.read_bytes()
-            except OSError:
+            data, known = _load(path, cache, always_read=True)
+            if data is None:
                 continue
             index.sources[path] = data  # kept: `check` reads them again
-            if cache and entry is None:
-                entry = cache.same_content(path, data)
-            if entry is not None and entry.scan is not None:
-                index.add_scan(path, entry.scan)
+            if known is not None:
+                index.add_scan(path, known)
             else:
                 sources.append((path, data))
     _scan_selected(index, sources, {}, cache)
