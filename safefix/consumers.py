@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,7 +45,10 @@ def _uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
     )
 
 
+#: Bytes that make up a word, as a bytes pattern's `\b` sees them.
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
+_IMPORT_STAR = re.compile(rb"import[ \t]*\*")
 #: Directories never searched for documentation and config files.
 SKIP_DIRS = frozenset(
     {"node_modules", "venv", "build", "dist", "site-packages", "__pycache__", "htmlcov"}
@@ -331,15 +334,16 @@ def _scan_selected(
             cache.store(path, data, scan)
 
 
-#: An ASCII identifier-like word. Every whole-word occurrence of an ASCII name is one.
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+#: Every byte that is not part of a word, as a bytes pattern's `\b` sees words, made a space.
+_WORDS_ONLY = bytes(c if c in _WORD_BYTES else ord(" ") for c in range(256))
 
 
 def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], set[str]]:
     """Which of `targets` a file's bytes mention as a whole word, in one pass over each file.
 
-    Splitting the text into words and intersecting is several times faster than one regex
-    alternation of hundreds of names; names with non-ASCII letters keep the alternation.
+    Splitting the text into words (`translate` and `split`, both plain C loops) and
+    intersecting is many times faster than one regex alternation of hundreds of names; names
+    with non-ASCII letters keep the alternation.
     """
     plain = {name.encode(): name for name in targets if name.isascii()}
     other = sorted((name for name in targets if not name.isascii()), key=len, reverse=True)
@@ -350,7 +354,7 @@ def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], set[str]]:
     )
 
     def mentions(data: bytes) -> set[str]:
-        found = {plain[word] for word in plain.keys() & set(_IDENTIFIER.findall(data))}
+        found = {plain[word] for word in plain.keys() & set(data.translate(_WORDS_ONLY).split())}
         if alternation is not None:
             found.update(match.decode() for match in alternation.findall(data))
         return found
@@ -388,13 +392,25 @@ def build_full_index(
 
 def _star_imports(path: Path, data: bytes, modules: ModuleMap) -> list[str]:
     found = []
-    for match in _STAR_IMPORT.finditer(data):
+    for match in _star_import_lines(data):
         spec = match.group(1).decode()
         level = len(spec) - len(spec.lstrip("."))
         module = modules.absolute(path, level, spec[level:] or None) if level else spec
         if module:
             found.append(module)
     return found
+
+
+def _star_import_lines(data: bytes) -> Iterator[re.Match[bytes]]:
+    """`_STAR_IMPORT.finditer(data)`, but trying only the lines where `import *` occurs."""
+    done = -1
+    for hit in _IMPORT_STAR.finditer(data):
+        start = data.rfind(b"\n", 0, hit.start()) + 1
+        if start > done:
+            done = start
+            match = _STAR_IMPORT.match(data, start)
+            if match is not None:
+                yield match
 
 
 def _leaves(index: ConsumerIndex, module_names: Iterable[str]) -> set[str]:
@@ -413,28 +429,56 @@ def _leaves(index: ConsumerIndex, module_names: Iterable[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Word:
-    """A whole-word byte search; the plain substring test first, as it is many times faster."""
+    """A whole-word byte search.
+
+    The pattern is the word and a trailing `\\b`, with the leading boundary checked by hand:
+    a pattern that starts with a literal lets `re` jump between candidate positions, one
+    that starts with `\\b` is tried at every byte (some twenty times slower).
+    """
 
     text: bytes
     pattern: re.Pattern[bytes]
-    #: `.name` (an attribute) or `"name"` / `'name'` (a getattr-style string).
-    used: re.Pattern[bytes]
+
+    def positions(self, data: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
+        """Where the word starts, as a whole word, in `data[start:end]`."""
+        for match in self.pattern.finditer(data, start, len(data) if end is None else end):
+            at = match.start()
+            if at == 0 or data[at - 1] not in _WORD_BYTES:
+                yield at
+
+    def search(self, data: bytes, start: int = 0, end: int | None = None) -> bool:
+        return next(self.positions(data, start, end), None) is not None
 
     def found_in(self, data: bytes) -> bool:
-        return self.text in data and self.pattern.search(data) is not None
+        return self.text in data and self.search(data)
+
+    def used_in(self, data: bytes) -> bool:
+        """Whether the word appears as `.word` (an attribute) or `"word"` (a getattr string)."""
+        size = len(self.text)
+        for at in self.positions(data):
+            before = at - 1
+            while before >= 0 and data[before] in b" \t":
+                before -= 1
+            if before >= 0 and data[before] == ord("."):
+                return True
+            if data[at - 1 : at] in (b'"', b"'") and data[at + size : at + size + 1] in (
+                b'"',
+                b"'",
+            ):
+                return True
+        return False
 
 
 def _word(text: str) -> _Word:
-    raw = re.escape(text.encode())
-    return _Word(
-        text.encode(),
-        re.compile(rb"\b" + raw + rb"\b"),
-        re.compile(rb"\.[ \t]*" + raw + rb"\b|[\"']" + raw + rb"[\"']"),
-    )
+    return _Word(text.encode(), re.compile(re.escape(text.encode()) + rb"\b"))
 
 
 _IMPORT_LINE = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.MULTILINE)
-_RELATIVE_FROM = re.compile(rb"\bfrom[ \t]+\.+[\w.]*[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)")
+#: A relative import: what it imports (the names, or `*`), and for `from . import *` (no
+#: module named, so no leaf to find) the star itself.
+_RELATIVE_FROM = re.compile(
+    rb"from[ \t]+\.+(?:[ \t]+import[ \t]*(\*)|[\w.]*[ \t]+import[ \t]*(\([^)]*\)|[^\n]*))"
+)
 
 
 def _may_consume(
@@ -445,9 +489,10 @@ def _may_consume(
     Every consumer kind puts the name near its module: on the line that names the module
     (`from pkg.mod import name`, `"pkg.mod.name"`, `pkg.mod.name`, `pkg.mod:name`), inside
     the parentheses of an import that names it, or, through an alias, as `.name` or a quoted
-    "name" in a file that imports the module; or in a relative import's name list.
+    "name" in a file that imports the module; or in a relative import's name list (its module
+    part, `.models` or `..`, need not name the module: only the names imported count).
     """
-    relative: bytes | None = None
+    relative: tuple[bytes, bool] | None = None
     for name, leaves in needles:
         if not name.found_in(data):
             continue
@@ -455,20 +500,35 @@ def _may_consume(
             if leaf.found_in(data) and _near(data, name, leaf):
                 return True
         if relative_ok:
-            if relative is None:
-                relative = b"\n".join(m.group() for m in _RELATIVE_FROM.finditer(data))
-            if name.pattern.search(relative):
+            relative = relative or _relative_imports(data)
+            imported, package_star = relative
+            if package_star or name.search(imported):
                 return True
     return False
 
 
+def _relative_imports(data: bytes) -> tuple[bytes, bool]:
+    """What the relative imports import, and whether one is `from . import *`: the module a
+    relative import names can be anything, so only its names tell what it consumes."""
+    names = []
+    package_star = False
+    for match in _RELATIVE_FROM.finditer(data):
+        if match.start() and data[match.start() - 1] in _WORD_BYTES:
+            continue  # `xfrom .` is no import (the pattern leaves `\b` out to search fast)
+        if match.group(1):
+            package_star = True
+        else:
+            names.append(match.group(2))
+    return b"\n".join(names), package_star
+
+
 def _near(data: bytes, name: _Word, leaf: _Word) -> bool:
     imported = False
-    for match in leaf.pattern.finditer(data):
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        end = data.find(b"\n", match.end())
+    for at in leaf.positions(data):
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at + len(leaf.text))
         end = len(data) if end < 0 else end
-        if name.pattern.search(data, start, end):
+        if name.search(data, start, end):
             return True
         line = data[start:end]
         if _IMPORT_LINE.match(line) and b"*" in line:
@@ -477,6 +537,6 @@ def _near(data: bytes, name: _Word, leaf: _Word) -> bool:
             imported = True
             if b"(" in line and b")" not in line[line.index(b"(") :]:
                 close = data.find(b")", end)
-                if name.pattern.search(data, end, len(data) if close < 0 else close):
+                if name.search(data, end, len(data) if close < 0 else close):
                     return True
-    return imported and name.used.search(data) is not None
+    return imported and name.used_in(data)

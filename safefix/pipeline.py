@@ -621,24 +621,63 @@ def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> 
     return min(lines, key=lambda line: abs(line - removal.line), default=removal.line)
 
 
+#: Files written at once. Each write is a temp file, an fsync and a rename: waiting on the
+#: disk, not the CPU, so threads overlap them (and the file system batches the fsyncs).
+WRITERS = 8
+
+
 def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
     """Write every changed file once, even when links make ruff see it under several names."""
-    written: dict[Path, FileOutcome] = {}
+    first: dict[object, int] = {}
+    reals = []
+    for index, outcome in enumerate(outcomes):
+        real = _identity(outcome.path)
+        first.setdefault(real, index)
+        reals.append(real)
+    written = dict(
+        zip(first, _write_each([outcomes[i] for i in first.values()], root), strict=True)
+    )
     result = []
-    for outcome in outcomes:
-        real = outcome.path.resolve()
-        first = written.get(real)
-        if first is None:
-            outcome = _write_back(outcome, root)
-            written[real] = outcome
+    for outcome, real in zip(outcomes, reals, strict=True):
+        done = written[real]
+        if done.path == outcome.path:
+            result.append(done)
         elif outcome.changed and not outcome.error:
-            same = first.after == outcome.after and first.written
+            same = done.after == outcome.after and done.written
             error = (
-                None if same else f"is also checked as {first.path}, with other fixes; left alone"
+                None if same else f"is also checked as {done.path}, with other fixes; left alone"
             )
-            outcome = replace(outcome, written=same, error=error)
-        result.append(outcome)
+            result.append(replace(outcome, written=same, error=error))
+        else:
+            result.append(outcome)
     return result
+
+
+def _identity(path: Path) -> object:
+    """The file behind `path`, however it is reached (links): one stat, not a resolve."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return path
+    return (info.st_dev, info.st_ino)
+
+
+def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
+    """`_write_back` each, several at a time. On Ctrl-C, writes not yet started are dropped and
+    those under way finish (each is one rename: a file is either old or new, never half)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending = [o for o in outcomes if o.changed and not o.error]
+    if len(pending) < 2:
+        return [_write_back(o, root) for o in outcomes]
+    pool = ThreadPoolExecutor(max_workers=min(WRITERS, len(pending)))
+    try:
+        results = list(pool.map(lambda o: _write_back(o, root), outcomes))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
 
 
 def _write_back(outcome: FileOutcome, root: Path) -> FileOutcome:

@@ -146,10 +146,11 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
 
     Raises `FileChangedError` if the file no longer holds `expected` (edited while safefix ran).
     """
-    current = path.read_bytes()
+    with open(path, "rb") as handle:
+        current = handle.read()
+        mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
     if current != expected:
         raise FileChangedError(f"{path} changed on disk while safefix ran; left it alone")
-    mode = stat.S_IMODE(os.stat(path).st_mode)
     if not mode & stat.S_IWUSR:
         raise FileChangedError(f"{path} is read-only; left it alone")
     with signals_deferred():
@@ -157,15 +158,19 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
 
 
 def _replace(path: Path, data: bytes, mode: int) -> None:
+    # one descriptor for writing, syncing and reading back: on slow disks every open counts
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if Path(tmp).read_bytes() != data:  # what is on disk is what safefix meant to write
-            raise OSError(f"{path}: the written copy does not read back as written")
-        os.chmod(tmp, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+            if os.pread(fd, len(data) + 1, 0) != data:  # on disk is what safefix meant to write
+                raise OSError(f"{path}: the written copy does not read back as written")
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         with suppress(OSError):

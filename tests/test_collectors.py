@@ -83,6 +83,24 @@ CASES = [
         "tests/t.py", 'import app.other\nmock.patch("app.other.json")\n', None, id="other-module"
     ),
     pytest.param("tests/t.py", 'x = "app.api"\ny = "json"\n', None, id="module-string-alone"),
+    pytest.param("app/r.py", "def f():\n    from .api import json\n", "from-import", id="relative"),
+    pytest.param(
+        "app/r.py",
+        "from .api import (\n    os,\n    json,\n)\n",
+        "from-import",
+        id="relative-wrapped",
+    ),
+    pytest.param("app/r.py", "from . import api\napi.json\n", "attribute", id="relative-module"),
+    pytest.param(
+        "app/r.py", "from . import api as a\nx = a.json\n", "attribute", id="relative-alias"
+    ),
+    pytest.param(
+        "app/r.py", "from .api import *\nx = json\n", "star-import", id="relative-star-use"
+    ),
+    pytest.param(
+        "app/r.py", "from .other import json\nfrom .api import x\n", None, id="relative-other"
+    ),
+    pytest.param("app/sub/r.py", "from ..api import json\n", "from-import", id="relative-parent"),
 ]
 
 

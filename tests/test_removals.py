@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from safefix.removals import find_removals, import_section
+from safefix.removals import (
+    _IMPORT_STATEMENT,
+    find_removals,
+    import_section,
+    same_imports,
+    statement_matches,
+)
 
 CASES = [
     pytest.param("import os\nimport sys\n", "import sys\n", {("os", ())}, id="deleted"),
@@ -104,3 +112,54 @@ def test_import_after_a_fake_def_header_is_still_seen() -> None:
     after = FAKE_DEF_IN_STRING.replace("    import json\n", "    pass\n")
     found = find_removals(Path("m.py"), "m", FAKE_DEF_IN_STRING.encode(), after.encode())
     assert {(r.name, r.branch) for r in found} == {("json", ("if sys",))}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "same"),
+    [
+        pytest.param("import b\nimport a\n", "import a\nimport b\n", True, id="sorted"),
+        pytest.param(
+            "from x import a\nfrom x import b\n", "from x import a, b\n", True, id="merged"
+        ),
+        pytest.param(
+            "from x import (a,  # why\n    b as c)\n",
+            "from x import (\n    a,  # why\n    b as c,\n)\n",
+            True,
+            id="rewrapped",
+        ),
+        pytest.param("import os; import sys\n", "import os\nimport sys\n", True, id="semicolon"),
+        pytest.param("from x import a, b\n", "from x import a\n", False, id="alias-dropped"),
+        pytest.param("from x import b as c\n", "from x import b\n", False, id="alias-renamed"),
+        pytest.param("from x import a\n", "from y import a\n", False, id="other-module"),
+        pytest.param(
+            "import os\nif X:\n    pass\n", "if X:\n    import os\n", False, id="indented"
+        ),
+        pytest.param("import a; x = 1\n", "import a; x = 2\n", False, id="other-code-kept"),
+    ],
+)
+def test_same_imports(before: str, after: str, same: bool) -> None:
+    assert same_imports(before.encode(), after.encode()) is same
+
+
+_SOURCE_PIECES = st.sampled_from(
+    [
+        "import os\n",
+        "from a.b import (c,\n  d)\n",
+        "  from . import x\n",
+        "x = 'import y'\n",
+        "import \\\n  z\n",
+        "s = '''\\\nfrom q import r\n'''\n",
+        "\ufeffimport bom\n",
+        "reimport x\n",
+        "from m import *; import n\n",
+        "\n",
+        "import_module('a')\n",
+    ]
+)
+
+
+@given(st.lists(_SOURCE_PIECES, max_size=12))
+def test_statement_matches_finds_what_the_pattern_finds(pieces: list[str]) -> None:
+    source = "".join(pieces).encode()
+    expected = [(m.start(), m.group()) for m in _IMPORT_STATEMENT.finditer(source)]
+    assert [(m.start(), m.group()) for m in statement_matches(source)] == expected
