@@ -483,12 +483,19 @@ def _attribute_chain(node: ast.Attribute) -> list[str] | None:
 
 def star_exports(tree: ast.Module, names: Sequence[str]) -> set[str]:
     """Which of `names` a `from M import *` of this module would bind."""
+    listed = literal_all(tree)
+    if listed is None:
+        return {n for n in names if not n.startswith("_")}
+    return {n for n in names if n in listed}
+
+
+def literal_all(tree: ast.Module) -> set[str] | None:
+    """The names of a module's literal `__all__` list or tuple; None if it has none."""
     for stmt in tree.body:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
                 value = stmt.value
                 if isinstance(value, (ast.List, ast.Tuple)):
-                    listed = {_string_value(e) for e in value.elts}
-                    return {n for n in names if n in listed}
-    return {n for n in names if not n.startswith("_")}
+                    return {name for e in value.elts if (name := _string_value(e)) is not None}
+    return None

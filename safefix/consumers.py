@@ -26,8 +26,8 @@ from safefix.collectors import (
     PythonScan,
     config_consumers,
     doc_consumers,
+    literal_all,
     python_consumers,
-    star_exports,
 )
 from safefix.modules import ModuleMap
 from safefix.parallel import parallel_map
@@ -70,6 +70,8 @@ class ConsumerIndex:
     #: The only names lookups will ask for (None: any); collectors skip the rest early.
     wanted: frozenset[str] | None = None
     _by_target: dict[tuple[str, str], list[Consumer]] | None = None
+    #: Each star exporter's literal `__all__` (or None), parsed once per content.
+    _all: dict[Path, set[str] | None] = field(default_factory=dict)
 
     def set_file(self, path: Path, source: bytes) -> None:
         """(Re)index one Python file from its current content."""
@@ -91,6 +93,7 @@ class ConsumerIndex:
         self._by_target = None
         for (path, data), scan in zip(files, results, strict=True):
             self.unparsed.pop(path, None)
+            self._all.pop(path, None)
             if path in self.sources:
                 self.sources[path] = data
             if scan is None:
@@ -163,11 +166,18 @@ class ConsumerIndex:
     def _exports(self, path: Path, name: str) -> bool:
         if not self._star_importers_of(path):
             return False
+        if path not in self._all:
+            self._all[path] = self._literal_all(path)
+        listed = self._all[path]
+        return not name.startswith("_") if listed is None else name in listed
+
+    def _literal_all(self, path: Path) -> set[str] | None:
+        """The file's literal `__all__` (None: none, `import *` takes every public name)."""
         try:
             source = self.sources.get(path) or path.read_bytes()
-            return bool(star_exports(parse(source, str(path)), [name]))
+            return literal_all(parse(source, str(path))) if b"__all__" in source else None
         except (OSError, SyntaxError):
-            return not name.startswith("_")
+            return None
 
     def _unparsed_consumers(self, path: Path, name: str) -> list[Consumer]:
         """A file safefix cannot parse is assumed to consume what it mentions: never absent."""

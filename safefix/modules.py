@@ -9,6 +9,7 @@ files maps to both, which can only make safefix keep more, never break code.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,13 +49,17 @@ class ModuleMap:
 
 
 def build_module_map(files: Iterable[Path], root: Path) -> ModuleMap:
-    """Register every name each Python file in `files` can be imported under."""
+    """Register every name each Python file in `files` can be imported under.
+
+    Paths are handled as strings: on a large tree `pathlib` would be most of the cost.
+    """
     py_files = [f for f in files if f.suffix in PY_SUFFIXES]
-    init_dirs = {f.parent for f in py_files if f.stem == "__init__"}
+    init_dirs = {os.path.dirname(f) for f in map(str, py_files) if _stem(f) == "__init__"}
+    base = str(root)
     by_name: dict[str, list[Path]] = {}
     names: dict[Path, tuple[str, ...]] = {}
     for file in py_files:
-        file_names = _names_for(file, root, init_dirs)
+        file_names = _names_for(str(file), base, init_dirs)
         names[file] = file_names
         for name in dict.fromkeys(file_names):
             by_name.setdefault(name, []).append(file)
@@ -71,23 +76,27 @@ def build_module_map(files: Iterable[Path], root: Path) -> ModuleMap:
     )
 
 
-def _names_for(file: Path, root: Path, init_dirs: set[Path]) -> tuple[str, ...]:
-    package_base = file.parent
-    while package_base in init_dirs and package_base != package_base.parent:
-        package_base = package_base.parent
+def _stem(file: str) -> str:
+    return os.path.splitext(os.path.basename(file))[0]
+
+
+def _names_for(file: str, root: str, init_dirs: set[str]) -> tuple[str, ...]:
+    package_base = os.path.dirname(file)
+    while package_base in init_dirs and package_base != os.path.dirname(package_base):
+        package_base = os.path.dirname(package_base)
     rooted = _dotted(file, root)
-    src = _dotted(file, root / "src")
+    src = _dotted(file, os.path.join(root, "src"))
     display = src or rooted
     candidates = (display, rooted, src, _dotted(file, package_base))
     return tuple(dict.fromkeys(name for name in candidates if name))
 
 
-def _dotted(file: Path, base: Path) -> str | None:
-    try:
-        rel = file.relative_to(base)
-    except ValueError:
+def _dotted(file: str, base: str) -> str | None:
+    """`file`'s dotted name relative to `base`, or None if it is not inside or not a name."""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not file.startswith(prefix):
         return None
-    parts = list(rel.with_suffix("").parts)
+    parts = os.path.splitext(file[len(prefix) :])[0].split(os.sep)
     if parts and parts[-1] == "__init__":
         parts.pop()
     if not parts or not all(part.isidentifier() for part in parts):

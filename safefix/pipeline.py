@@ -384,11 +384,14 @@ def _unmirror_diagnostics(
     diagnostics: Iterable[Diagnostic], scratch: workspace.Scratch
 ) -> dict[Path, list[Diagnostic]]:
     by_file: dict[Path, list[Diagnostic]] = {}
+    paths: dict[Path, Path] = {}
     for diagnostic in diagnostics:
-        try:
-            path = scratch.unmirror(diagnostic.path)
-        except ValueError:
-            path = diagnostic.path
+        path = paths.get(diagnostic.path)
+        if path is None:
+            try:
+                path = paths[diagnostic.path] = scratch.unmirror(diagnostic.path)
+            except ValueError:
+                path = paths[diagnostic.path] = diagnostic.path
         by_file.setdefault(path, []).append(replace(diagnostic, path=path))
     return by_file
 

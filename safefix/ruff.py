@@ -189,9 +189,10 @@ def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> 
     proc = _run(binary, [*args, *flags, "--", *paths], cwd)
     diagnostics = []
     fixable = set()
+    seen: dict[str, Path] = {}
     for line in proc.stdout.splitlines():
         if found := _CONCISE.match(line):
-            diagnostic = _diagnostic(found, cwd)
+            diagnostic = _diagnostic(found, cwd, seen)
             diagnostics.append(diagnostic)
             if found["rest"].startswith(f"{diagnostic.code} [*] "):
                 fixable.add(diagnostic.path)
@@ -231,6 +232,7 @@ def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
     remaining: list[Diagnostic] = []
     fixed: dict[Path, dict[str, int]] = {}
     current: dict[str, int] | None = None
+    seen: dict[str, Path] = {}
     for line in stdout.splitlines():
         if current is not None and (rule := _FIXED_RULE.match(line)):
             code = rule["first"]
@@ -243,18 +245,23 @@ def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
             continue
         current = None
         if found := _CONCISE.match(line):
-            remaining.append(_diagnostic(found, cwd))
+            remaining.append(_diagnostic(found, cwd, seen))
     return FixRun(remaining=tuple(remaining), fixed=fixed)
 
 
-def _diagnostic(found: re.Match[str], cwd: Path) -> Diagnostic:
+def _diagnostic(found: re.Match[str], cwd: Path, seen: dict[str, Path]) -> Diagnostic:
+    """One concise-format line; `seen` reuses the Path of a file seen before (ruff reports
+    many violations per file, and building a Path is most of the cost of a line)."""
     rest = found["rest"]
     if coded := _CODE.match(rest):
         code, message = coded["code"], coded["message"]
     else:  # e.g. "invalid-syntax: unexpected EOF while parsing"
         code, _, message = rest.partition(": ")
+    path = seen.get(found["path"])
+    if path is None:
+        path = seen[found["path"]] = cwd / found["path"]
     return Diagnostic(
-        path=cwd / found["path"],
+        path=path,
         line=int(found["line"]),
         col=int(found["col"]),
         code=code,

@@ -33,12 +33,17 @@ class Scratch:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._prefix = str(root) + os.sep
 
+    # string operations: these run for every file and every diagnostic of large trees
     def mirror(self, path: Path) -> Path:
-        return self.root / path.relative_to(path.anchor)
+        return Path(self._prefix + str(path)[len(path.anchor) :])
 
     def unmirror(self, path: Path) -> Path:
-        return Path("/") / path.relative_to(self.root)
+        text = str(path)
+        if not text.startswith(self._prefix):
+            raise ValueError(f"{path} is not in the scratch mirror {self.root}")
+        return Path(os.sep + text[len(self._prefix) :])
 
     def copy_in(self, path: Path) -> bytes:
         """Copy `path` into the mirror and return its original bytes."""
@@ -59,10 +64,9 @@ class Scratch:
         to tell first-party imports from third-party ones (I001, TC001 vs TC002), so the tree
         around the copied files must be complete, if empty. Plain `os` calls on strings: there
         is one per file of the project."""
-        root = str(self.root)
         made: set[str] = set()
         for file in files:
-            mirrored = root + os.sep + str(file)[len(file.anchor) :]
+            mirrored = self._prefix + str(file)[len(file.anchor) :]
             directory = os.path.dirname(mirrored)
             if directory not in made:
                 os.makedirs(directory, exist_ok=True)
