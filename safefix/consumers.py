@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from safefix.cache import IndexCache
@@ -257,10 +258,7 @@ def build_index(
     and the files parsed here are scanned completely and added to it.
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
-    names = {name: _word(name) for name in targets}
-    mentions = _mention_finder(targets)
-    candidates: list[tuple[Path, bytes, set[str]]] = []
-    selected: list[tuple[Path, bytes, set[str]]] = []
+    loaded: list[tuple[Path, bytes]] = []
     for path in files:
         if path.suffix not in (".py", ".pyi"):
             continue
@@ -272,19 +270,19 @@ def build_index(
                 continue
             if data is None:
                 continue
-        if b"*" in data:
-            stars = _star_imports(path, data, modules)
-            if stars:
-                index.set_stars(path, stars)
-        mentioned = mentions(data)
+        loaded.append((path, data))
+    screen = partial(_screen, _mention_finder(targets), modules, own_names, contents.keys())
+    candidates: list[tuple[Path, bytes, set[str]]] = []
+    selected: list[tuple[Path, bytes, set[str]]] = []
+    for (path, data), (mentioned, stars, own) in zip(
+        loaded, parallel_map(screen, loaded), strict=True
+    ):
+        if stars:
+            index.set_stars(path, stars)
         if mentioned:
-            if own_names is None:  # every file of ruff's output may use any name itself
-                mine: Iterable[str] = mentioned if path in contents else ()
-            else:
-                mine = mentioned.intersection(own_names.get(path, ()))
-            own = _uses_own_globals(data, mine)
             (selected if own else candidates).append((path, data, mentioned))
     exporters = targets if star_targets is None else star_targets
+    names = {name: _word(name) for name in targets}
     needles = {
         name: (
             names[name],
@@ -296,9 +294,9 @@ def build_index(
         )
         for name, module_names in targets.items()
     }
-    selected += [
-        item for item in candidates if _may_consume(item[1], [needles[n] for n in item[2]])
-    ]
+    consumes = partial(_may_consume_any, needles)
+    verdicts = parallel_map(consumes, [(data, mentioned) for _, data, mentioned in candidates])
+    selected += [item for item, verdict in zip(candidates, verdicts, strict=True) if verdict]
     _scan_selected(index, [(path, data) for path, data, _ in selected], contents, cache)
     for path in text_files:
         try:
@@ -308,6 +306,34 @@ def build_index(
         if _may_consume(data, list(needles.values()), relative_ok=False):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
     return index
+
+
+def _screen(
+    mentions: Callable[[bytes], set[str]],
+    modules: ModuleMap,
+    own_names: Mapping[Path, Iterable[str]] | None,
+    unwritten: Collection[Path],
+    item: tuple[Path, bytes],
+) -> tuple[set[str], list[str], bool]:
+    """One file's first screen, on any core: the names it mentions, the modules it
+    star-imports, and whether it uses one of its own removed names in its own globals."""
+    path, data = item
+    stars = _star_imports(path, data, modules) if b"*" in data else []
+    mentioned = mentions(data)
+    if not mentioned:
+        return mentioned, stars, False
+    if own_names is None:  # every file of ruff's output may use any name itself
+        mine: Iterable[str] = mentioned if path in unwritten else ()
+    else:
+        mine = mentioned.intersection(own_names.get(path, ()))
+    return mentioned, stars, _uses_own_globals(data, mine)
+
+
+def _may_consume_any(
+    needles: Mapping[str, tuple[_Word, Sequence[_Word]]], item: tuple[bytes, set[str]]
+) -> bool:
+    data, mentioned = item
+    return _may_consume(data, [needles[name] for name in mentioned])
 
 
 def _load(

@@ -27,7 +27,8 @@ def workers() -> int:
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     """`[function(item) for item in items]`, on every core when that pays; order kept.
 
-    `function` must be a module-level function; exceptions propagate as from the plain loop.
+    `function` can be any callable (a `partial` carrying shared state, say): workers inherit
+    it, it is never pickled; results are. Exceptions propagate as from the plain loop.
     """
     count = workers()
     if (
