@@ -134,11 +134,23 @@ def run(options: Options) -> RunResult:
     _say(options, "ruff is checking")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
     cache = ["--no-cache"] if options.no_cache else []
-    linted = ruff.lint(binary, [str(p) for p in options.paths], [*cache, *plain_flags], cwd)
+    listing = (
+        ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
+        if _lint_is_cold(options, root)
+        else None
+    )
+    try:
+        linted = ruff.lint(binary, [str(p) for p in options.paths], [*cache, *plain_flags], cwd)
+    except BaseException:
+        if listing is not None:
+            listing.cancel()
+        raise
     remaining = _by_file(linted.diagnostics)
     version = ruff.version(binary)
     fixable = sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
     if not fixable and options.mode is not Mode.CHECK:
+        if listing is not None:
+            listing.cancel()
         return RunResult(
             outcomes=(),
             remaining=tuple(d for path in sorted(remaining) for d in remaining[path]),
@@ -149,7 +161,9 @@ def run(options: Options) -> RunResult:
         )
     from safefix import workspace
 
-    targets = ruff.show_files(binary, [str(p) for p in options.paths], plain_flags, cwd)
+    if listing is None:
+        listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
+    targets = listing.files()
     project = _project_files(binary, options, root, targets, plain_flags)
     with workspace.scratch() as scratch:
         first = _first_pass(binary, options, scratch, fixable, targets)
@@ -191,6 +205,15 @@ def run(options: Options) -> RunResult:
         root=root,
         mode=options.mode,
         notes=(*options.warnings, *linted.warnings, *verified),
+    )
+
+
+def _lint_is_cold(options: Options, root: Path) -> bool:
+    """Whether ruff's lint will check every file from scratch (no cache to use): then it takes
+    long enough that listing the files beside it costs nothing; on a warm, clean tree the
+    listing would only be wasted work."""
+    return options.no_cache or not any(
+        (directory / ".ruff_cache").is_dir() for directory in (root, options.cwd)
     )
 
 

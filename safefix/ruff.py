@@ -119,22 +119,42 @@ def _env() -> dict[str, str]:
 
 
 def _run(binary: str, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    try:
-        proc = subprocess.run(
-            [binary, *args],
-            cwd=cwd,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
-    except OSError as exc:
-        raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
-    if proc.returncode not in (0, 1):
-        raise RuffError(_first_error_line(proc.stderr, proc.returncode), proc.stderr)
-    return proc
+    return _Started(binary, args, cwd).finish()
+
+
+class _Started:
+    """A ruff process under way: started now, its output read (and checked) later."""
+
+    def __init__(self, binary: str, args: Sequence[str], cwd: Path) -> None:
+        self.args = [binary, *args]
+        try:
+            self.proc = subprocess.Popen(
+                self.args,
+                cwd=cwd,
+                env=_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+            )
+        except OSError as exc:
+            raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
+
+    def finish(self) -> subprocess.CompletedProcess[str]:
+        try:
+            stdout, stderr = self.proc.communicate()
+        except BaseException:
+            self.cancel()
+            raise
+        if self.proc.returncode not in (0, 1):
+            raise RuffError(_first_error_line(stderr, self.proc.returncode), stderr)
+        return subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
+
+    def cancel(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
 
 
 def _first_error_line(stderr: str, code: int) -> str:
@@ -209,8 +229,22 @@ def _warnings(stderr: str) -> tuple[str, ...]:
 
 def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> list[Path]:
     """The files ruff would check for `paths`, as absolute paths."""
-    proc = _run(binary, ["check", "--show-files", *flags, "--", *paths], cwd)
-    return [Path(line) for line in proc.stdout.splitlines() if line.strip()]
+    return FileListing(binary, paths, flags, cwd).files()
+
+
+class FileListing:
+    """`ruff check --show-files`, started now and read when needed: it can run beside a lint
+    that would otherwise keep the second core idle while safefix waits."""
+
+    def __init__(self, binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> None:
+        self._started = _Started(binary, ["check", "--show-files", *flags, "--", *paths], cwd)
+
+    def files(self) -> list[Path]:
+        proc = self._started.finish()
+        return [Path(line) for line in proc.stdout.splitlines() if line.strip()]
+
+    def cancel(self) -> None:
+        self._started.cancel()
 
 
 def fix(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from safefix import ruff
 from safefix.ruff import parse_fix_output
 
 OUTPUT = """\
@@ -31,3 +32,24 @@ def test_parse_fix_output() -> None:
     ]
     assert run.remaining[0].message == "Undefined name `undefined`"
     assert run.fixed == {cwd / "app/main.py": {"F401": 3, "I001": 1}, cwd / "app/x.py": {"F401": 1}}
+
+
+def test_a_file_listing_started_early_reads_like_show_files(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text("import os\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/b.py").write_text("")
+    binary = ruff.locate()
+    listing = ruff.FileListing(binary, ["."], [], tmp_path)
+    assert sorted(listing.files()) == sorted(ruff.show_files(binary, ["."], [], tmp_path))
+    assert sorted(p.name for p in ruff.show_files(binary, ["."], [], tmp_path)) == [
+        "a.py",
+        "b.py",
+        "pyproject.toml",
+    ]
+
+
+def test_a_file_listing_can_be_cancelled(tmp_path: Path) -> None:
+    listing = ruff.FileListing(ruff.locate(), ["."], [], tmp_path)
+    listing.cancel()
+    listing.cancel()  # twice is harmless: a run cancels on every way out
