@@ -558,7 +558,13 @@ def _relative_imports(data: bytes) -> tuple[bytes, bool]:
     return b"\n".join(names), package_star
 
 
+#: What follows the module in `from pkg.mod import ...`.
+_FROM_MODULE = re.compile(rb"[ \t]+import\b")
+
+
 def _near(data: bytes, name: _Word, leaf: _Word) -> bool:
+    """Whether `name` stands near a mention of the module `leaf`, or the file imports the
+    module itself and uses `.name` or `"name"` somewhere (through an alias)."""
     imported = False
     for at in leaf.positions(data):
         start = data.rfind(b"\n", 0, at) + 1
@@ -570,7 +576,9 @@ def _near(data: bytes, name: _Word, leaf: _Word) -> bool:
         if _IMPORT_LINE.match(line) and b"*" in line:
             return True  # a star import: the name may be used bare anywhere
         if b"import" in line:  # import statements, importlib.import_module, importorskip
-            imported = True
+            # `from pkg.mod import a, b` binds a and b, never the module: only the names
+            # listed (on this line, or in its parentheses) can consume pkg.mod's
+            imported = imported or not _FROM_MODULE.match(data, at + len(leaf.text))
             if b"(" in line and b")" not in line[line.index(b"(") :]:
                 close = data.find(b")", end)
                 if name.search(data, end, len(data) if close < 0 else close):

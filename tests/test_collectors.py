@@ -83,6 +83,12 @@ CASES = [
         "tests/t.py", 'import app.other\nmock.patch("app.other.json")\n', None, id="other-module"
     ),
     pytest.param("tests/t.py", 'x = "app.api"\ny = "json"\n', None, id="module-string-alone"),
+    pytest.param(
+        "tests/t.py", "from app.api import os\nx = other.json\n", None, id="from-import-other-names"
+    ),
+    pytest.param(
+        "tests/t.py", "from app import api as a\nx = a.json\n", "attribute", id="module-alias"
+    ),
     pytest.param("app/r.py", "def f():\n    from .api import json\n", "from-import", id="relative"),
     pytest.param(
         "app/r.py",
