@@ -654,7 +654,7 @@ WRITERS = 8
 
 def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
     """Write every changed file once, even when links make ruff see it under several names."""
-    first: dict[object, int] = {}
+    first: dict[str, int] = {}
     reals = []
     for index, outcome in enumerate(outcomes):
         real = _identity(outcome.path)
@@ -679,13 +679,10 @@ def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]
     return result
 
 
-def _identity(path: Path) -> object:
-    """The file behind `path`, however it is reached (links): one stat, not a resolve."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return path
-    return (info.st_dev, info.st_ino)
+def _identity(path: Path) -> str:
+    """The file behind `path`, however symbolic links reach it. Not its inode: hard links are
+    names of their own, and a rename over one leaves the others holding the old text."""
+    return os.path.realpath(path)
 
 
 def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:

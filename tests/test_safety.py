@@ -96,6 +96,16 @@ def test_symlinked_directory_is_written_once_through_the_link(tmp_path: Path) ->
     assert (repo / "alias").is_symlink()
 
 
+def test_hard_linked_names_are_each_written(tmp_path: Path) -> None:
+    """A rename replaces one name only: every name ruff checks gets the fixed text."""
+    repo = project(tmp_path / "r", {"pkg/__init__.py": "", "pkg/m.py": "import os\n"})
+    os.link(repo / "pkg/m.py", repo / "pkg/twin.py")
+    proc = safefix(repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (repo / "pkg/m.py").read_text() == ""
+    assert (repo / "pkg/twin.py").read_text() == ""
+
+
 def test_read_only_file_is_left_alone(tmp_path: Path) -> None:
     repo = project(tmp_path / "r", {"ro.py": "import os\n", "ok.py": "import os\n"})
     (repo / "ro.py").chmod(0o444)
