@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safefix.restore import merge_noqa, protect
+from safefix import restore_cst
+from safefix.restore import _merge_comments, merge_noqa, protect
 from safefix.types import Protection
 
 F401 = frozenset({"F401"})
@@ -122,3 +123,33 @@ def test_protect_keeps_encoding_and_line_endings() -> None:
             "latin-1"
         )
     )
+
+
+TEXT_CASES = [
+    *(case.values[:2] for case in CASES),
+    ("import os   \nimport sys\n", [Protection(1, 0, "os", F401)]),
+    ("import os\r\nimport sys\r\n", [Protection(2, 0, "sys", F401)]),
+    ("import os  # why\n", [Protection(1, 0, "os", F401)]),
+    ("import os  # noqa\n", [Protection(1, 0, "os", F401)]),
+    ("import a.b.c\n", [Protection(1, 0, "a", F401)]),
+    ("import a, b\n", [Protection(1, 0, "a", F401), Protection(1, 0, "b", F401)]),
+    ("import os; import sys\n", [Protection(1, 0, "os", F401)]),
+    ("if x: import os\n", [Protection(1, 6, "os", F401)]),
+    ("def f():\n    from m import (x)  # é\n", [Protection(2, 4, "x", F401)]),
+    ("\ufeffimport os\n", [Protection(1, 0, "os", F401)]),
+    ("import os\n", [Protection(1, 0, "os", F401), Protection(1, 0, "os", frozenset({"E401"}))]),
+]
+
+
+@pytest.mark.parametrize(("source", "protections"), TEXT_CASES)
+def test_text_edits_match_libcst(source: str, protections: list[Protection]) -> None:
+    """The comment-only edits done on the text are byte for byte what libcst would write."""
+    data = source.encode()
+    text = _merge_comments(data, protections)
+    if text is not None:
+        assert text == restore_cst.protect(data, protections)
+
+
+def test_whole_line_protections_do_not_need_libcst() -> None:
+    assert _merge_comments(b"import os\n", [Protection(1, 0, "os", F401)]) is not None
+    assert _merge_comments(b"import os, sys\n", [Protection(1, 0, "os", F401)]) is None
