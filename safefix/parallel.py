@@ -7,10 +7,8 @@ platform can), so they start in milliseconds and inherit what the parent already
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -31,11 +29,12 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     it, it is never pickled; results are. Exceptions propagate as from the plain loop.
     """
     count = workers()
-    if (
-        count < 2
-        or len(items) < MIN_PARALLEL
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if count < 2 or len(items) < MIN_PARALLEL:
+        return [function(item) for item in items]
+    import multiprocessing  # imported here: small batches, the common case, never need it
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     global _INHERITED
     context = multiprocessing.get_context("fork")

@@ -422,7 +422,6 @@ def _unmirror_diagnostics(
 def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequence[Path]) -> None:
     """Decide every removal, and protect-and-refix until every consumed name is bound again."""
     from safefix import removals as removals_mod
-    from safefix.consumers import build_index
     from safefix.modules import PY_SUFFIXES
     from safefix.parallel import parallel_map
 
@@ -445,6 +444,8 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
                 star_targets.setdefault(removal.name, set()).update(names)
     if not targets:
         return
+    from safefix.consumers import build_index  # the index's modules are only needed from here
+
     contents = {s.path: s.after for s in python}
     everything = dict.fromkeys([*project, *contents])
     _say(ctx.options, f"looking for consumers of {len(targets)} names in {len(everything)} files")
