@@ -111,11 +111,17 @@ class _Context:
     def refix(self, states: Sequence[_FileState]) -> None:
         """Let ruff fix the (protected) scratch copies of `states` again."""
         mirrored = [self.scratch.mirror(s.path) for s in states]
-        result = ruff.fix(self.binary, [str(m) for m in mirrored], self.flags, self.scratch_cwd)
-        by_file = _unmirror_diagnostics(result.remaining, self.scratch)
+        result = ruff.fix(
+            self.binary,
+            [str(m) for m in mirrored],
+            self.flags,
+            self.scratch_cwd,
+            locate=self.scratch.original,
+        )
+        by_file = _by_file(result.remaining)
         for state, mirror in zip(states, mirrored, strict=True):
             state.after = mirror.read_bytes()
-            state.fixes = result.fixed.get(mirror, {})
+            state.fixes = result.fixed.get(state.path, {})
             self.remaining[state.path] = by_file.get(state.path, [])
 
 
@@ -248,8 +254,10 @@ def _recheck_unchanged(ctx: _Context, outcomes: Sequence[FileOutcome]) -> None:
     for outcome in outcomes:
         ctx.scratch.write(outcome.path, outcome.before)
     mirrored = [str(ctx.scratch.mirror(o.path)) for o in outcomes]
-    result = ruff.fix(ctx.binary, mirrored, ctx.flags, ctx.scratch_cwd, apply=False)
-    by_file = _unmirror_diagnostics(result.remaining, ctx.scratch)
+    result = ruff.fix(
+        ctx.binary, mirrored, ctx.flags, ctx.scratch_cwd, apply=False, locate=ctx.scratch.original
+    )
+    by_file = _by_file(result.remaining)
     for outcome in outcomes:
         ctx.remaining[outcome.path] = by_file.get(outcome.path, [])
 
@@ -381,14 +389,14 @@ def _first_pass(
     flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
     _say(options, f"ruff is fixing {len(fixable)} files")
     mirrored = [str(scratch.mirror(path)) for path in fixable]
-    result = ruff.fix(binary, mirrored, flags, scratch.mirror(cwd))
+    result = ruff.fix(binary, mirrored, flags, scratch.mirror(cwd), locate=scratch.original)
     states = []
     for path, before in originals.items():
         after = scratch.read(path)
         if after != before:
-            fixes = result.fixed.get(scratch.mirror(path), {})
+            fixes = result.fixed.get(path, {})
             states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
-    return _FirstPass(states, _unmirror_diagnostics(result.remaining, scratch))
+    return _FirstPass(states, _by_file(result.remaining))
 
 
 def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:
@@ -401,22 +409,6 @@ def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:
 def _mirror_config(value: str, cwd: Path, scratch: workspace.Scratch) -> str:
     candidate = (cwd / value).absolute()
     return str(scratch.mirror(candidate)) if candidate.is_file() else value
-
-
-def _unmirror_diagnostics(
-    diagnostics: Iterable[Diagnostic], scratch: workspace.Scratch
-) -> dict[Path, list[Diagnostic]]:
-    by_file: dict[Path, list[Diagnostic]] = {}
-    paths: dict[Path, Path] = {}
-    for diagnostic in diagnostics:
-        path = paths.get(diagnostic.path)
-        if path is None:
-            try:
-                path = paths[diagnostic.path] = scratch.unmirror(diagnostic.path)
-            except ValueError:
-                path = paths[diagnostic.path] = diagnostic.path
-        by_file.setdefault(path, []).append(replace(diagnostic, path=path))
-    return by_file
 
 
 def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequence[Path]) -> None:

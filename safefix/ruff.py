@@ -248,20 +248,27 @@ class FileListing:
 
 
 def fix(
-    binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path, *, apply: bool = True
+    binary: str,
+    paths: Sequence[str],
+    flags: Sequence[str],
+    cwd: Path,
+    *,
+    apply: bool = True,
+    locate: Callable[[Path], Path] = Path,
 ) -> FixRun:
     """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report.
 
     With `apply=False`, only report: the violations of files safefix leaves as they were.
+    `locate` maps the paths ruff reports (in the scratch mirror) to the user's.
     """
     mode = "--fix" if apply else "--no-fix"
     args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
     args += ["--show-fixes", *PREFER_CODES, *flags, "--", *paths]
     proc = _run(binary, args, cwd)
-    return replace(parse_fix_output(proc.stdout, cwd), warnings=_warnings(proc.stderr))
+    return replace(parse_fix_output(proc.stdout, cwd, locate), warnings=_warnings(proc.stderr))
 
 
-def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
+def parse_fix_output(stdout: str, cwd: Path, locate: Callable[[Path], Path] = Path) -> FixRun:
     """Parse remaining diagnostics and the `Fixed N errors:` summary of `--show-fixes`."""
     remaining: list[Diagnostic] = []
     fixed: dict[Path, dict[str, int]] = {}
@@ -275,15 +282,17 @@ def parse_fix_output(stdout: str, cwd: Path) -> FixRun:
             current[code] = int(rule["count"])
             continue
         if fixed_file := _FIXED_FILE.match(line):
-            current = fixed.setdefault(cwd / fixed_file["path"], {})
+            current = fixed.setdefault(locate(cwd / fixed_file["path"]), {})
             continue
         current = None
         if found := _CONCISE.match(line):
-            remaining.append(_diagnostic(found, cwd, seen))
+            remaining.append(_diagnostic(found, cwd, seen, locate))
     return FixRun(remaining=tuple(remaining), fixed=fixed)
 
 
-def _diagnostic(found: re.Match[str], cwd: Path, seen: dict[str, Path]) -> Diagnostic:
+def _diagnostic(
+    found: re.Match[str], cwd: Path, seen: dict[str, Path], locate: Callable[[Path], Path] = Path
+) -> Diagnostic:
     """One concise-format line; `seen` reuses the Path of a file seen before (ruff reports
     many violations per file, and building a Path is most of the cost of a line)."""
     rest = found["rest"]
@@ -293,7 +302,7 @@ def _diagnostic(found: re.Match[str], cwd: Path, seen: dict[str, Path]) -> Diagn
         code, _, message = rest.partition(": ")
     path = seen.get(found["path"])
     if path is None:
-        path = seen[found["path"]] = cwd / found["path"]
+        path = seen[found["path"]] = locate(cwd / found["path"])
     return Diagnostic(
         path=path,
         line=int(found["line"]),

@@ -45,6 +45,13 @@ class Scratch:
             raise ValueError(f"{path} is not in the scratch mirror {self.root}")
         return Path(os.sep + text[len(self._prefix) :])
 
+    def original(self, path: Path) -> Path:
+        """The user's path for a path in the mirror; any other path as it is."""
+        try:
+            return self.unmirror(path)
+        except ValueError:
+            return path
+
     def copy_in(self, path: Path) -> bytes:
         """Copy `path` into the mirror and return its original bytes."""
         data = path.read_bytes()
