@@ -32,7 +32,7 @@ from safefix.collectors import (
 )
 from safefix.modules import ModuleMap
 from safefix.parallel import parallel_map
-from safefix.removals import parse
+from safefix.removals import line_matches, parse
 from safefix.types import Consumer, ConsumerKind
 
 #: Where a module consumes its own globals through strings or examples: on such a line.
@@ -428,25 +428,14 @@ def build_full_index(
 
 def _star_imports(path: Path, data: bytes, modules: ModuleMap) -> list[str]:
     found = []
-    for match in _star_import_lines(data):
+    hits = (hit.start() for hit in _IMPORT_STAR.finditer(data))
+    for match in line_matches(data, hits, _STAR_IMPORT):
         spec = match.group(1).decode()
         level = len(spec) - len(spec.lstrip("."))
         module = modules.absolute(path, level, spec[level:] or None) if level else spec
         if module:
             found.append(module)
     return found
-
-
-def _star_import_lines(data: bytes) -> Iterator[re.Match[bytes]]:
-    """`_STAR_IMPORT.finditer(data)`, but trying only the lines where `import *` occurs."""
-    done = -1
-    for hit in _IMPORT_STAR.finditer(data):
-        start = data.rfind(b"\n", 0, hit.start()) + 1
-        if start > done:
-            done = start
-            match = _STAR_IMPORT.match(data, start)
-            if match is not None:
-                yield match
 
 
 def _leaves(index: ConsumerIndex, module_names: Iterable[str]) -> set[str]:

@@ -87,7 +87,7 @@ def _merge_comments(source: bytes, protections: Sequence[Protection]) -> bytes |
         edits.setdefault(node.lineno, (node.col_offset, set()))[1].update(protection.codes)
     lines = source.splitlines(keepends=True)
     for number, (col, codes) in edits.items():
-        merged = _with_noqa(lines[number - 1], col, codes)
+        merged = _line_with_noqa(lines[number - 1], col, codes)
         if merged is None:
             return None
         lines[number - 1] = merged
@@ -100,7 +100,7 @@ def _bound_names(node: ast.Import | ast.ImportFrom) -> list[str]:
     return [alias.asname or alias.name for alias in node.names]
 
 
-def _with_noqa(line: bytes, col: int, codes: Iterable[str]) -> bytes | None:
+def _line_with_noqa(line: bytes, col: int, codes: Iterable[str]) -> bytes | None:
     """The line with `codes` merged into its comment; None if it holds more than the statement
     (a `;`, a compound statement's header, a continuation) or is not UTF-8."""
     body = line.rstrip(b"\r\n")
