@@ -238,26 +238,22 @@ def _statements(source: bytes) -> list[bytes]:
 _EFFECT_TOKENS = re.compile(rb"ImportError|ModuleNotFoundError")
 
 
-def import_statements(source: bytes) -> Counter[bytes]:
-    """The multiset of imported names in `source` — indentation, module, name, alias — cheaply,
-    without parsing.
-
-    If it is the same before and after ruff's fixes, no binding can have been removed or moved:
-    sorting (I001) reorders, merges, splits and re-wraps statements but keeps every alias;
-    every other way ruff loses a name edits, moves or deletes one.
-    """
-    found: Counter[bytes] = Counter()
-    for statement in _statements(source):
-        found.update(_aliases(statement))
-    return found
-
-
 def same_imports(before: bytes, after: bytes) -> bool:
-    """Whether both versions import the same names the same way (see `import_statements`)."""
+    """Whether both versions import the same names the same way, cheaply, without parsing:
+    the same multiset of (indentation, module, name, alias).
+
+    If so, no binding can have been removed or moved: sorting (I001) reorders, merges, splits
+    and re-wraps statements but keeps every alias; every other way ruff loses a name edits,
+    moves or deletes one.
+    """
     old, new = _statements(before), _statements(after)
     if Counter(old) == Counter(new):
         return True  # the common case, without normalising
-    return import_statements(b"\n".join(old)) == import_statements(b"\n".join(new))
+    return _imported(old) == _imported(new)
+
+
+def _imported(statements: Iterable[bytes]) -> Counter[bytes]:
+    return Counter(alias for statement in statements for alias in _aliases(statement))
 
 
 _COMMENT = re.compile(rb"#[^\n]*")
