@@ -41,7 +41,7 @@ def _walk(
     body: Sequence[ast.stmt], branch: Branch, runtime: bool, lines: Sequence[str]
 ) -> Iterator[Binding]:
     for stmt in body:
-        for name, kind, source in _bound_names(stmt):
+        for name, kind, source in bound_names(stmt):
             yield Binding(
                 name=name,
                 branch=branch,
@@ -57,7 +57,7 @@ def _walk(
             yield from _walk(arm_body, (*branch, arm), runtime and arm_runtime, lines)
 
 
-def _bound_names(stmt: ast.stmt) -> Iterator[tuple[str, str, str | None]]:
+def bound_names(stmt: ast.stmt) -> Iterator[tuple[str, str, str | None]]:
     """(name, kind, source) for each name `stmt` binds; source is `module:attr` for imports."""
     if isinstance(stmt, ast.Import):
         for alias in stmt.names:
@@ -436,7 +436,7 @@ def effect_imports(
     def visit(body: Sequence[ast.stmt], scope: Branch, effect: str | None) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)) and effect:
-                for name, _, _ in _bound_names(stmt):
+                for name, _, _ in bound_names(stmt):
                     base: tuple[Any, ...] = (scope, effect, name)
                     counts[base] = counts.get(base, 0) + 1
                     key = (*base, counts[base])
@@ -542,7 +542,7 @@ def import_lines(tree: ast.Module, name: str) -> set[int]:
         node.lineno
         for node in ast.walk(tree)
         if isinstance(node, (ast.Import, ast.ImportFrom))
-        and any(bound == name for bound, _, _ in _bound_names(node))
+        and any(bound == name for bound, _, _ in bound_names(node))
     }
 
 

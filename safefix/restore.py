@@ -17,6 +17,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
+from safefix.removals import bound_names
 from safefix.types import Protection
 
 _NOQA = re.compile(
@@ -74,17 +75,20 @@ def _merge_comments(source: bytes, protections: Sequence[Protection]) -> bytes |
         for node in ast.walk(tree)
         if isinstance(node, (ast.Import, ast.ImportFrom))
     }
-    edits: dict[int, tuple[int, set[str]]] = {}  # line -> (column, codes)
+    by_statement: dict[tuple[int, int], list[Protection]] = {}
     for protection in protections:
-        node = statements.get((protection.line, protection.col))
+        by_statement.setdefault((protection.line, protection.col), []).append(protection)
+    edits: dict[int, tuple[int, set[str]]] = {}  # line -> (column, codes)
+    for where, group in by_statement.items():
+        node = statements.get(where)
         if node is None or node.end_lineno != node.lineno:
             return None
-        protected = {
-            p.name for p in protections if (p.line, p.col) == (protection.line, protection.col)
-        }
-        if any(name not in protected for name in _bound_names(node)):
+        protected = {p.name for p in group}
+        if any(name not in protected for name, _, _ in bound_names(node)):
             return None
-        edits.setdefault(node.lineno, (node.col_offset, set()))[1].update(protection.codes)
+        edits.setdefault(node.lineno, (node.col_offset, set()))[1].update(
+            code for p in group for code in p.codes
+        )
     lines = source.splitlines(keepends=True)
     for number, (col, codes) in edits.items():
         merged = _line_with_noqa(lines[number - 1], col, codes)
@@ -92,12 +96,6 @@ def _merge_comments(source: bytes, protections: Sequence[Protection]) -> bytes |
             return None
         lines[number - 1] = merged
     return b"".join(lines)
-
-
-def _bound_names(node: ast.Import | ast.ImportFrom) -> list[str]:
-    if isinstance(node, ast.Import):
-        return [alias.asname or alias.name.split(".")[0] for alias in node.names]
-    return [alias.asname or alias.name for alias in node.names]
 
 
 def _line_with_noqa(line: bytes, col: int, codes: Iterable[str]) -> bytes | None:

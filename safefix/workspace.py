@@ -37,7 +37,10 @@ class Scratch:
 
     # string operations: these run for every file and every diagnostic of large trees
     def mirror(self, path: Path) -> Path:
-        return Path(self._prefix + str(path)[len(path.anchor) :])
+        return Path(self._mirrored(path))
+
+    def _mirrored(self, path: Path) -> str:
+        return self._prefix + str(path)[len(path.anchor) :]
 
     def unmirror(self, path: Path) -> Path:
         text = str(path)
@@ -73,7 +76,7 @@ class Scratch:
         is one per file of the project."""
         made: set[str] = set()
         for file in files:
-            mirrored = self._prefix + str(file)[len(file.anchor) :]
+            mirrored = self._mirrored(file)
             directory = os.path.dirname(mirrored)
             if directory not in made:
                 os.makedirs(directory, exist_ok=True)
