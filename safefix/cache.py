@@ -18,14 +18,11 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from safefix import __version__
 from safefix.collectors import PythonScan
 from safefix.modules import ModuleMap
-
-if TYPE_CHECKING:
-    from hashlib import blake2b as Blake2b
+from safefix.workspace import blake2b, digest
 
 CACHE_DIR_NAME = ".safefix_cache"
 CACHE_ENV = "SAFEFIX_CACHE_DIR"
@@ -55,19 +52,6 @@ def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
-def _blake2b(data: bytes = b"") -> Blake2b:
-    """blake2b from its built-in module: `hashlib` would load OpenSSL first (~10 ms)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-    return blake2b(data, digest_size=16)
-
-
-def digest(data: bytes) -> bytes:
-    return _blake2b(data).digest()
-
-
 @dataclass
 class IndexCache:
     """Complete per-file scans, loaded once, saved once (atomically) if anything was added."""
@@ -78,6 +62,10 @@ class IndexCache:
     #: Each file's stat as taken before it was read: an entry never pairs content with a stat
     #: taken after it (the file may change between the two).
     _stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    def knows(self, file: Path) -> bool:
+        """Whether there is an entry for `file`, fresh or not."""
+        return str(file) in self.entries
 
     def fresh(self, file: Path) -> Entry | None:
         """The entry for `file` if the file is unchanged since (by stat alone: no read).
@@ -140,7 +128,7 @@ def cache_dir(root: Path) -> Path:
 
 def open_cache(root: Path, modules: ModuleMap) -> IndexCache:
     """The cache for this project as its modules are now (empty if there is none yet)."""
-    key = _blake2b()
+    key = blake2b()
     key.update(f"{FORMAT}\0{__version__}\0{sys.version}\0{root}\0".encode())
     for file, names in sorted(modules.names.items()):
         key.update(f"{file}\0{','.join(names)}\0".encode())

@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from safefix.cache import IndexCache
@@ -258,82 +257,132 @@ def build_index(
     and the files parsed here are scanned completely and added to it.
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
-    loaded: list[tuple[Path, bytes]] = []
+    items: list[tuple[Path, bytes | None]] = []
     for path in files:
         if path.suffix not in (".py", ".pyi"):
             continue
         data = contents.get(path)
-        if data is None:
+        if data is None and cache is not None and cache.knows(path):
             data, known = _load(path, cache)
             if known is not None:
                 index.add_scan(path, known)
                 continue
             if data is None:
                 continue
-        loaded.append((path, data))
-    screen = partial(_screen, _mention_finder(targets), modules, own_names, contents.keys())
-    candidates: list[tuple[Path, bytes, set[str]]] = []
-    selected: list[tuple[Path, bytes, set[str]]] = []
-    for (path, data), (mentioned, stars, own) in zip(
-        loaded, parallel_map(screen, loaded), strict=True
-    ):
-        if stars:
-            index.set_stars(path, stars)
-        if mentioned:
-            (selected if own else candidates).append((path, data, mentioned))
-    exporters = targets if star_targets is None else star_targets
-    names = {name: _word(name) for name in targets}
-    needles = {
-        name: (
-            names[name],
-            [
-                _word(leaf)
-                for leaf in {module.rsplit(".", 1)[-1] for module in module_names}
-                | _leaves(index, exporters.get(name, ()))
-            ],
-        )
+        elif data is None and cache is not None:
+            cache.fresh(path)  # the stat a scan of the file is stored with: taken before reading
+        items.append((path, data))  # no data: the screen reads the file, on its own core
+    words = {name: _word(name) for name in targets}
+    direct = {
+        name: [_word(leaf) for leaf in {module.rsplit(".", 1)[-1] for module in module_names}]
         for name, module_names in targets.items()
     }
-    consumes = partial(_may_consume_any, needles)
-    verdicts = parallel_map(consumes, [(data, mentioned) for _, data, mentioned in candidates])
-    selected += [item for item, verdict in zip(candidates, verdicts, strict=True) if verdict]
-    _scan_selected(index, [(path, data) for path, data, _ in selected], contents, cache)
+    needles = {name: (words[name], direct[name]) for name in targets}
+    screen = _Screen(_mention_finder(targets), needles, modules, own_names, contents.keys())
+    selected: list[tuple[Path, bytes]] = []
+    unsure: list[tuple[tuple[Path, bytes | None], set[str]]] = []
+    for item, found in zip(items, parallel_map(screen, items), strict=True):
+        if found.stars:
+            index.set_stars(item[0], found.stars)
+        if found.data is not None:
+            selected.append((item[0], found.data))
+        elif found.mentioned:
+            unsure.append((item, found.mentioned))
+    exporters = targets if star_targets is None else star_targets
+    extra = {name: _star_leaves(index, exporters.get(name, ()), direct[name]) for name in targets}
+    selected += _through_stars(unsure, {name: (words[name], extra[name]) for name in targets})
+    _scan_selected(index, selected, contents, cache)
+    every = [(words[name], [*direct[name], *extra[name]]) for name in targets]
     for path in text_files:
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        if _may_consume(data, list(needles.values()), relative_ok=False):
+        if _may_consume(data, every, relative_ok=False):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
     return index
 
 
-def _screen(
-    mentions: Callable[[bytes], set[str]],
-    modules: ModuleMap,
-    own_names: Mapping[Path, Iterable[str]] | None,
-    unwritten: Collection[Path],
-    item: tuple[Path, bytes],
-) -> tuple[set[str], list[str], bool]:
-    """One file's first screen, on any core: the names it mentions, the modules it
-    star-imports, and whether it uses one of its own removed names in its own globals."""
-    path, data = item
-    stars = _star_imports(path, data, modules) if b"*" in data else []
-    mentioned = mentions(data)
-    if not mentioned:
-        return mentioned, stars, False
-    if own_names is None:  # every file of ruff's output may use any name itself
-        mine: Iterable[str] = mentioned if path in unwritten else ()
-    else:
-        mine = mentioned.intersection(own_names.get(path, ()))
-    return mentioned, stars, _uses_own_globals(data, mine)
+@dataclass(frozen=True)
+class _Screened:
+    """What the screen learned of one file."""
+
+    #: The wanted names it mentions, as whole words.
+    mentioned: set[str]
+    #: The modules it star-imports.
+    stars: list[str]
+    #: Its bytes, if it must be parsed: it can consume a name directly, or through its own
+    #: globals (None: it cannot, unless through a module that star-imports one).
+    data: bytes | None
 
 
-def _may_consume_any(
-    needles: Mapping[str, tuple[_Word, Sequence[_Word]]], item: tuple[bytes, set[str]]
-) -> bool:
-    data, mentioned = item
-    return _may_consume(data, [needles[name] for name in mentioned])
+@dataclass(frozen=True)
+class _Screen:
+    """One file's screen, on any core: read it (unless given), split it into words once, and
+    test each mentioned name against the modules it is removed from."""
+
+    mentions: Callable[[bytes], tuple[set[str], set[bytes]]]
+    #: name -> (the name, the last components of the modules it is removed from).
+    needles: Mapping[str, tuple[_Word, Sequence[_Word]]]
+    modules: ModuleMap
+    own_names: Mapping[Path, Iterable[str]] | None
+    unwritten: Collection[Path]
+
+    def __call__(self, item: tuple[Path, bytes | None]) -> _Screened:
+        path, data = item
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return _Screened(set(), [], None)
+        stars = _star_imports(path, data, self.modules) if b"*" in data else []
+        mentioned, words = self.mentions(data)
+        if not mentioned:
+            return _Screened(mentioned, stars, None)
+        if self.own_names is None:  # every file of ruff's output may use any name itself
+            mine: Iterable[str] = mentioned if path in self.unwritten else ()
+        else:
+            mine = mentioned.intersection(self.own_names.get(path, ()))
+        needles = [self.needles[name] for name in mentioned]
+        if _uses_own_globals(data, mine) or _may_consume(data, needles, words=words):
+            return _Screened(mentioned, stars, data)
+        return _Screened(mentioned, stars, None)
+
+
+def _star_leaves(
+    index: ConsumerIndex, exporters: Iterable[str], direct: Sequence[_Word]
+) -> list[_Word]:
+    """The last components of the modules that pass a name on by star-importing one of its
+    `exporters`, transitively: known only once every file was screened."""
+    known = {leaf.text.decode() for leaf in direct}
+    return [_word(leaf) for leaf in sorted(_leaves(index, exporters) - known)]
+
+
+def _through_stars(
+    unsure: Sequence[tuple[tuple[Path, bytes | None], set[str]]],
+    extra: Mapping[str, tuple[_Word, Sequence[_Word]]],
+) -> list[tuple[Path, bytes]]:
+    """Of the files that mention a name but passed no test, those that name it near a module
+    that star-imports its module; read again, and tested on every core."""
+    pending = [
+        (item, [extra[name] for name in mentioned if extra[name][1]])
+        for item, mentioned in unsure
+        if any(extra[name][1] for name in mentioned)
+    ]
+    found = parallel_map(_consumes_through_stars, pending)
+    return [hit for hit in found if hit is not None]
+
+
+def _consumes_through_stars(
+    job: tuple[tuple[Path, bytes | None], list[tuple[_Word, Sequence[_Word]]]],
+) -> tuple[Path, bytes] | None:
+    (path, data), needles = job
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+    return (path, data) if _may_consume(data, needles, relative_ok=False) else None
 
 
 def _load(
@@ -374,8 +423,9 @@ def _scan_selected(
 _WORDS_ONLY = bytes(c if c in _WORD_BYTES else ord(" ") for c in range(256))
 
 
-def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], set[str]]:
-    """Which of `targets` a file's bytes mention as a whole word, in one pass over each file.
+def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], tuple[set[str], set[bytes]]]:
+    """Which of `targets` a file's bytes mention as a whole word, in one pass over each file;
+    and the file's (ASCII) words, which answer later whole-word tests without a search.
 
     Splitting the text into words (`translate` and `split`, both plain C loops) and
     intersecting is many times faster than one regex alternation of hundreds of names; names
@@ -389,11 +439,12 @@ def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], set[str]]:
         else None
     )
 
-    def mentions(data: bytes) -> set[str]:
-        found = {plain[word] for word in plain.keys() & set(data.translate(_WORDS_ONLY).split())}
+    def mentions(data: bytes) -> tuple[set[str], set[bytes]]:
+        words = set(data.translate(_WORDS_ONLY).split())
+        found = {plain[word] for word in plain.keys() & words}
         if alternation is not None:
             found.update(match.decode() for match in alternation.findall(data))
-        return found
+        return found, words
 
     return mentions
 
@@ -474,7 +525,10 @@ class _Word:
     def search(self, data: bytes, start: int = 0, end: int | None = None) -> bool:
         return next(self.positions(data, start, end), None) is not None
 
-    def found_in(self, data: bytes) -> bool:
+    def found_in(self, data: bytes, words: Collection[bytes] | None = None) -> bool:
+        """Whether `data` holds the word; `words`, if given, are all of its ASCII words."""
+        if words is not None and self.text.isascii():
+            return self.text in words
         return self.text in data and self.search(data)
 
     def used_in(self, data: bytes) -> bool:
@@ -507,7 +561,10 @@ _RELATIVE_FROM = re.compile(
 
 
 def _may_consume(
-    data: bytes, needles: Sequence[tuple[_Word, Sequence[_Word]]], relative_ok: bool = True
+    data: bytes,
+    needles: Sequence[tuple[_Word, Sequence[_Word]]],
+    relative_ok: bool = True,
+    words: Collection[bytes] | None = None,
 ) -> bool:
     """Whether `data` can hold a consumer of any (name, module leaves) in `needles`.
 
@@ -519,10 +576,10 @@ def _may_consume(
     """
     relative: tuple[bytes, bool] | None = None
     for name, leaves in needles:
-        if not name.found_in(data):
+        if not name.found_in(data, words):
             continue
         for leaf in leaves:
-            if leaf.found_in(data) and _near(data, name, leaf):
+            if leaf.found_in(data, words) and _near(data, name, leaf):
                 return True
         if relative_ok:
             relative = relative or _relative_imports(data)

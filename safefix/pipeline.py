@@ -139,32 +139,16 @@ def run(options: Options) -> RunResult:
             raise UsageError(f"{path} is outside the project root {root}")
     _say(options, "ruff is checking")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
-    cache = ["--no-cache"] if options.no_cache else []
-    listing = (
-        ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
-        if _lint_is_cold(options, root)
-        else None
-    )
-    try:
-        linted = ruff.lint(binary, [str(p) for p in options.paths], [*cache, *plain_flags], cwd)
-    except BaseException:
-        if listing is not None:
-            listing.cancel()
-        raise
-    remaining = _by_file(linted.diagnostics)
-    version = ruff.version(binary)
-    fixable = sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
-    if not fixable and options.mode is not Mode.CHECK:
-        if listing is not None:
-            listing.cancel()
-        return RunResult(
-            outcomes=(),
-            remaining=tuple(d for path in sorted(remaining) for d in remaining[path]),
-            ruff_version=version,
-            root=root,
-            mode=options.mode,
-            notes=(*options.warnings, *linted.warnings),
-        )
+    linted: ruff.LintRun | None = None
+    listing: ruff.FileListing | None = None
+    if not _one_pass(options):
+        if _lint_is_cold(options, root):  # listing the files beside a slow lint costs nothing
+            listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
+        linted = _lint(binary, options, plain_flags, listing)
+        if not _fixable(linted) and options.mode is not Mode.CHECK:
+            if listing is not None:
+                listing.cancel()
+            return _nothing_fixed(binary, options, root, _by_file(linted.diagnostics), linted)
     from safefix import workspace
 
     if listing is None:
@@ -172,10 +156,15 @@ def run(options: Options) -> RunResult:
     targets = listing.files()
     project = _project_files(binary, options, root, targets, plain_flags)
     with workspace.scratch() as scratch:
-        first = _first_pass(binary, options, scratch, fixable, targets)
+        first = _fix_mirror(binary, options, scratch, targets) if linted is None else None
+        if first is None:  # two passes: ruff's cache makes the lint quick; or a file is unreadable
+            if linted is None:
+                linted = _lint(binary, options, plain_flags, None)
+            first = _fix_linted(binary, options, scratch, linted, targets)
+        if not first.states and options.mode is not Mode.CHECK:
+            return _nothing_fixed(binary, options, root, first.remaining, first)
         states = first.states
-        for path in fixable:
-            remaining[path] = first.remaining.get(path, [])
+        remaining = first.remaining
         ctx = _Context(
             binary=binary,
             options=options,
@@ -192,7 +181,7 @@ def run(options: Options) -> RunResult:
             return RunResult(
                 outcomes=(),
                 remaining=(),
-                ruff_version=version,
+                ruff_version=ruff.version(binary),
                 root=root,
                 mode=options.mode,
                 findings=tuple(_contracts(ctx, outcomes, [*project, *targets])),
@@ -207,11 +196,52 @@ def run(options: Options) -> RunResult:
     return RunResult(
         outcomes=tuple(outcomes),
         remaining=diagnostics,
-        ruff_version=version,
+        ruff_version=ruff.version(binary),
         root=root,
         mode=options.mode,
-        notes=(*options.warnings, *linted.warnings, *verified),
+        notes=(*options.warnings, *first.warnings, *verified),
     )
+
+
+def _lint(
+    binary: str, options: Options, flags: list[str], listing: ruff.FileListing | None
+) -> ruff.LintRun:
+    """ruff's lint of the user's tree, in place and with ruff's cache (unless `--no-cache`)."""
+    cache = ["--no-cache"] if options.no_cache else []
+    try:
+        return ruff.lint(binary, [str(p) for p in options.paths], [*cache, *flags], options.cwd)
+    except BaseException:
+        if listing is not None:
+            listing.cancel()
+        raise
+
+
+def _nothing_fixed(
+    binary: str,
+    options: Options,
+    root: Path,
+    remaining: dict[Path, list[Diagnostic]],
+    reported: ruff.LintRun | _FirstPass,
+) -> RunResult:
+    return RunResult(
+        outcomes=(),
+        remaining=tuple(d for path in sorted(remaining) for d in remaining[path]),
+        ruff_version=ruff.version(binary),
+        root=root,
+        mode=options.mode,
+        notes=(*options.warnings, *reported.warnings),
+    )
+
+
+def _one_pass(options: Options) -> bool:
+    """Whether ruff fixes a full copy of the tree in one run, instead of linting the tree in
+    place and then fixing copies of the fixable files.
+
+    With ruff's cache, the lint in place is quick (and keeps the cache warm); without it
+    (`--no-cache`), it would check every file a second time, the fixable ones (the largest)
+    a third, while copying every file into RAM costs a fraction of one check.
+    """
+    return options.no_cache and options.mode is not Mode.CHECK
 
 
 def _lint_is_cold(options: Options, root: Path) -> bool:
@@ -359,14 +389,46 @@ def _text_files(ctx: _Context) -> list[Path]:
 @dataclass
 class _FirstPass:
     states: list[_FileState]
+    #: What ruff reports for every file it checked, as the first pass leaves it.
     remaining: dict[Path, list[Diagnostic]]
+    warnings: tuple[str, ...]
 
 
-def _first_pass(
+def _fix_mirror(
+    binary: str, options: Options, scratch: workspace.Scratch, targets: Sequence[Path]
+) -> _FirstPass | None:
+    """Let ruff fix a full copy of every file it checks, in one run (None: a file cannot be
+    read, which only ruff's lint in place reports as ruff would)."""
+    from safefix import workspace
+
+    digests = scratch.copy_all(targets)
+    if digests is None:
+        return None
+    _copy_configs(options, scratch, targets, digests)
+    _say(options, f"ruff is fixing a copy of {len(targets)} files")
+    result = _fix_copies(binary, options, scratch, targets)
+    states = []
+    for path, fixes in result.fixed.items():
+        after = scratch.read(path)
+        try:
+            before = path.read_bytes()
+        except OSError:
+            before = b""
+        if workspace.digest(before) != digests.get(path):
+            # the copy ruff fixed is not what the file holds now: keep what it holds
+            message = f"{path} changed on disk while safefix ran; left it alone"
+            states.append(_FileState(path, before, before, {}, error=message))
+        elif after != before:
+            states.append(_FileState(path, before, after, fixes))
+    warnings = tuple(scratch.unmirror_text(w) for w in result.warnings)
+    return _FirstPass(states, _by_file(result.remaining), warnings)
+
+
+def _fix_linted(
     binary: str,
     options: Options,
     scratch: workspace.Scratch,
-    fixable: Sequence[Path],
+    linted: ruff.LintRun,
     targets: Sequence[Path],
 ) -> _FirstPass:
     """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix.
@@ -375,28 +437,54 @@ def _first_pass(
     stood in for by empty files, so that ruff's import sorting still tells first-party from
     third-party exactly as it would in the real tree.
     """
-    from safefix import workspace
-
-    cwd = options.cwd
-    explicit = [p for value in options.ruff.config if (p := (cwd / value)).is_file()]
+    fixable = _fixable(linted)
     originals = {path: scratch.copy_in(path) for path in fixable}
-    configs = workspace.config_files(fixable, explicit)
-    for config in configs:
-        if config not in originals:
-            scratch.copy_in(config)
+    _copy_configs(options, scratch, fixable, originals)
     scratch.stand_in(targets)
-    scratch.mirror(cwd).mkdir(parents=True, exist_ok=True)
-    flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
     _say(options, f"ruff is fixing {len(fixable)} files")
-    mirrored = [str(scratch.mirror(path)) for path in fixable]
-    result = ruff.fix(binary, mirrored, flags, scratch.mirror(cwd), locate=scratch.original)
+    result = _fix_copies(binary, options, scratch, fixable)
     states = []
     for path, before in originals.items():
         after = scratch.read(path)
         if after != before:
             fixes = result.fixed.get(path, {})
             states.append(_FileState(path=path, before=before, after=after, fixes=fixes))
-    return _FirstPass(states, _by_file(result.remaining))
+    remaining = _by_file(linted.diagnostics)
+    fixed_remaining = _by_file(result.remaining)
+    for path in fixable:
+        remaining[path] = fixed_remaining.get(path, [])
+    return _FirstPass(states, remaining, linted.warnings)
+
+
+def _fixable(linted: ruff.LintRun) -> list[Path]:
+    return sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
+
+
+def _copy_configs(
+    options: Options, scratch: workspace.Scratch, files: Sequence[Path], copied: Iterable[Path]
+) -> None:
+    """Copy the ruff configs that govern `files` (and `--config` files) beside them."""
+    from safefix import workspace
+
+    explicit = [p for value in options.ruff.config if (p := (options.cwd / value)).is_file()]
+    done = set(copied)
+    for config in workspace.config_files(files, explicit):
+        if config not in done:
+            scratch.copy_in(config)
+    scratch.mirror(options.cwd).mkdir(parents=True, exist_ok=True)
+
+
+def _fix_copies(
+    binary: str, options: Options, scratch: workspace.Scratch, files: Sequence[Path]
+) -> ruff.FixRun:
+    """`ruff check --fix` of the mirrored `files`, from the mirrored working directory."""
+    cwd = options.cwd
+    flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
+    inside = str(scratch.mirror(cwd)) + os.sep
+    mirrored = [str(scratch.mirror(path)) for path in files]
+    # relative to where ruff runs: shorter command lines (a big tree's every file is on one)
+    relative = [m.removeprefix(inside) if m.startswith(inside) else m for m in mirrored]
+    return ruff.fix(binary, relative, flags, scratch.mirror(cwd), locate=scratch.original)
 
 
 def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:
@@ -637,8 +725,7 @@ def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> 
     return min(lines, key=lambda line: abs(line - removal.line), default=removal.line)
 
 
-#: Files written at once. Each write is a temp file, an fsync and a rename: waiting on the
-#: disk, not the CPU, so threads overlap them (and the file system batches the fsyncs).
+#: Files written at once. Creating and renaming files is kernel work that threads overlap.
 WRITERS = 8
 
 

@@ -263,9 +263,42 @@ def fix(
     """
     mode = "--fix" if apply else "--no-fix"
     args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
-    args += ["--show-fixes", *PREFER_CODES, *flags, "--", *paths]
-    proc = _run(binary, args, cwd)
-    return replace(parse_fix_output(proc.stdout, cwd, locate), warnings=_warnings(proc.stderr))
+    args += ["--show-fixes", *PREFER_CODES, *flags, "--"]
+    runs = []
+    for chunk in _chunks(paths):
+        proc = _run(binary, [*args, *chunk], cwd)
+        found = parse_fix_output(proc.stdout, cwd, locate)
+        runs.append(replace(found, warnings=_warnings(proc.stderr)))
+    return FixRun(
+        remaining=tuple(d for run in runs for d in run.remaining),
+        fixed={path: rules for run in runs for path, rules in run.fixed.items()},
+        warnings=tuple(w for run in runs for w in run.warnings),
+    )
+
+
+def _chunks(paths: Sequence[str]) -> list[list[str]]:
+    """`paths` split so that no ruff command line outgrows what the kernel takes (ARG_MAX
+    counts the environment too): a big tree's every file does not fit in one."""
+    budget = _argument_budget()
+    chunks: list[list[str]] = []
+    size = budget
+    for path in paths:
+        cost = len(os.fsencode(path)) + 9  # the string, its NUL and its pointer
+        if size + cost > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(path)
+        size += cost
+    return chunks
+
+
+def _argument_budget() -> int:
+    try:
+        limit = os.sysconf("SC_ARG_MAX")
+    except (ValueError, OSError):  # pragma: no cover - POSIX defines it
+        limit = 131_072
+    environment = sum(len(key) + len(value) + 10 for key, value in os.environ.items())
+    return max(16_384, (limit - environment) // 2)
 
 
 def parse_fix_output(stdout: str, cwd: Path, locate: Callable[[Path], Path] = Path) -> FixRun:

@@ -15,17 +15,34 @@ import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
+if TYPE_CHECKING:
+    from hashlib import blake2b as Blake2b
+
 CONFIG_NAMES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+
+
+def blake2b(data: bytes = b"") -> Blake2b:
+    """blake2b from its built-in module: `hashlib` would load OpenSSL first (~10 ms)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=16)
+
+
+def digest(data: bytes) -> bytes:
+    return blake2b(data).digest()
 
 
 class Scratch:
@@ -48,6 +65,10 @@ class Scratch:
             raise ValueError(f"{path} is not in the scratch mirror {self.root}")
         return Path(os.sep + text[len(self._prefix) :])
 
+    def unmirror_text(self, text: str) -> str:
+        """`text` (a message of ruff's) with the mirror's paths in it made the user's again."""
+        return text.replace(self._prefix, os.sep)
+
     def original(self, path: Path) -> Path:
         """The user's path for a path in the mirror; any other path as it is."""
         try:
@@ -69,6 +90,22 @@ class Scratch:
     def read(self, path: Path) -> bytes:
         return self.mirror(path).read_bytes()
 
+    def copy_all(self, files: Sequence[Path]) -> dict[Path, bytes] | None:
+        """Copy every file into the mirror, on every core; the digest of each copy's content
+        (None if one cannot be read: ruff must see that in the user's tree, not here).
+
+        The digests, not the bytes, come back: the files ruff fixes are read again afterwards
+        and must still be what was copied."""
+        from safefix.parallel import parallel_map
+
+        texts = [str(file) for file in files]
+        for directory in sorted({os.path.dirname(self._mirrored(file)) for file in files}):
+            os.makedirs(directory, exist_ok=True)
+        digests = parallel_map(partial(_copy_file, self._prefix), texts)
+        if any(found is None for found in digests):
+            return None
+        return {file: found for file, found in zip(files, digests, strict=True) if found}
+
     def stand_in(self, files: Iterable[Path]) -> None:
         """An empty stand-in for every other file ruff checks: ruff looks for a module's file
         to tell first-party imports from third-party ones (I001, TC001 vs TC002), so the tree
@@ -83,6 +120,22 @@ class Scratch:
                 made.add(directory)
             with suppress(FileExistsError):  # a copied file, or a path ruff lists twice
                 os.close(os.open(mirrored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+
+
+def _copy_file(prefix: str, path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    fd = os.open(prefix + path.lstrip(os.sep), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    return digest(data)
 
 
 #: Where scratch directories go, for tests that check nothing is left behind.
@@ -126,13 +179,15 @@ def scratch() -> Iterator[Scratch]:
 def config_files(files: Iterable[Path], explicit: Iterable[Path] = ()) -> set[Path]:
     """Every ruff config that can govern `files`: each ancestor's, `--config` files, `extend`s."""
     found: set[Path] = set()
-    seen_dirs: set[Path] = set()
-    for file in files:
-        for directory in file.parents:
-            if directory in seen_dirs:
-                break
-            seen_dirs.add(directory)
-            found.update(p for name in CONFIG_NAMES if (p := directory / name).is_file())
+    seen: set[str] = set()
+    for file in files:  # strings, not Paths: a big tree has thousands of directories
+        directory = os.path.dirname(str(file))
+        while directory not in seen:
+            seen.add(directory)
+            for name in CONFIG_NAMES:
+                if os.path.isfile(candidate := os.path.join(directory, name)):
+                    found.add(Path(candidate))
+            directory = os.path.dirname(directory)
     pending = [*found, *explicit]
     while pending:
         config = pending.pop()
@@ -172,7 +227,10 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
 
 
 def _replace(path: Path, data: bytes, mode: int) -> None:
-    # one descriptor for writing, syncing and reading back: on slow disks every open counts
+    # One descriptor for writing and reading back: on slow disks every open counts. No fsync:
+    # the rename alone makes the change atomic for every process, a crashed safefix included;
+    # a sync per file would cost more than ruff's whole run on a big tree (ruff, writing in
+    # place, syncs nothing either).
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
     try:
         try:
@@ -180,8 +238,7 @@ def _replace(path: Path, data: bytes, mode: int) -> None:
             while view:
                 view = view[os.write(fd, view) :]
             os.fchmod(fd, mode)
-            os.fsync(fd)
-            if os.pread(fd, len(data) + 1, 0) != data:  # on disk is what safefix meant to write
+            if os.pread(fd, len(data) + 1, 0) != data:  # what safefix meant to write
                 raise OSError(f"{path}: the written copy does not read back as written")
         finally:
             os.close(fd)

@@ -53,3 +53,15 @@ def test_a_file_listing_can_be_cancelled(tmp_path: Path) -> None:
     listing = ruff.FileListing(ruff.locate(), ["."], [], tmp_path)
     listing.cancel()
     listing.cancel()  # twice is harmless: a run cancels on every way out
+
+
+def test_long_file_lists_are_split_across_ruff_runs() -> None:
+    """A big tree's every file, one command line each run: never more than the kernel takes."""
+    paths = [f"package/subpackage/module_{i:06}.py" for i in range(100_000)]
+    chunks = ruff._chunks(paths)
+    assert len(chunks) > 1
+    assert [path for chunk in chunks for path in chunk] == paths
+    budget = ruff._argument_budget()
+    assert all(sum(len(path) + 9 for path in chunk) <= budget for chunk in chunks)
+    assert ruff._chunks(paths[:10]) == [paths[:10]]
+    assert ruff._chunks([]) == []

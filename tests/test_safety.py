@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import copy_project, run, safefix, snapshot
+from support import copy_project, ruff_bin, run, safefix, snapshot
 
 F401 = '[tool.ruff.lint]\nselect = ["F401"]\n'
 
@@ -170,6 +170,32 @@ def big_project(root: Path, modules: int = 150) -> Path:
         )
     files["app/user.py"] = "def g():\n    from app.m0 import json\n    return json\n"
     return project(root, files)
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-cache"]], ids=["lint-then-fix", "one-pass"])
+def test_a_file_edited_while_ruff_fixes_is_left_as_edited(tmp_path: Path, flags: list[str]) -> None:
+    """The user saves a file while ruff fixes its copy: their edit stays, the rest is fixed."""
+    files = {"app/__init__.py": "", "app/a.py": "import os\n", "app/b.py": "import sys\n"}
+    repo = project(tmp_path / "repo", files)
+    edit = "import os  # the user's edit, saved while safefix runs\n"
+    editor = tmp_path / "ruff-and-an-editor"
+    editor.write_text(
+        "#!/bin/sh\n"
+        'case " $* " in *" --fix "*) printf "%s" "$EDIT" > "$TARGET";; esac\n'
+        'exec "$REAL_RUFF" "$@"\n'
+    )
+    editor.chmod(0o755)
+    env = {
+        "SAFEFIX_RUFF": str(editor),
+        "REAL_RUFF": ruff_bin(),
+        "TARGET": str(repo / "app/a.py"),
+        "EDIT": edit,
+    }
+    proc = safefix(repo, *flags, env=env)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "app/a.py changed on disk while safefix ran" in proc.stdout + proc.stderr
+    assert (repo / "app/a.py").read_text() == edit
+    assert (repo / "app/b.py").read_text() == ""
 
 
 def test_interrupted_runs_leave_every_file_old_or_new(tmp_path: Path) -> None:
