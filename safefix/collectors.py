@@ -16,11 +16,14 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from safefix.modules import ModuleMap
 from safefix.removals import is_type_checking
 from safefix.types import Consumer, ConsumerKind
+
+if TYPE_CHECKING:
+    import doctest
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -274,6 +277,10 @@ class _Collector:
             examples = doctest.DocTestParser().get_examples(text)
         except ValueError:  # inconsistent indentation: doctest itself would refuse to run it
             return
+        if (whole := _examples_as_one(examples)) is not None:
+            # the examples share the module's globals: one tree, each at its own line
+            self.collect(whole, first_line - 1, own_module or "")
+            return
         trees = []
         for example in examples:
             try:
@@ -437,6 +444,23 @@ class _Collector:
             if self.modules.is_module(dotted):
                 found.append(dotted)
         return found
+
+
+def _examples_as_one(examples: Sequence[doctest.Example]) -> ast.Module | None:
+    """A docstring's examples parsed as one module, each at its line in the docstring (one
+    parse and one walk, not one per example); None if one of them does not parse."""
+    parts = []
+    line = 0
+    for example in examples:
+        if example.lineno < line:
+            return None
+        parts.append("\n" * (example.lineno - line))
+        parts.append(example.source)
+        line = example.lineno + example.source.count("\n")
+    try:
+        return ast.parse("".join(parts))
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _bound_names(nodes: dict[type, list[Any]]) -> set[str]:

@@ -278,7 +278,9 @@ def build_index(
         for name, module_names in targets.items()
     }
     needles = {name: (words[name], direct[name]) for name in targets}
-    screen = _Screen(_mention_finder(targets), needles, modules, own_names, contents.keys())
+    leaves = {leaf.text.decode() for found in direct.values() for leaf in found}
+    finder = _mention_finder(targets, leaves)
+    screen = _Screen(finder, needles, modules, own_names, contents.keys())
     selected: list[tuple[Path, bytes]] = []
     unsure: list[tuple[tuple[Path, bytes | None], set[str]]] = []
     for item, found in zip(items, parallel_map(screen, items), strict=True):
@@ -321,7 +323,7 @@ class _Screen:
     """One file's screen, on any core: read it (unless given), split it into words once, and
     test each mentioned name against the modules it is removed from."""
 
-    mentions: Callable[[bytes], tuple[set[str], set[bytes]]]
+    mentions: Callable[[bytes], tuple[set[str], frozenset[bytes]]]
     #: name -> (the name, the last components of the modules it is removed from).
     needles: Mapping[str, tuple[_Word, Sequence[_Word]]]
     modules: ModuleMap
@@ -423,9 +425,12 @@ def _scan_selected(
 _WORDS_ONLY = bytes(c if c in _WORD_BYTES else ord(" ") for c in range(256))
 
 
-def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], tuple[set[str], set[bytes]]]:
+def _mention_finder(
+    targets: Iterable[str], also: Iterable[str] = ()
+) -> Callable[[bytes], tuple[set[str], frozenset[bytes]]]:
     """Which of `targets` a file's bytes mention as a whole word, in one pass over each file;
-    and the file's (ASCII) words, which answer later whole-word tests without a search.
+    and which of `targets` and `also` (ASCII words only), for later whole-word tests of them
+    without a search.
 
     Splitting the text into words (`translate` and `split`, both plain C loops) and
     intersecting is many times faster than one regex alternation of hundreds of names; names
@@ -439,8 +444,10 @@ def _mention_finder(targets: Iterable[str]) -> Callable[[bytes], tuple[set[str],
         else None
     )
 
-    def mentions(data: bytes) -> tuple[set[str], set[bytes]]:
-        words = set(data.translate(_WORDS_ONLY).split())
+    interesting = frozenset([*plain, *(word.encode() for word in also if word.isascii())])
+
+    def mentions(data: bytes) -> tuple[set[str], frozenset[bytes]]:
+        words = interesting.intersection(data.translate(_WORDS_ONLY).split())
         found = {plain[word] for word in plain.keys() & words}
         if alternation is not None:
             found.update(match.decode() for match in alternation.findall(data))
@@ -526,7 +533,8 @@ class _Word:
         return next(self.positions(data, start, end), None) is not None
 
     def found_in(self, data: bytes, words: Collection[bytes] | None = None) -> bool:
-        """Whether `data` holds the word; `words`, if given, are all of its ASCII words."""
+        """Whether `data` holds the word. `words`, if given, are the words (this one among
+        them, if ASCII) the file was searched for and holds: a lookup answers."""
         if words is not None and self.text.isascii():
             return self.text in words
         return self.text in data and self.search(data)

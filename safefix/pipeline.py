@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +84,22 @@ class _FileState:
     error: str | None = None
 
 
+class _Ahead:
+    """What needs only the list of files, worked out in a thread while ruff runs (its process
+    leaves this one waiting): every file's module names, and the documentation and config
+    files that may name project code."""
+
+    def __init__(self, files: Sequence[Path], root: Path, options: Options) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from safefix.modules import build_module_map
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="safefix-ahead")
+        self.modules = pool.submit(build_module_map, dict.fromkeys(files), root)
+        self.text_files = pool.submit(_text_files, root, options)
+        pool.shutdown(wait=False)
+
+
 @dataclass
 class _Context:
     binary: str
@@ -93,16 +110,15 @@ class _Context:
     root: Path
     #: Every file of the project (for module names and consumers), and the files being fixed.
     files: list[Path]
-    _modules: ModuleMap | None = None
+    ahead: _Ahead
 
     @property
     def modules(self) -> ModuleMap:
-        """Module names of every project file, built on first use: most runs never need them."""
-        from safefix.modules import build_module_map
+        return self.ahead.modules.result()
 
-        if self._modules is None:
-            self._modules = build_module_map(dict.fromkeys(self.files), self.root)
-        return self._modules
+    @property
+    def text_files(self) -> list[Path]:
+        return self.ahead.text_files.result()
 
     @property
     def scratch_cwd(self) -> Path:
@@ -129,14 +145,7 @@ def run(options: Options) -> RunResult:
     """Fix `options.paths` with ruff, keeping every import another module needs."""
     binary = ruff.locate()
     cwd = options.cwd
-    paths = [(cwd / p).absolute() for p in options.paths]
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
-    root = (options.project_root or find_project_root(paths)).absolute()
-    for path in paths:
-        if options.project_root is not None and not path.is_relative_to(root):
-            raise UsageError(f"{path} is outside the project root {root}")
+    root = _project_root(options)
     _say(options, "ruff is checking")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
     linted: ruff.LintRun | None = None
@@ -155,52 +164,81 @@ def run(options: Options) -> RunResult:
         listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
     targets = listing.files()
     project = _project_files(binary, options, root, targets, plain_flags)
-    with workspace.scratch() as scratch:
-        first = _fix_mirror(binary, options, scratch, targets) if linted is None else None
-        if first is None:  # two passes: ruff's cache makes the lint quick; or a file is unreadable
-            if linted is None:
-                linted = _lint(binary, options, plain_flags, None)
-            first = _fix_linted(binary, options, scratch, linted, targets)
-        if not first.states and options.mode is not Mode.CHECK:
-            return _nothing_fixed(binary, options, root, first.remaining, first)
-        states = first.states
-        remaining = first.remaining
-        ctx = _Context(
-            binary=binary,
-            options=options,
-            scratch=scratch,
-            flags=ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch)),
-            files=[*project, *targets],
-            remaining=remaining,
-            root=root,
-        )
-        _keep_load_bearing(ctx, states, project)
-        _check_edits([state for state in states if state.protections and not state.error])
-        outcomes = [_outcome(state) for state in states]
-        if options.mode is Mode.CHECK:
-            return RunResult(
-                outcomes=(),
-                remaining=(),
-                ruff_version=ruff.version(binary),
+    ahead = _Ahead([*project, *targets], root, options)
+    removing: list[threading.Thread] = []
+    try:
+        with workspace.scratch(removing) as scratch:
+            first = _fix_mirror(binary, options, scratch, targets) if linted is None else None
+            if first is None:  # two passes: a quick lint with ruff's cache; an unreadable file
+                if linted is None:
+                    linted = _lint(binary, options, plain_flags, None)
+                first = _fix_linted(binary, options, scratch, linted, targets)
+            if not first.states and options.mode is not Mode.CHECK:
+                return _nothing_fixed(binary, options, root, first.remaining, first)
+            ctx = _Context(
+                binary=binary,
+                options=options,
+                scratch=scratch,
+                flags=ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch)),
+                files=[*project, *targets],
+                remaining=first.remaining,
                 root=root,
-                mode=options.mode,
-                findings=tuple(_contracts(ctx, outcomes, [*project, *targets])),
+                ahead=ahead,
             )
-        verified: list[str] = []
-        if options.verify or options.verify_cmd:
-            outcomes, verified = _verify(ctx, outcomes, [*project, *targets])
-        _recheck_unchanged(ctx, [o for o in outcomes if o.error])
-    if options.mode is Mode.FIX:
-        outcomes = _write_all(outcomes, root)
-    diagnostics = tuple(d for path in sorted(remaining) for d in remaining[path])
+            settled = _settle(ctx, first.states, project, targets)
+            if isinstance(settled, RunResult):
+                return settled
+            outcomes, verified = settled
+        if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
+            outcomes = _write_all(outcomes, root)
+    finally:
+        for thread in removing:
+            thread.join()
     return RunResult(
         outcomes=tuple(outcomes),
-        remaining=diagnostics,
+        remaining=tuple(d for path in sorted(ctx.remaining) for d in ctx.remaining[path]),
         ruff_version=ruff.version(binary),
         root=root,
         mode=options.mode,
         notes=(*options.warnings, *first.warnings, *verified),
     )
+
+
+def _project_root(options: Options) -> Path:
+    """The project's root, once every path is known to exist (and to lie inside it)."""
+    paths = [(options.cwd / p).absolute() for p in options.paths]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    root = (options.project_root or find_project_root(paths)).absolute()
+    for path in paths:
+        if options.project_root is not None and not path.is_relative_to(root):
+            raise UsageError(f"{path} is outside the project root {root}")
+    return root
+
+
+def _settle(
+    ctx: _Context, states: list[_FileState], project: list[Path], targets: list[Path]
+) -> tuple[list[FileOutcome], list[str]] | RunResult:
+    """Every file's final content: ruff's fixes, minus what consumers need; checked, and
+    verified if asked. For `safefix check`, the contracts found instead."""
+    _keep_load_bearing(ctx, states, project)
+    _check_edits([state for state in states if state.protections and not state.error])
+    outcomes = [_outcome(state) for state in states]
+    if ctx.options.mode is Mode.CHECK:
+        return RunResult(
+            outcomes=(),
+            remaining=(),
+            ruff_version=ruff.version(ctx.binary),
+            root=ctx.root,
+            mode=ctx.options.mode,
+            findings=tuple(_contracts(ctx, outcomes, [*project, *targets])),
+        )
+    verified: list[str] = []
+    if ctx.options.verify or ctx.options.verify_cmd:
+        outcomes, verified = _verify(ctx, outcomes, [*project, *targets])
+    _recheck_unchanged(ctx, [o for o in outcomes if o.error])
+    return outcomes, verified
 
 
 def _lint(
@@ -266,7 +304,7 @@ def _contracts(
     found = contracts.unprotected(kept)
     python = [p for p in dict.fromkeys(files) if p.suffix in PY_SUFFIXES]
     cache = _cache(ctx)
-    index = build_full_index(python, ctx.modules, _text_files(ctx), cache)
+    index = build_full_index(python, ctx.modules, ctx.text_files, cache)
     if cache is not None:
         cache.save()
     for path, source in index.sources.items():
@@ -379,11 +417,11 @@ def _excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, pattern) for pattern in patterns)
 
 
-def _text_files(ctx: _Context) -> list[Path]:
+def _text_files(root: Path, options: Options) -> list[Path]:
     from safefix.consumers import text_files
 
-    found = [p for root in (ctx.root, *ctx.options.consumer_roots) for p in text_files(root)]
-    return [p for p in found if not _excluded(p, ctx.root, ctx.options.exclude)]
+    found = [p for top in (root, *options.consumer_roots) for p in text_files(top)]
+    return [p for p in found if not _excluded(p, root, options.exclude)]
 
 
 @dataclass
@@ -532,7 +570,7 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     own = {s.path: [r.name for r in s.removals] for s in python if s.removals}
     cache = _cache(ctx)
     index = build_index(
-        everything, contents, targets, ctx.modules, _text_files(ctx), star_targets, own, cache
+        everything, contents, targets, ctx.modules, ctx.text_files, star_targets, own, cache
     )
     if cache is not None:
         cache.save()
@@ -725,10 +763,6 @@ def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> 
     return min(lines, key=lambda line: abs(line - removal.line), default=removal.line)
 
 
-#: Files written at once. Creating and renaming files is kernel work that threads overlap.
-WRITERS = 8
-
-
 def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
     """Write every changed file once, even when links make ruff see it under several names."""
     first: dict[str, int] = {}
@@ -770,7 +804,11 @@ def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome
     pending = [o for o in outcomes if o.changed and not o.error]
     if len(pending) < 2:
         return [_write_back(o, root) for o in outcomes]
-    pool = ThreadPoolExecutor(max_workers=min(WRITERS, len(pending)))
+    from safefix.parallel import workers
+
+    # a thread a core: creating and renaming files is kernel work that threads overlap, but
+    # more threads than cores mostly wait for each other (measured: 2 on 2 cores beat 8)
+    pool = ThreadPoolExecutor(max_workers=min(max(2, workers()), len(pending)))
     try:
         results = list(pool.map(lambda o: _write_back(o, root), outcomes))
     except BaseException:

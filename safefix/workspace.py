@@ -15,6 +15,7 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
@@ -165,15 +166,21 @@ def signals_deferred() -> Iterator[None]:
 
 
 @contextmanager
-def scratch() -> Iterator[Scratch]:
-    """A scratch mirror that is removed however the run ends."""
+def scratch(removing: list[threading.Thread] | None = None) -> Iterator[Scratch]:
+    """A scratch mirror that is removed however the run ends: at once, or by a thread added to
+    `removing` (the caller joins it: a full mirror of a big tree takes a while to remove)."""
     with signals_deferred():
         root = Path(tempfile.mkdtemp(prefix="safefix-", dir=_ram_dir()))
     try:
         yield Scratch(root)
     finally:
-        with signals_deferred():
-            shutil.rmtree(root, ignore_errors=True)
+        if removing is None:
+            with signals_deferred():
+                shutil.rmtree(root, ignore_errors=True)
+        else:
+            thread = threading.Thread(target=shutil.rmtree, args=(root, True))
+            thread.start()
+            removing.append(thread)
 
 
 def config_files(files: Iterable[Path], explicit: Iterable[Path] = ()) -> set[Path]:
@@ -227,10 +234,9 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
 
 
 def _replace(path: Path, data: bytes, mode: int) -> None:
-    # One descriptor for writing and reading back: on slow disks every open counts. No fsync:
-    # the rename alone makes the change atomic for every process, a crashed safefix included;
-    # a sync per file would cost more than ruff's whole run on a big tree (ruff, writing in
-    # place, syncs nothing either).
+    # No fsync: the rename alone makes the change atomic for every process, a crashed safefix
+    # included; a sync per file would cost more than ruff's whole run on a big tree (ruff,
+    # writing in place, syncs nothing either).
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
     try:
         try:
@@ -238,8 +244,6 @@ def _replace(path: Path, data: bytes, mode: int) -> None:
             while view:
                 view = view[os.write(fd, view) :]
             os.fchmod(fd, mode)
-            if os.pread(fd, len(data) + 1, 0) != data:  # what safefix meant to write
-                raise OSError(f"{path}: the written copy does not read back as written")
         finally:
             os.close(fd)
         os.replace(tmp, path)
