@@ -9,8 +9,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,19 +86,27 @@ class _FileState:
 
 
 class _Ahead:
-    """What needs only the list of files, worked out in a thread while ruff runs (its process
-    leaves this one waiting): every file's module names, and the documentation and config
-    files that may name project code."""
+    """What needs only the list of files: every file's module names, and the documentation and
+    config files that may name project code. Worked out on first use, or while ruff runs
+    (`prepare`): its process leaves this one waiting."""
 
     def __init__(self, files: Sequence[Path], root: Path, options: Options) -> None:
-        from concurrent.futures import ThreadPoolExecutor
+        self._files = files
+        self._root = root
+        self._options = options
 
+    def prepare(self) -> None:
+        self.modules  # noqa: B018 - built now, used later
+
+    @cached_property
+    def modules(self) -> ModuleMap:
         from safefix.modules import build_module_map
 
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="safefix-ahead")
-        self.modules = pool.submit(build_module_map, dict.fromkeys(files), root)
-        self.text_files = pool.submit(_text_files, root, options)
-        pool.shutdown(wait=False)
+        return build_module_map(dict.fromkeys(self._files), self._root)
+
+    @cached_property
+    def text_files(self) -> list[Path]:
+        return _text_files(self._root, self._options)
 
 
 @dataclass
@@ -114,11 +123,11 @@ class _Context:
 
     @property
     def modules(self) -> ModuleMap:
-        return self.ahead.modules.result()
+        return self.ahead.modules
 
     @property
     def text_files(self) -> list[Path]:
-        return self.ahead.text_files.result()
+        return self.ahead.text_files
 
     @property
     def scratch_cwd(self) -> Path:
@@ -148,12 +157,17 @@ def run(options: Options) -> RunResult:
     root = _project_root(options)
     _say(options, "ruff is checking")
     plain_flags = ruff.flag_args(options.ruff, lambda value: value)
+    listing = (
+        ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
+        if _lint_is_cold(options, root)  # listing the files beside a slow lint costs nothing
+        else None
+    )
+    lint = _start_lint(binary, options, plain_flags, listing)
     linted: ruff.LintRun | None = None
-    listing: ruff.FileListing | None = None
-    if not _one_pass(options):
-        if _lint_is_cold(options, root):  # listing the files beside a slow lint costs nothing
-            listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
-        linted = _lint(binary, options, plain_flags, listing)
+    if listing is not None and _plan_one_pass(binary, options, listing, lint, plain_flags):
+        lint.cancel()
+    else:
+        linted = _finish_lint(lint, listing)
         if not _fixable(linted) and options.mode is not Mode.CHECK:
             if listing is not None:
                 listing.cancel()
@@ -168,10 +182,14 @@ def run(options: Options) -> RunResult:
     removing: list[threading.Thread] = []
     try:
         with workspace.scratch(removing) as scratch:
-            first = _fix_mirror(binary, options, scratch, targets) if linted is None else None
+            first = (
+                _fix_mirror(binary, options, scratch, targets, ahead.prepare)
+                if linted is None
+                else None
+            )
             if first is None:  # two passes: a quick lint with ruff's cache; an unreadable file
                 if linted is None:
-                    linted = _lint(binary, options, plain_flags, None)
+                    linted = _finish_lint(_start_lint(binary, options, plain_flags, None), None)
                 first = _fix_linted(binary, options, scratch, linted, targets)
             if not first.states and options.mode is not Mode.CHECK:
                 return _nothing_fixed(binary, options, root, first.remaining, first)
@@ -241,13 +259,22 @@ def _settle(
     return outcomes, verified
 
 
-def _lint(
+def _start_lint(
     binary: str, options: Options, flags: list[str], listing: ruff.FileListing | None
-) -> ruff.LintRun:
+) -> ruff.Lint:
     """ruff's lint of the user's tree, in place and with ruff's cache (unless `--no-cache`)."""
     cache = ["--no-cache"] if options.no_cache else []
     try:
-        return ruff.lint(binary, [str(p) for p in options.paths], [*cache, *flags], options.cwd)
+        return ruff.Lint(binary, [str(p) for p in options.paths], [*cache, *flags], options.cwd)
+    except BaseException:
+        if listing is not None:
+            listing.cancel()
+        raise
+
+
+def _finish_lint(lint: ruff.Lint, listing: ruff.FileListing | None) -> ruff.LintRun:
+    try:
+        return lint.result()
     except BaseException:
         if listing is not None:
             listing.cancel()
@@ -271,15 +298,50 @@ def _nothing_fixed(
     )
 
 
-def _one_pass(options: Options) -> bool:
-    """Whether ruff fixes a full copy of the tree in one run, instead of linting the tree in
-    place and then fixing copies of the fixable files.
+def _plan_one_pass(
+    binary: str, options: Options, listing: ruff.FileListing, lint: ruff.Lint, flags: list[str]
+) -> bool:
+    try:
+        return _one_pass_pays(binary, options, listing, flags)
+    except BaseException:
+        lint.cancel()
+        listing.cancel()
+        raise
 
-    With ruff's cache, the lint in place is quick (and keeps the cache warm); without it
-    (`--no-cache`), it would check every file a second time, the fixable ones (the largest)
-    a third, while copying every file into RAM costs a fraction of one check.
+
+#: Forces how ruff runs (`one-pass` or `lint-then-fix`): for tests and benchmarks of each.
+FLOW_ENV = "SAFEFIX_FLOW"
+#: Below this many files, the lint in place is quick whichever way ruff would fix.
+ONE_PASS_MIN_FILES = 500
+#: Files ruff lints to estimate how many it can fix, spread over the tree.
+ONE_PASS_SAMPLE = 100
+#: The share of fixable files above which fixing a full copy in one run is cheaper.
+ONE_PASS_SHARE = 1 / 8
+
+
+def _one_pass_pays(
+    binary: str, options: Options, listing: ruff.FileListing, flags: list[str]
+) -> bool:
+    """Whether ruff should fix a full copy of the tree in one run, instead of the lint in place
+    (already under way) and a fix of copies of the files it finds fixable.
+
+    The lint checks each fixable file once more than one run would; the copy costs a fraction
+    of a check per file, in RAM (onto a disk, far more). With ruff's cache the lint is quick
+    and keeps the cache warm. So: only without the cache, and only when a sample of the files
+    says a good share of them is fixable (a first clean-up, not a day's few fixes).
     """
-    return options.no_cache and options.mode is not Mode.CHECK
+    from safefix import workspace
+
+    if not options.no_cache or options.mode is Mode.CHECK or not workspace.in_ram():
+        return False
+    if forced := os.environ.get(FLOW_ENV):
+        return forced == "one-pass"
+    files = [p for p in listing.files() if p.suffix in FIXED_SUFFIXES]
+    if len(files) < ONE_PASS_MIN_FILES:
+        return False
+    sample = files[:: len(files) // ONE_PASS_SAMPLE][:ONE_PASS_SAMPLE]
+    found = ruff.lint(binary, [str(p) for p in sample], ["--no-cache", *flags], options.cwd)
+    return len(found.fixable) >= ONE_PASS_SHARE * len(sample)
 
 
 def _lint_is_cold(options: Options, root: Path) -> bool:
@@ -433,10 +495,15 @@ class _FirstPass:
 
 
 def _fix_mirror(
-    binary: str, options: Options, scratch: workspace.Scratch, targets: Sequence[Path]
+    binary: str,
+    options: Options,
+    scratch: workspace.Scratch,
+    targets: Sequence[Path],
+    meanwhile: Callable[[], object],
 ) -> _FirstPass | None:
     """Let ruff fix a full copy of every file it checks, in one run (None: a file cannot be
-    read, which only ruff's lint in place reports as ruff would)."""
+    read, which only ruff's lint in place reports as ruff would); `meanwhile` runs here while
+    ruff does."""
     from safefix import workspace
 
     digests = scratch.copy_all(targets)
@@ -444,7 +511,7 @@ def _fix_mirror(
         return None
     _copy_configs(options, scratch, targets, digests)
     _say(options, f"ruff is fixing a copy of {len(targets)} files")
-    result = _fix_copies(binary, options, scratch, targets)
+    result = _fix_copies(binary, options, scratch, targets, meanwhile)
     states = []
     for path, fixes in result.fixed.items():
         after = scratch.read(path)
@@ -513,7 +580,11 @@ def _copy_configs(
 
 
 def _fix_copies(
-    binary: str, options: Options, scratch: workspace.Scratch, files: Sequence[Path]
+    binary: str,
+    options: Options,
+    scratch: workspace.Scratch,
+    files: Sequence[Path],
+    meanwhile: Callable[[], object] | None = None,
 ) -> ruff.FixRun:
     """`ruff check --fix` of the mirrored `files`, from the mirrored working directory."""
     cwd = options.cwd
@@ -522,7 +593,9 @@ def _fix_copies(
     mirrored = [str(scratch.mirror(path)) for path in files]
     # relative to where ruff runs: shorter command lines (a big tree's every file is on one)
     relative = [m.removeprefix(inside) if m.startswith(inside) else m for m in mirrored]
-    return ruff.fix(binary, relative, flags, scratch.mirror(cwd), locate=scratch.original)
+    return ruff.fix(
+        binary, relative, flags, scratch.mirror(cwd), locate=scratch.original, meanwhile=meanwhile
+    )
 
 
 def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:

@@ -200,23 +200,37 @@ class LintRun:
 
 
 def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> LintRun:
-    """Lint without fixing, in place: which files would ruff change, and what would remain.
+    """Lint without fixing, in place: which files would ruff change, and what would remain."""
+    return Lint(binary, paths, flags, cwd).result()
+
+
+class Lint:
+    """`ruff check --no-fix` in place, started now and read (or cancelled) later.
 
     The concise format marks with `[*]` exactly the violations `--fix` would fix under the
     user's settings (unsafe fixes only where enabled, `unfixable` respected).
     """
-    args = ["check", "--no-fix", "--no-fix-only", "--output-format", "concise", *PREFER_CODES]
-    proc = _run(binary, [*args, *flags, "--", *paths], cwd)
-    diagnostics = []
-    fixable = set()
-    seen: dict[str, Path] = {}
-    for line in proc.stdout.splitlines():
-        if found := _CONCISE.match(line):
-            diagnostic = _diagnostic(found, cwd, seen)
-            diagnostics.append(diagnostic)
-            if found["rest"].startswith(f"{diagnostic.code} [*] "):
-                fixable.add(diagnostic.path)
-    return LintRun(tuple(diagnostics), frozenset(fixable), _warnings(proc.stderr))
+
+    def __init__(self, binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> None:
+        args = ["check", "--no-fix", "--no-fix-only", "--output-format", "concise", *PREFER_CODES]
+        self._cwd = cwd
+        self._started = _Started(binary, [*args, *flags, "--", *paths], cwd)
+
+    def result(self) -> LintRun:
+        proc = self._started.finish()
+        diagnostics = []
+        fixable = set()
+        seen: dict[str, Path] = {}
+        for line in proc.stdout.splitlines():
+            if found := _CONCISE.match(line):
+                diagnostic = _diagnostic(found, self._cwd, seen)
+                diagnostics.append(diagnostic)
+                if found["rest"].startswith(f"{diagnostic.code} [*] "):
+                    fixable.add(diagnostic.path)
+        return LintRun(tuple(diagnostics), frozenset(fixable), _warnings(proc.stderr))
+
+    def cancel(self) -> None:
+        self._started.cancel()
 
 
 def _warnings(stderr: str) -> tuple[str, ...]:
@@ -255,18 +269,28 @@ def fix(
     *,
     apply: bool = True,
     locate: Callable[[Path], Path] = Path,
+    meanwhile: Callable[[], object] | None = None,
 ) -> FixRun:
     """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report.
 
     With `apply=False`, only report: the violations of files safefix leaves as they were.
-    `locate` maps the paths ruff reports (in the scratch mirror) to the user's.
+    `locate` maps the paths ruff reports (in the scratch mirror) to the user's. `meanwhile`
+    is called once ruff has started, to use the time it takes.
     """
     mode = "--fix" if apply else "--no-fix"
     args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
     args += ["--show-fixes", *PREFER_CODES, *flags, "--"]
     runs = []
     for chunk in _chunks(paths):
-        proc = _run(binary, [*args, *chunk], cwd)
+        started = _Started(binary, [*args, *chunk], cwd)
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except BaseException:
+                started.cancel()
+                raise
+            meanwhile = None
+        proc = started.finish()
         found = parse_fix_output(proc.stdout, cwd, locate)
         runs.append(replace(found, warnings=_warnings(proc.stderr)))
     return FixRun(

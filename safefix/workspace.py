@@ -143,6 +143,11 @@ def _copy_file(prefix: str, path: str) -> bytes | None:
 SCRATCH_ENV = "SAFEFIX_SCRATCH_DIR"
 
 
+def in_ram() -> bool:
+    """Whether scratch directories go to RAM (or where `$SAFEFIX_SCRATCH_DIR` says)."""
+    return _ram_dir() is not None
+
+
 def _ram_dir() -> str | None:
     if override := os.environ.get(SCRATCH_ENV):
         return override

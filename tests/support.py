@@ -40,9 +40,11 @@ def safefix(
     return run([sys.executable, "-m", "safefix", *args], cwd, env)
 
 
-def safefix_json(cwd: Path, *args: str) -> tuple[int, dict[str, Any]]:
+def safefix_json(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     head = list(args[:1]) if args[:1] in (("check",), ("why",)) else []
-    proc = safefix(cwd, *head, "--output-format", "json", *args[len(head) :])
+    proc = safefix(cwd, *head, "--output-format", "json", *args[len(head) :], env=env)
     try:
         return proc.returncode, json.loads(proc.stdout)
     except json.JSONDecodeError as exc:

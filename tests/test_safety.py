@@ -172,8 +172,8 @@ def big_project(root: Path, modules: int = 150) -> Path:
     return project(root, files)
 
 
-@pytest.mark.parametrize("flags", [[], ["--no-cache"]], ids=["lint-then-fix", "one-pass"])
-def test_a_file_edited_while_ruff_fixes_is_left_as_edited(tmp_path: Path, flags: list[str]) -> None:
+@pytest.mark.parametrize("flow", ["lint-then-fix", "one-pass"])
+def test_a_file_edited_while_ruff_fixes_is_left_as_edited(tmp_path: Path, flow: str) -> None:
     """The user saves a file while ruff fixes its copy: their edit stays, the rest is fixed."""
     files = {"app/__init__.py": "", "app/a.py": "import os\n", "app/b.py": "import sys\n"}
     repo = project(tmp_path / "repo", files)
@@ -190,8 +190,9 @@ def test_a_file_edited_while_ruff_fixes_is_left_as_edited(tmp_path: Path, flags:
         "REAL_RUFF": ruff_bin(),
         "TARGET": str(repo / "app/a.py"),
         "EDIT": edit,
+        "SAFEFIX_FLOW": flow,
     }
-    proc = safefix(repo, *flags, env=env)
+    proc = safefix(repo, "--no-cache", env=env)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "app/a.py changed on disk while safefix ran" in proc.stdout + proc.stderr
     assert (repo / "app/a.py").read_text() == edit

@@ -76,10 +76,13 @@ def pairs(entries: list[str]) -> set[tuple[str, str]]:
     return {(e.rsplit(":", 1)[0], e.rsplit(":", 1)[1]) for e in entries}
 
 
-#: safefix's two ways of running ruff, which must fix alike: with ruff's cache, a lint of the
-#: tree in place and a fix of copies of the fixable files (among empty stand-ins); with
-#: `--no-cache`, one fix of a full copy.
-FLOWS = {"lint-then-fix": [], "one-pass": ["--no-cache"]}
+#: safefix's two ways of running ruff, which must fix alike: a lint of the tree in place and a
+#: fix of copies of the fixable files (among empty stand-ins); or, without ruff's cache, one
+#: fix of a full copy (chosen by a sample on big trees, forced here).
+FLOWS: dict[str, tuple[list[str], dict[str, str]]] = {
+    "lint-then-fix": ([], {}),
+    "one-pass": (["--no-cache"], {"SAFEFIX_FLOW": "one-pass"}),
+}
 
 
 @pytest.mark.parametrize("flow", FLOWS)
@@ -87,11 +90,12 @@ FLOWS = {"lint-then-fix": [], "one-pass": ["--no-cache"]}
 def test_scenario(name: str, flow: str, tmp_path: Path) -> None:
     spec = load(name)
     ruff_args = [a for a in spec.get("args", []) if a not in SAFEFIX_ONLY]
-    args = [*spec.get("args", []), *FLOWS[flow]]
+    flags, env = FLOWS[flow]
+    args = [*spec.get("args", []), *flags]
     repo = copy_project(SCENARIOS / name / "repo", tmp_path / "repo")
     assert runtime_check(repo).returncode == 0, "the scenario must work before any fix"
 
-    code, report = safefix_json(repo, *args)
+    code, report = safefix_json(repo, *args, env=env)
     assert code == spec.get("exit_code", 0), report
 
     jsonschema.validate(report, SCHEMA)
@@ -132,7 +136,7 @@ def test_scenario(name: str, flow: str, tmp_path: Path) -> None:
         assert again.stdout == "", f"plain ruff still wants to change:\n{again.stdout}"
 
     before = snapshot(repo)
-    second = safefix(repo, *args)
+    second = safefix(repo, *args, env=env)
     assert second.returncode == code, second.stderr
     assert snapshot(repo) == before, "a second safefix run changed the tree"
 
