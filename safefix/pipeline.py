@@ -164,33 +164,25 @@ def run(options: Options) -> RunResult:
     )
     lint = _start_lint(binary, options, plain_flags, listing)
     linted: ruff.LintRun | None = None
-    if listing is not None and _plan_one_pass(binary, options, listing, lint, plain_flags):
-        lint.cancel()
-    else:
-        linted = _finish_lint(lint, listing)
+    if listing is None:  # a warm lint: it says quickly whether there is anything to do
+        linted = _finish_lint(lint, None)
         if not _fixable(linted) and options.mode is not Mode.CHECK:
-            if listing is not None:
-                listing.cancel()
             return _nothing_fixed(binary, options, root, _by_file(linted.diagnostics), linted)
+        listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
+        one_pass = False
+    elif one_pass := _plan_one_pass(binary, options, listing, lint, plain_flags):
+        lint.cancel()
     from safefix import workspace
 
-    if listing is None:
-        listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
     targets = listing.files()
     project = _project_files(binary, options, root, targets, plain_flags)
     ahead = _Ahead([*project, *targets], root, options)
     removing: list[threading.Thread] = []
     try:
         with workspace.scratch(removing) as scratch:
-            first = (
-                _fix_mirror(binary, options, scratch, targets, ahead.prepare)
-                if linted is None
-                else None
+            first = _first_pass(
+                binary, options, scratch, _Under(one_pass, lint, linted, listing), targets, ahead
             )
-            if first is None:  # two passes: a quick lint with ruff's cache; an unreadable file
-                if linted is None:
-                    linted = _finish_lint(_start_lint(binary, options, plain_flags, None), None)
-                first = _fix_linted(binary, options, scratch, linted, targets)
             if not first.states and options.mode is not Mode.CHECK:
                 return _nothing_fixed(binary, options, root, first.remaining, first)
             ctx = _Context(
@@ -484,6 +476,41 @@ def _text_files(root: Path, options: Options) -> list[Path]:
 
     found = [p for top in (root, *options.consumer_roots) for p in text_files(top)]
     return [p for p in found if not _excluded(p, root, options.exclude)]
+
+
+@dataclass
+class _Under:
+    """How ruff's work stands when the scratch is made."""
+
+    one_pass: bool
+    #: The lint in place, under way (cancelled if `one_pass`), or done.
+    lint: ruff.Lint
+    linted: ruff.LintRun | None
+    listing: ruff.FileListing
+
+
+def _first_pass(
+    binary: str,
+    options: Options,
+    scratch: workspace.Scratch,
+    under: _Under,
+    targets: Sequence[Path],
+    ahead: _Ahead,
+) -> _FirstPass:
+    """ruff's fixes, in the scratch: of a full copy in one run, or of the files the lint in
+    place finds fixable (with the scratch made ready while that lint runs)."""
+    plain_flags = ruff.flag_args(options.ruff, lambda value: value)
+    lint, linted = under.lint, under.linted
+    if under.one_pass:
+        first = _fix_mirror(binary, options, scratch, targets, ahead.prepare)
+        if first is not None:
+            return first
+        lint = _start_lint(binary, options, plain_flags, None)  # a file could not be copied
+    if linted is None:  # the lint is under way: this process would only wait for it
+        scratch.stand_in(targets)
+        ahead.prepare()
+        linted = _finish_lint(lint, under.listing)
+    return _fix_linted(binary, options, scratch, linted, targets)
 
 
 @dataclass

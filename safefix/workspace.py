@@ -52,6 +52,7 @@ class Scratch:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._prefix = str(root) + os.sep
+        self._stood_in = False
 
     # string operations: these run for every file and every diagnostic of large trees
     def mirror(self, path: Path) -> Path:
@@ -112,6 +113,9 @@ class Scratch:
         to tell first-party imports from third-party ones (I001, TC001 vs TC002), so the tree
         around the copied files must be complete, if empty. Plain `os` calls on strings: there
         is one per file of the project."""
+        if self._stood_in:
+            return
+        self._stood_in = True
         made: set[str] = set()
         for file in files:
             mirrored = self._mirrored(file)
