@@ -619,7 +619,7 @@ def _fix_copies(
     inside = str(scratch.mirror(cwd)) + os.sep
     mirrored = [str(scratch.mirror(path)) for path in files]
     # relative to where ruff runs: shorter command lines (a big tree's every file is on one)
-    relative = [m.removeprefix(inside) if m.startswith(inside) else m for m in mirrored]
+    relative = [m.removeprefix(inside) for m in mirrored]
     return ruff.fix(
         binary, relative, flags, scratch.mirror(cwd), locate=scratch.original, meanwhile=meanwhile
     )

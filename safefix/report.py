@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import os
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,10 +258,13 @@ class Report:
 
 
 def relative(path: Path, cwd: Path) -> str:
-    try:
-        return str(path.relative_to(cwd))
-    except ValueError:
-        return str(path)
+    """`path` relative to `cwd` if it lies inside (as `Path.relative_to`, on strings: a report
+    of ruff's can name tens of thousands of violations)."""
+    text, base = str(path), str(cwd)
+    if text == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    return text.removeprefix(prefix)
 
 
 def consumer_json(consumer: Consumer, cwd: Path) -> dict[str, Any]:
