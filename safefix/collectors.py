@@ -13,6 +13,7 @@ import ast
 import builtins
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,11 +225,7 @@ class _Collector:
 
         `bound_elsewhere`: names the code's other parts bind (earlier doctest examples).
         """
-        nodes: dict[type, list[Any]] = {kind: [] for kind in _BUCKETS}
-        for node in ast.walk(tree):
-            bucket = nodes.get(type(node))
-            if bucket is not None:
-                bucket.append(node)
+        nodes = _bucketed(tree)
         self._typing = [
             (n.body[0].lineno + line_offset, (n.body[-1].end_lineno or n.lineno) + line_offset)
             for n in nodes[ast.If]
@@ -289,11 +286,7 @@ class _Collector:
                 continue
         bound: set[str] = set()
         for tree, _ in trees:
-            nodes: dict[type, list[Any]] = {kind: [] for kind in _BUCKETS}
-            for node in ast.walk(tree):
-                if type(node) in nodes:
-                    nodes[type(node)].append(node)
-            bound |= _bound_names(nodes)
+            bound |= _bound_names(_bucketed(tree))
         for tree, line in trees:
             self.collect(tree, first_line + line - 1, own_module or "", frozenset(bound))
 
@@ -444,6 +437,32 @@ class _Collector:
             if self.modules.is_module(dotted):
                 found.append(dotted)
         return found
+
+
+def _bucketed(tree: ast.AST) -> dict[type, list[Any]]:
+    """The tree's nodes of each kind in `_BUCKETS`, in `ast.walk`'s order.
+
+    `ast.walk` spends most of its time in generators (`iter_child_nodes`, `iter_fields`);
+    this loop visits the same nodes in the same order in a little over half the time, which
+    counts in files of tens of thousands of nodes.
+    """
+    nodes: dict[type, list[Any]] = {kind: [] for kind in _BUCKETS}
+    todo = deque([tree])
+    take, add = todo.popleft, todo.append
+    while todo:
+        node = take()
+        bucket = nodes.get(type(node))
+        if bucket is not None:
+            bucket.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                add(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        add(item)
+    return nodes
 
 
 def _examples_as_one(examples: Sequence[doctest.Example]) -> ast.Module | None:

@@ -867,8 +867,9 @@ def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]
     """Write every changed file once, even when links make ruff see it under several names."""
     first: dict[str, int] = {}
     reals = []
+    identity = _Identities()
     for index, outcome in enumerate(outcomes):
-        real = _identity(outcome.path)
+        real = identity(outcome.path)
         first.setdefault(real, index)
         reals.append(real)
     written = dict(
@@ -890,10 +891,32 @@ def _write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]
     return result
 
 
-def _identity(path: Path) -> str:
-    """The file behind `path`, however symbolic links reach it. Not its inode: hard links are
-    names of their own, and a rename over one leaves the others holding the old text."""
-    return os.path.realpath(path)
+class _Identities:
+    """The file behind a path, however symbolic links reach it (`os.path.realpath`), with each
+    directory resolved once: realpath looks at every component of every path, thousands of
+    times the same ones. Not the inode: hard links are names of their own, and a rename over
+    one leaves the others holding the old text."""
+
+    def __init__(self) -> None:
+        self._directories: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        text = str(path)
+        if os.path.islink(text):
+            return os.path.realpath(text)
+        directory, name = os.path.split(text)
+        return os.path.join(self._directory(directory), name)
+
+    def _directory(self, directory: str) -> str:
+        known = self._directories.get(directory)
+        if known is None:
+            parent, name = os.path.split(directory)
+            if parent == directory or name in ("", ".", "..") or os.path.islink(directory):
+                known = os.path.realpath(directory)
+            else:
+                known = os.path.join(self._directory(parent), name)
+            self._directories[directory] = known
+        return known
 
 
 def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:

@@ -263,3 +263,27 @@ def test_stress_script_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 corrupted or half-written files" in proc.stdout
+
+
+def test_each_file_is_known_by_what_links_lead_to(tmp_path: Path) -> None:
+    """Writes are deduplicated by the real path, resolved a directory at a time: the same
+    answer as `os.path.realpath` for links to directories, to files, relative and dangling."""
+    from safefix.pipeline import _Identities
+
+    (tmp_path / "a/b/c").mkdir(parents=True)
+    (tmp_path / "a/b/c/f.py").write_text("")
+    (tmp_path / "to-b").symlink_to(tmp_path / "a/b")
+    (tmp_path / "a/b/c/g.py").symlink_to(tmp_path / "a/b/c/f.py")
+    (tmp_path / "relative").symlink_to("a")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    identity = _Identities()
+    for rel in (
+        "a/b/c/f.py",
+        "to-b/c/f.py",
+        "a/b/c/g.py",
+        "relative/b/c/f.py",
+        "to-b/c/g.py",
+        "dangling/x.py",
+        "missing/x.py",
+    ):
+        assert identity(tmp_path / rel) == os.path.realpath(tmp_path / rel), rel
