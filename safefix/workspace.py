@@ -94,7 +94,7 @@ class Scratch:
 
     def copy_all(self, files: Sequence[Path]) -> dict[Path, bytes] | None:
         """Copy every file into the mirror, on every core; the digest of each copy's content
-        (None if one cannot be read: ruff must see that in the user's tree, not here).
+        (None if one cannot be read, which ruff must report from the user's tree, or copied).
 
         The digests, not the bytes, come back: the files ruff fixes are read again afterwards
         and must still be what was copied."""
@@ -128,18 +128,20 @@ class Scratch:
 
 
 def _copy_file(prefix: str, path: str) -> bytes | None:
+    """Copy one file into the mirror; its content's digest, or None if it cannot be read or
+    the copy not written (a full RAM disk, say: the caller then copies less)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
+        fd = os.open(prefix + path.lstrip(os.sep), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
     except OSError:
         return None
-    fd = os.open(prefix + path.lstrip(os.sep), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
     return digest(data)
 
 

@@ -47,3 +47,17 @@ def test_either_flow_fixes_exactly_as_ruff(tmp_path: Path, every: int) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert ruff(theirs, "check", "--fix", "--no-cache").returncode == 0
     assert snapshot(ours) == snapshot(theirs)
+
+
+def test_a_file_that_cannot_be_copied_sends_ruff_back_to_the_tree(tmp_path: Path) -> None:
+    """A dangling link is a file ruff lists but nobody can read: ruff must report it (E902)
+    from the user's tree, so the full copy is given up for the lint in place."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401", "E902"]\n')
+    (root / "a.py").write_text("import os\n")
+    (root / "b.py").symlink_to(tmp_path / "nowhere.py")
+    proc = safefix(root, "--no-cache", env={"SAFEFIX_FLOW": "one-pass"})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "b.py:1:1: E902" in proc.stdout
+    assert (root / "a.py").read_text() == ""
