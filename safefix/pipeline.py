@@ -303,8 +303,9 @@ def _plan_one_pass(
 
 #: Forces how ruff runs (`one-pass` or `lint-then-fix`): for tests and benchmarks of each.
 FLOW_ENV = "SAFEFIX_FLOW"
-#: Below this many files, the lint in place is quick whichever way ruff would fix.
-ONE_PASS_MIN_FILES = 500
+#: Below this many files, the lint in place is quick whichever way ruff would fix: a sample
+#: would cost about as much as the one pass could save.
+ONE_PASS_MIN_FILES = 1500
 #: Files ruff lints to estimate how many it can fix, spread over the tree.
 ONE_PASS_SAMPLE = 100
 #: The share of fixable files above which fixing a full copy in one run is cheaper.
@@ -507,8 +508,12 @@ def _first_pass(
             return first
         lint = _start_lint(binary, options, plain_flags, None)  # a file could not be copied
     if linted is None:  # the lint is under way: this process would only wait for it
-        scratch.stand_in(targets)
-        ahead.prepare()
+        try:
+            scratch.stand_in(targets)
+            ahead.prepare()
+        except BaseException:
+            lint.cancel()
+            raise
         linted = _finish_lint(lint, under.listing)
     return _fix_linted(binary, options, scratch, linted, targets)
 
