@@ -59,7 +59,7 @@ class Scratch:
         return Path(self._mirrored(path))
 
     def _mirrored(self, path: Path) -> str:
-        return self._prefix + str(path)[len(path.anchor) :]
+        return _inside(self._prefix, str(path))
 
     def unmirror(self, path: Path) -> Path:
         text = str(path)
@@ -127,13 +127,18 @@ class Scratch:
                 os.close(os.open(mirrored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 
 
+def _inside(prefix: str, path: str) -> str:
+    """Absolute `path` in the mirror whose root (with a trailing separator) is `prefix`."""
+    return prefix + path.lstrip(os.sep)
+
+
 def _copy_file(prefix: str, path: str) -> bytes | None:
     """Copy one file into the mirror; its content's digest, or None if it cannot be read or
     the copy not written (a full RAM disk, say: the caller then copies less)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        fd = os.open(prefix + path.lstrip(os.sep), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(_inside(prefix, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             view = memoryview(data)
             while view:
