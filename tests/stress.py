@@ -54,7 +54,12 @@ def main() -> int:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     corrupted = 0
     outcomes = {"finished": 0, "killed": 0}
-    with tempfile.TemporaryDirectory(prefix="safefix-stress-") as temp:
+    ram = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    with (
+        tempfile.TemporaryDirectory(prefix="safefix-stress-") as temp,
+        tempfile.TemporaryDirectory(prefix="safefix-stress-scratch-", dir=ram) as scratch,
+    ):
+        env["SAFEFIX_SCRATCH_DIR"] = scratch  # what a SIGKILL leaves behind goes with it
         work = Path(temp)
         original = work / "original"
         generate(original, args.modules)
