@@ -9,7 +9,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -167,24 +168,34 @@ def run(options: Options) -> RunResult:
     if listing is None:  # a warm lint: it says quickly whether there is anything to do
         linted = _finish_lint(lint, None)
         if not _fixable(linted) and options.mode is not Mode.CHECK:
-            return _nothing_fixed(binary, options, root, _by_file(linted.diagnostics), linted)
+            remaining = _by_file(linted.diagnostics)
+            return _nothing_fixed(binary, options, root, remaining, linted.warnings)
         listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
         one_pass = False
-    elif one_pass := _plan_one_pass(binary, options, listing, lint, plain_flags):
-        lint.cancel()
+    else:
+        with _cancelled_on_error(lint, listing):
+            one_pass = _one_pass_pays(binary, options, listing, plain_flags)
+        if one_pass:
+            lint.cancel()
     from safefix import workspace
 
-    targets = listing.files()
-    project = _project_files(binary, options, root, targets, plain_flags)
+    with _cancelled_on_error(lint if linted is None else None):
+        targets = listing.files()
+        project = _project_files(binary, options, root, targets, plain_flags)
     ahead = _Ahead([*project, *targets], root, options)
     removing: list[threading.Thread] = []
     try:
         with workspace.scratch(removing) as scratch:
             first = _first_pass(
-                binary, options, scratch, _Under(one_pass, lint, linted, listing), targets, ahead
+                binary,
+                options,
+                scratch,
+                _Under(one_pass, lint, linted, listing, plain_flags),
+                targets,
+                ahead,
             )
             if not first.states and options.mode is not Mode.CHECK:
-                return _nothing_fixed(binary, options, root, first.remaining, first)
+                return _nothing_fixed(binary, options, root, first.remaining, first.warnings)
             ctx = _Context(
                 binary=binary,
                 options=options,
@@ -251,26 +262,30 @@ def _settle(
     return outcomes, verified
 
 
+@contextmanager
+def _cancelled_on_error(*running: ruff.Lint | ruff.FileListing | None) -> Iterator[None]:
+    """Stop the ruff processes under way if the block fails (or is interrupted)."""
+    try:
+        yield
+    except BaseException:
+        for process in running:
+            if process is not None:
+                process.cancel()
+        raise
+
+
 def _start_lint(
     binary: str, options: Options, flags: list[str], listing: ruff.FileListing | None
 ) -> ruff.Lint:
     """ruff's lint of the user's tree, in place and with ruff's cache (unless `--no-cache`)."""
     cache = ["--no-cache"] if options.no_cache else []
-    try:
+    with _cancelled_on_error(listing):
         return ruff.Lint(binary, [str(p) for p in options.paths], [*cache, *flags], options.cwd)
-    except BaseException:
-        if listing is not None:
-            listing.cancel()
-        raise
 
 
 def _finish_lint(lint: ruff.Lint, listing: ruff.FileListing | None) -> ruff.LintRun:
-    try:
+    with _cancelled_on_error(listing):
         return lint.result()
-    except BaseException:
-        if listing is not None:
-            listing.cancel()
-        raise
 
 
 def _nothing_fixed(
@@ -278,7 +293,7 @@ def _nothing_fixed(
     options: Options,
     root: Path,
     remaining: dict[Path, list[Diagnostic]],
-    reported: ruff.LintRun | _FirstPass,
+    warnings: Sequence[str],
 ) -> RunResult:
     return RunResult(
         outcomes=(),
@@ -286,19 +301,8 @@ def _nothing_fixed(
         ruff_version=ruff.version(binary),
         root=root,
         mode=options.mode,
-        notes=(*options.warnings, *reported.warnings),
+        notes=(*options.warnings, *warnings),
     )
-
-
-def _plan_one_pass(
-    binary: str, options: Options, listing: ruff.FileListing, lint: ruff.Lint, flags: list[str]
-) -> bool:
-    try:
-        return _one_pass_pays(binary, options, listing, flags)
-    except BaseException:
-        lint.cancel()
-        listing.cancel()
-        raise
 
 
 #: Forces how ruff runs (`one-pass` or `lint-then-fix`): for tests and benchmarks of each.
@@ -488,6 +492,8 @@ class _Under:
     lint: ruff.Lint
     linted: ruff.LintRun | None
     listing: ruff.FileListing
+    #: ruff's flags as the user gave them.
+    flags: list[str]
 
 
 def _first_pass(
@@ -500,20 +506,16 @@ def _first_pass(
 ) -> _FirstPass:
     """ruff's fixes, in the scratch: of a full copy in one run, or of the files the lint in
     place finds fixable (with the scratch made ready while that lint runs)."""
-    plain_flags = ruff.flag_args(options.ruff, lambda value: value)
     lint, linted = under.lint, under.linted
     if under.one_pass:
         first = _fix_mirror(binary, options, scratch, targets, ahead.prepare)
         if first is not None:
             return first
-        lint = _start_lint(binary, options, plain_flags, None)  # a file could not be copied
+        lint = _start_lint(binary, options, under.flags, None)  # a file could not be copied
     if linted is None:  # the lint is under way: this process would only wait for it
-        try:
+        with _cancelled_on_error(lint):
             scratch.stand_in(targets)
             ahead.prepare()
-        except BaseException:
-            lint.cancel()
-            raise
         linted = _finish_lint(lint, under.listing)
     return _fix_linted(binary, options, scratch, linted, targets)
 

@@ -252,10 +252,14 @@ class FileListing:
 
     def __init__(self, binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> None:
         self._started = _Started(binary, ["check", "--show-files", *flags, "--", *paths], cwd)
+        self._files: list[Path] | None = None
 
     def files(self) -> list[Path]:
-        proc = self._started.finish()
-        return [Path(line) for line in proc.stdout.splitlines() if line.strip()]
+        """The files, read once (a big tree's are thousands of paths to build)."""
+        if self._files is None:
+            proc = self._started.finish()
+            self._files = [Path(line) for line in proc.stdout.splitlines() if line.strip()]
+        return self._files
 
     def cancel(self) -> None:
         self._started.cancel()

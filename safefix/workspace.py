@@ -190,13 +190,13 @@ def scratch(removing: list[threading.Thread] | None = None) -> Iterator[Scratch]
     try:
         yield Scratch(root)
     finally:
-        if removing is None:
-            with signals_deferred():
+        with signals_deferred():  # an interrupted start would leave the directory behind
+            if removing is None:
                 shutil.rmtree(root, ignore_errors=True)
-        else:
-            thread = threading.Thread(target=shutil.rmtree, args=(root, True))
-            thread.start()
-            removing.append(thread)
+            else:
+                thread = threading.Thread(target=shutil.rmtree, args=(root, True))
+                thread.start()
+                removing.append(thread)
 
 
 def config_files(files: Iterable[Path], explicit: Iterable[Path] = ()) -> set[Path]:
