@@ -136,17 +136,10 @@ class _Context:
 
     def refix(self, states: Sequence[_FileState]) -> None:
         """Let ruff fix the (protected) scratch copies of `states` again."""
-        mirrored = [self.scratch.mirror(s.path) for s in states]
-        result = ruff.fix(
-            self.binary,
-            [str(m) for m in mirrored],
-            self.flags,
-            self.scratch_cwd,
-            locate=self.scratch.original,
-        )
+        result = _fix_copies(self.binary, self.options, self.scratch, [s.path for s in states])
         by_file = _by_file(result.remaining)
-        for state, mirror in zip(states, mirrored, strict=True):
-            state.after = mirror.read_bytes()
+        for state in states:
+            state.after = self.scratch.read(state.path)
             state.fixes = result.fixed.get(state.path, {})
             self.remaining[state.path] = by_file.get(state.path, [])
 
@@ -380,10 +373,8 @@ def _recheck_unchanged(ctx: _Context, outcomes: Sequence[FileOutcome]) -> None:
         return
     for outcome in outcomes:
         ctx.scratch.write(outcome.path, outcome.before)
-    mirrored = [str(ctx.scratch.mirror(o.path)) for o in outcomes]
-    result = ruff.fix(
-        ctx.binary, mirrored, ctx.flags, ctx.scratch_cwd, apply=False, locate=ctx.scratch.original
-    )
+    files = [o.path for o in outcomes]
+    result = _fix_copies(ctx.binary, ctx.options, ctx.scratch, files, apply=False)
     by_file = _by_file(result.remaining)
     for outcome in outcomes:
         ctx.remaining[outcome.path] = by_file.get(outcome.path, [])
@@ -545,7 +536,7 @@ def _fix_mirror(
         return None
     _copy_configs(options, scratch, targets, digests)
     _say(options, f"ruff is fixing a copy of {len(targets)} files")
-    result = _fix_copies(binary, options, scratch, targets, meanwhile)
+    result = _fix_copies(binary, options, scratch, targets, meanwhile=meanwhile)
     states = []
     for path, fixes in result.fixed.items():
         after = scratch.read(path)
@@ -618,9 +609,12 @@ def _fix_copies(
     options: Options,
     scratch: workspace.Scratch,
     files: Sequence[Path],
+    *,
+    apply: bool = True,
     meanwhile: Callable[[], object] | None = None,
 ) -> ruff.FixRun:
-    """`ruff check --fix` of the mirrored `files`, from the mirrored working directory."""
+    """`ruff check --fix` (or, not `apply`ing, only the report) of the mirrored `files`, from
+    the mirrored working directory, with the user's flags and config files mirrored."""
     cwd = options.cwd
     flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
     inside = str(scratch.mirror(cwd)) + os.sep
@@ -628,7 +622,13 @@ def _fix_copies(
     # relative to where ruff runs: shorter command lines (a big tree's every file is on one)
     relative = [m.removeprefix(inside) for m in mirrored]
     return ruff.fix(
-        binary, relative, flags, scratch.mirror(cwd), locate=scratch.original, meanwhile=meanwhile
+        binary,
+        relative,
+        flags,
+        scratch.mirror(cwd),
+        apply=apply,
+        locate=scratch.original,
+        meanwhile=meanwhile,
     )
 
 

@@ -140,14 +140,19 @@ def _copy_file(prefix: str, path: str) -> bytes | None:
             data = handle.read()
         fd = os.open(_inside(prefix, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            _write_whole(fd, data)
         finally:
             os.close(fd)
     except OSError:
         return None
     return digest(data)
+
+
+def _write_whole(fd: int, data: bytes) -> None:
+    """All of `data` to `fd`: one `os.write` may take only part of it."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 #: Where scratch directories go, for tests that check nothing is left behind.
@@ -256,9 +261,7 @@ def _replace(path: Path, data: bytes, mode: int) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            _write_whole(fd, data)
             os.fchmod(fd, mode)
         finally:
             os.close(fd)
