@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from safefix import __version__
+from safefix.interrupts import Interrupted, interrupt
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
@@ -266,15 +267,6 @@ def _progress(message: str) -> None:
     sys.stderr.flush()
 
 
-class Interrupted(BaseException):
-    """Ctrl-C or SIGTERM. Not a KeyboardInterrupt, which library code may swallow: this one
-    unwinds every `finally` (the scratch directory goes) up to `main`."""
-
-
-def _interrupted(signum: int, frame: object) -> None:
-    raise Interrupted
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: `safefix why ...`, `safefix check ...`, or a fix run where `--`
     passes the rest to ruff.
@@ -282,8 +274,8 @@ def main(argv: list[str] | None = None) -> None:
     SIGTERM is handled like Ctrl-C, so that an interrupted run still removes its scratch
     directory; every file is then either as it was or completely written.
     """
-    signal.signal(signal.SIGTERM, _interrupted)
-    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     # a run builds syntax trees by the hundred thousand nodes and frees them whole; the
     # default thresholds would scan them for cycles over and over (about 12% of a parse)
     gc.set_threshold(100_000, 50, 1000)
@@ -296,6 +288,9 @@ def main(argv: list[str] | None = None) -> None:
         else:
             code = fix(args, None, "safefix")
     except Interrupted:
+        from safefix import workspace
+
+        workspace.remove_leftovers()
         sys.stderr.write(INTERRUPTED)
         code = EXIT_INTERRUPTED
     sys.exit(code)

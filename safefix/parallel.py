@@ -1,15 +1,24 @@
 """Spread CPU-bound parsing over the machine's cores, when there is enough of it to pay.
 
-Parsing is pure Python and holds the GIL, so threads do not help; worker processes do, but
-starting them costs, so small batches stay in this process. Workers are forked (where the
-platform can), so they start in milliseconds and inherit what the parent already computed.
+Parsing is pure Python and holds the GIL, so threads do not help; forked processes do. Each
+child inherits the function and the items (nothing is pickled on the way in), works through
+its share and sends its results back in one piece; the parent works through a share of its
+own meanwhile. A plain fork rather than a process pool: a pool's queues and manager thread
+can be left half-built or half-torn-down by Ctrl-C, and then its workers wait forever for
+work and the interpreter, at exit, for them. Here the parent kills and reaps every child it
+forked, however it leaves.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import signal
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from safefix.interrupts import signals_deferred
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -25,34 +34,99 @@ def workers() -> int:
 def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     """`[function(item) for item in items]`, on every core when that pays; order kept.
 
-    `function` can be any callable (a `partial` carrying shared state, say): workers inherit
-    it, it is never pickled; results are. Exceptions propagate as from the plain loop.
+    `function` can be any callable (a `partial` carrying shared state, say): children inherit
+    it, it is never pickled; results are. Exceptions propagate as from the plain loop. A child
+    that dies (killed by the kernel for memory, say) or fails has its share done here instead.
     """
     count = workers()
-    if count < 2 or len(items) < MIN_PARALLEL:
+    if count < 2 or len(items) < MIN_PARALLEL or not hasattr(os, "fork"):
         return [function(item) for item in items]
-    import multiprocessing  # imported here: small batches, the common case, never need it
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
-    global _INHERITED
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, len(items) // (count * 8))
-    _INHERITED = (function, items)
+    # interleaved shares: neighbouring files (one package's, of like size) go to different cores
+    shares = [range(start, len(items), count) for start in range(count)]
+    children: list[_Child] = []
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            # the workers are forked after this point: they get indexes, not pickled items
-            return list(pool.map(_call, range(len(items)), chunksize=chunk))
+        for share in shares[1:]:
+            children.append(_Child.fork(function, items, share))
+        results: list[Any] = [None] * len(items)
+        _place(results, shares[0], [function(items[i]) for i in shares[0]])
+        for child in children:
+            done = child.results()
+            _place(
+                results, child.share, done if done is not None else _here(function, items, child)
+            )
+        return results
     finally:
-        _INHERITED = None
+        for child in children:
+            child.reap()
 
 
-#: The function and items of the running `parallel_map`, which forked workers inherit.
-_INHERITED: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+def _here(function: Callable[[Any], Any], items: Sequence[Any], child: _Child) -> list[Any]:
+    return [function(items[i]) for i in child.share]
 
 
-def _call(index: int) -> Any:
-    assert _INHERITED is not None
-    function, items = _INHERITED
-    return function(items[index])
+def _place(results: list[Any], share: range, found: list[Any]) -> None:
+    results[share.start : share.stop : share.step] = found
+
+
+@dataclass
+class _Child:
+    pid: int
+    #: The read end of the pipe the child sends its pickled results through (-1: closed).
+    pipe: int
+    share: range
+
+    @classmethod
+    def fork(cls, function: Callable[[Any], Any], items: Sequence[Any], share: range) -> _Child:
+        # held signals: a child forked is a child recorded, so that it is killed and reaped
+        with signals_deferred():
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
+                os.close(read)
+                _serve(function, items, share, write)
+            os.close(write)
+            return cls(pid, read, share)
+
+    def results(self) -> list[Any] | None:
+        """The child's results once it has sent them all; None if it died or failed first."""
+        with os.fdopen(self.pipe, "rb") as pipe:
+            self.pipe = -1
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if status != 0 or not data:
+            return None
+        found: list[Any] = pickle.loads(data)
+        return found
+
+    def reap(self) -> None:
+        """Kill the child if it is still at work (the parent is leaving early) and reap it."""
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
+        if self.pid:
+            with signals_deferred():
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                self.pid = 0
+
+
+def _serve(
+    function: Callable[[Any], Any], items: Sequence[Any], share: range, pipe: int
+) -> None:  # pragma: no cover - runs in the child
+    """The child's whole life: its share, its results down the pipe, and out, never returning
+    into the parent's code (whose `finally` blocks are not the child's to run). If the function
+    raises, the child sends nothing: the parent does the share again and raises it itself."""
+    code = 1
+    try:
+        # Ctrl-C reaches the whole process group: the child just stops; the parent, also
+        # interrupted, reaps it
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        found = [function(items[i]) for i in share]
+        with os.fdopen(pipe, "wb") as out:
+            out.write(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        code = 0
+    finally:
+        os._exit(code)

@@ -17,12 +17,12 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from safefix.modules import ModuleMap
+from safefix.workspace import temporary_directory
 
 WORKER = Path(__file__).with_name("verify_worker.py")
 #: Module files never imported: running them is their job, not importing them.
@@ -171,7 +171,7 @@ def verify_command(
     command: str, root: Path, fixed: Mapping[Path, bytes], timeout: int = 1800
 ) -> Verdict:
     """Run `command` on a copy of the project before and after the fixes, and bisect a break."""
-    with tempfile.TemporaryDirectory(prefix="safefix-verify-") as temp:
+    with temporary_directory("safefix-verify-") as temp:
         copy = Path(temp) / root.name
         shutil.copytree(root, copy, ignore=COPY_IGNORE, symlinks=True)
         originals = {path: path.read_bytes() for path in fixed}

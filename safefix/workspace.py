@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import stat
 import sys
 import tempfile
@@ -26,6 +25,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+from safefix.interrupts import signals_deferred
 
 if TYPE_CHECKING:
     from hashlib import blake2b as Blake2b
@@ -171,37 +172,47 @@ def _ram_dir() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-@contextmanager
-def signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for a short critical section (creating or removing the
-    scratch directory, replacing a file): they arrive, and interrupt, right after it."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+#: Temporary directories not yet removed or handed to a thread that removes them: an
+#: interruption that cuts a removal short leaves its directory here, for `remove_leftovers`.
+_LIVE: set[str] = set()
 
 
 @contextmanager
 def scratch(removing: list[threading.Thread] | None = None) -> Iterator[Scratch]:
     """A scratch mirror that is removed however the run ends: at once, or by a thread added to
     `removing` (the caller joins it: a full mirror of a big tree takes a while to remove)."""
+    with temporary_directory("safefix-", _ram_dir(), removing) as root:
+        yield Scratch(Path(root))
+
+
+@contextmanager
+def temporary_directory(
+    prefix: str, where: str | None = None, removing: list[threading.Thread] | None = None
+) -> Iterator[str]:
+    """`tempfile.TemporaryDirectory`, but one that no Ctrl-C leaves behind (see `scratch`)."""
     with signals_deferred():
-        root = Path(tempfile.mkdtemp(prefix="safefix-", dir=_ram_dir()))
+        root = tempfile.mkdtemp(prefix=prefix, dir=where)
+        _LIVE.add(root)
     try:
-        yield Scratch(root)
+        yield root
     finally:
-        with signals_deferred():  # an interrupted start would leave the directory behind
+        with signals_deferred():
             if removing is None:
                 shutil.rmtree(root, ignore_errors=True)
             else:
                 thread = threading.Thread(target=shutil.rmtree, args=(root, True))
                 thread.start()
                 removing.append(thread)
+            _LIVE.discard(root)
+
+
+def remove_leftovers() -> None:
+    """Remove the directories an interruption kept `temporary_directory` from removing: one
+    that arrived between creating the directory and entering its `try`, or in its `finally`
+    before the removal began."""
+    with signals_deferred():
+        while _LIVE:
+            shutil.rmtree(_LIVE.pop(), ignore_errors=True)
 
 
 def config_files(files: Iterable[Path], explicit: Iterable[Path] = ()) -> set[Path]:

@@ -235,6 +235,48 @@ def test_interrupted_runs_leave_every_file_old_or_new(tmp_path: Path) -> None:
             assert "interrupted; every file is either unchanged or completely written" in err
 
 
+DEFERRED = """
+import os, signal, threading, time
+from safefix.interrupts import Interrupted, interrupt, signals_deferred
+
+signal.signal(signal.SIGINT, interrupt)
+# a second thread, whose signal mask is not the main thread's: the kernel hands it the signal
+threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
+steps = []
+try:
+    with signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)  # the handler has run by now, in the main thread
+        steps.append("section finished")
+    steps.append("went on")
+except Interrupted:
+    steps.append("interrupted")
+print(steps)
+"""
+
+
+def test_a_deferred_signal_interrupts_after_the_section_whichever_thread_takes_it() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", DEFERRED], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['section finished', 'interrupted']"
+
+
+def test_a_temporary_directory_whose_removal_was_cut_short_is_removed_later(
+    tmp_path: Path,
+) -> None:
+    """An interruption just before the `finally` of `temporary_directory` leaves the directory
+    registered; `remove_leftovers` (run by `main` on an interruption) removes it."""
+    from safefix import workspace
+
+    context = workspace.temporary_directory("safefix-", str(tmp_path))
+    root = Path(context.__enter__())  # and never left: as if interrupted at the boundary
+    (root / "x.py").write_text("import os\n")
+    workspace.remove_leftovers()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sigkill_still_leaves_no_half_written_file(tmp_path: Path) -> None:
     """Even a kill that allows no cleanup: writes are renames, so each file is old or new."""
     original = big_project(tmp_path / "original", modules=60)

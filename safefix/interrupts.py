@@ -1,0 +1,63 @@
+"""Ctrl-C and SIGTERM: raised as `Interrupted`, or held back while a critical section runs.
+
+An interrupted run must leave every file either as it was or completely written, and no
+scratch directory behind; so the few steps that create or remove one, or replace a file, run
+with interruptions deferred to their end.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM. Not a KeyboardInterrupt, which library code may swallow: this one
+    unwinds every `finally` (the scratch directory goes) up to `cli.main`."""
+
+
+class _Held:
+    """Interruptions held back by `signals_deferred` in the main thread (where Python runs
+    signal handlers), and whether one arrived meanwhile."""
+
+    depth = 0
+    arrived = False
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """The handler for SIGINT and SIGTERM: raise `Interrupted`, now or, inside
+    `signals_deferred`, when the section ends."""
+    if _Held.depth:
+        _Held.arrived = True
+        return
+    raise Interrupted
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a short critical section (creating or removing the
+    scratch directory, replacing a file): they arrive, and interrupt, right after it.
+
+    Two locks: the signal mask keeps a signal from the calling thread (it holds a plain
+    KeyboardInterrupt too, for library callers), and `_Held` keeps `interrupt` from raising
+    when the kernel gave the signal to another thread, whose mask is not ours (a thread
+    removing a scratch directory, say)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers run in the main thread only: nothing here can be interrupted
+        return
+    _Held.depth += 1
+    masked = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if masked else set()
+    try:
+        yield
+    finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _Held.depth -= 1
+        if not _Held.depth and _Held.arrived:
+            _Held.arrived = False
+            raise Interrupted
