@@ -33,6 +33,7 @@ from safefix.modules import ModuleMap
 from safefix.parallel import parallel_map
 from safefix.removals import line_matches, parse
 from safefix.types import Consumer, ConsumerKind
+from safefix.workspace import read_whole
 
 #: Where a module consumes its own globals through strings or examples: on such a line.
 _OWN_GLOBALS = rb"(?:>>>|\.\.\.|skipif|xfail|globals\(|vars\(|eval\(|exec\()[^\n]*\b"
@@ -297,7 +298,7 @@ def build_index(
     every = [(words[name], [*direct[name], *extra[name]]) for name in targets]
     for path in text_files:
         try:
-            data = path.read_bytes()
+            data = read_whole(path)
         except OSError:
             continue
         if _may_consume(data, every, relative_ok=False):
@@ -334,7 +335,7 @@ class _Screen:
         path, data = item
         if data is None:
             try:
-                data = path.read_bytes()
+                data = read_whole(path)
             except OSError:
                 return _Screened(set(), [], None)
         stars = _star_imports(path, data, self.modules) if b"*" in data else []
@@ -381,7 +382,7 @@ def _consumes_through_stars(
     (path, data), needles = job
     if data is None:
         try:
-            data = path.read_bytes()
+            data = read_whole(path)
         except OSError:
             return None
     return (path, data) if _may_consume(data, needles, relative_ok=False) else None
@@ -396,7 +397,7 @@ def _load(
     if entry is not None and entry.scan is not None and not always_read:
         return None, entry.scan
     try:
-        data = path.read_bytes()
+        data = read_whole(path)
     except OSError:
         return None, None
     if cache is not None and (entry is None or entry.scan is None):

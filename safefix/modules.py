@@ -51,17 +51,21 @@ class ModuleMap:
 def build_module_map(files: Iterable[Path], root: Path) -> ModuleMap:
     """Register every name each Python file in `files` can be imported under.
 
-    Paths are handled as strings: on a large tree `pathlib` would be most of the cost.
+    Paths are handled as strings, and each directory's part of the names is worked out once:
+    on a large tree `pathlib`, and the same directories over and over, would be most of the
+    cost.
     """
-    py_files = [f for f in files if f.suffix in PY_SUFFIXES]
-    init_dirs = {os.path.dirname(f) for f in map(str, py_files) if _stem(f) == "__init__"}
-    base = str(root)
+    py_files = [f for f in files if str(f).endswith(PY_SUFFIXES)]
+    texts = [str(f) for f in py_files]
+    init_dirs = {os.path.dirname(t) for t in texts if _stem(t) == "__init__"}
+    naming = _Naming(str(root), init_dirs)
     by_name: dict[str, list[Path]] = {}
     names: dict[Path, tuple[str, ...]] = {}
-    for file in py_files:
-        file_names = _names_for(str(file), base, init_dirs)
+    for file, text in zip(py_files, texts, strict=True):
+        directory, base = os.path.split(text)
+        file_names = naming.names(directory, os.path.splitext(base)[0])
         names[file] = file_names
-        for name in dict.fromkeys(file_names):
+        for name in file_names:
             by_name.setdefault(name, []).append(file)
     packages = {
         ".".join(parts[:i])
@@ -80,25 +84,58 @@ def _stem(file: str) -> str:
     return os.path.splitext(os.path.basename(file))[0]
 
 
-def _names_for(file: str, root: str, init_dirs: set[str]) -> tuple[str, ...]:
-    package_base = os.path.dirname(file)
-    while package_base in init_dirs and package_base != os.path.dirname(package_base):
-        package_base = os.path.dirname(package_base)
-    rooted = _dotted(file, root)
-    src = _dotted(file, os.path.join(root, "src"))
-    display = src or rooted
-    candidates = (display, rooted, src, _dotted(file, package_base))
-    return tuple(dict.fromkeys(name for name in candidates if name))
+#: A directory's dotted parts below some base (None: it is not inside, or not a package name).
+_Parts = tuple[str, ...] | None
 
 
-def _dotted(file: str, base: str) -> str | None:
-    """`file`'s dotted name relative to `base`, or None if it is not inside or not a name."""
+class _Naming:
+    """The names a file is importable under: from the project root, from `src/`, and from
+    above its outermost package (pytest's rootdir-less import mode), the first the one the
+    package's users write. What a directory contributes is worked out once per directory."""
+
+    def __init__(self, root: str, init_dirs: set[str]) -> None:
+        self._root = root
+        self._src = os.path.join(root, "src")
+        self._init_dirs = init_dirs
+        self._directories: dict[str, tuple[_Parts, _Parts, _Parts]] = {}
+
+    def names(self, directory: str, stem: str) -> tuple[str, ...]:
+        rooted, src, package = self._directory(directory)
+        display = _dotted(src, stem) or _dotted(rooted, stem)
+        candidates = (display, _dotted(rooted, stem), _dotted(src, stem), _dotted(package, stem))
+        return tuple(dict.fromkeys(name for name in candidates if name))
+
+    def _directory(self, directory: str) -> tuple[_Parts, _Parts, _Parts]:
+        known = self._directories.get(directory)
+        if known is None:
+            package_base = directory
+            while package_base in self._init_dirs and package_base != os.path.dirname(package_base):
+                package_base = os.path.dirname(package_base)
+            known = (
+                _parts(directory, self._root),
+                _parts(directory, self._src),
+                _parts(directory, package_base),
+            )
+            self._directories[directory] = known
+        return known
+
+
+def _parts(directory: str, base: str) -> _Parts:
+    """`directory`'s dotted parts relative to `base`: () for `base` itself, None if it is not
+    inside or a part is not a name."""
     prefix = base if base.endswith(os.sep) else base + os.sep
-    if not file.startswith(prefix):
+    inside = directory if directory.endswith(os.sep) else directory + os.sep
+    if not inside.startswith(prefix):
         return None
-    parts = os.path.splitext(file[len(prefix) :])[0].split(os.sep)
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    if not parts or not all(part.isidentifier() for part in parts):
+    relative = inside[len(prefix) :].rstrip(os.sep)
+    parts = tuple(relative.split(os.sep)) if relative else ()
+    return parts if all(part.isidentifier() for part in parts) else None
+
+
+def _dotted(parts: _Parts, stem: str) -> str | None:
+    """The dotted name of the file `stem` in a directory with dotted `parts` (None if none)."""
+    if parts is None:
         return None
-    return ".".join(parts)
+    if stem == "__init__":
+        return ".".join(parts) or None
+    return ".".join((*parts, stem)) if stem.isidentifier() else None

@@ -541,7 +541,7 @@ def _fix_mirror(
     for path, fixes in result.fixed.items():
         after = scratch.read(path)
         try:
-            before = path.read_bytes()
+            before = workspace.read_whole(path)
         except OSError:
             before = b""
         if workspace.digest(before) != digests.get(path):

@@ -29,6 +29,10 @@ def make(root: Path, files: dict[str, str]) -> list[Path]:
         ("src/lib/core.py", ("lib.core", "src.lib.core")),
         ("ns/tools/fmt.py", ("ns.tools.fmt", "fmt")),
         ("tests/test_x.py", ("tests.test_x", "test_x")),
+        ("src/lib/sub/deep.py", ("lib.sub.deep", "src.lib.sub.deep", "deep")),
+        ("data.v2/load.py", ("load",)),  # a directory that is no name: importable from inside
+        ("app/x.tar.py", ()),  # nor is a file's
+        ("app/__init__/y.py", ("app.__init__.y", "y")),
     ],
 )
 def test_module_names(tmp_path: Path, rel: str, expected: tuple[str, ...]) -> None:
