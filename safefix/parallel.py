@@ -89,11 +89,12 @@ class _Child:
 
     def results(self) -> list[Any] | None:
         """The child's results once it has sent them all; None if it died or failed first."""
-        with os.fdopen(self.pipe, "rb") as pipe:
-            self.pipe = -1
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
+        chunks = [os.read(self.pipe, _CHUNK)]  # waits, interruptibly, for the child's work
+        while chunks[-1]:
+            chunks.append(os.read(self.pipe, _CHUNK))
+        with signals_deferred():  # the pipe closed: the child is leaving, the wait is short
+            status = self._reaped()
+        data = b"".join(chunks)
         if status != 0 or not data:
             return None
         found: list[Any] = pickle.loads(data)
@@ -101,14 +102,24 @@ class _Child:
 
     def reap(self) -> None:
         """Kill the child if it is still at work (the parent is leaving early) and reap it."""
+        with signals_deferred():
+            if self.pid:
+                os.kill(self.pid, signal.SIGKILL)  # not yet reaped: the pid is still its own
+            self._reaped()
+
+    def _reaped(self) -> int:
+        """Close the pipe and wait for the child; its exit status (0 if already reaped)."""
         if self.pipe >= 0:
             os.close(self.pipe)
             self.pipe = -1
+        status = 0
         if self.pid:
-            with signals_deferred():
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-                self.pid = 0
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+        return status
+
+
+_CHUNK = 1 << 20
 
 
 def _serve(
