@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from safefix.interrupts import signals_deferred
+from safefix.workspace import read_to_end
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -89,12 +90,9 @@ class _Child:
 
     def results(self) -> list[Any] | None:
         """The child's results once it has sent them all; None if it died or failed first."""
-        chunks = [os.read(self.pipe, _CHUNK)]  # waits, interruptibly, for the child's work
-        while chunks[-1]:
-            chunks.append(os.read(self.pipe, _CHUNK))
+        data = read_to_end(self.pipe)  # waits, interruptibly, for the child's work
         with signals_deferred():  # the pipe closed: the child is leaving, the wait is short
             status = self._reaped()
-        data = b"".join(chunks)
         if status != 0 or not data:
             return None
         found: list[Any] = pickle.loads(data)
@@ -117,9 +115,6 @@ class _Child:
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
         return status
-
-
-_CHUNK = 1 << 20
 
 
 def _serve(

@@ -153,11 +153,16 @@ def read_whole(path: str | Path) -> bytes:
     twice as much, which counts over the thousands of files of a big tree."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        chunks = [os.read(fd, _CHUNK)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, _CHUNK))
+        return read_to_end(fd)
     finally:
         os.close(fd)
+
+
+def read_to_end(fd: int) -> bytes:
+    """Everything `fd` (a file, a pipe) still holds, up to its end."""
+    chunks = [os.read(fd, _CHUNK)]
+    while chunks[-1]:
+        chunks.append(os.read(fd, _CHUNK))
     return chunks[0] if len(chunks) == 2 else b"".join(chunks)
 
 
