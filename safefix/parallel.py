@@ -81,7 +81,12 @@ class _Child:
         # held signals: a child forked is a child recorded, so that it is killed and reaped
         with signals_deferred():
             read, write = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to be had (a limit reached): nothing to keep open
+                os.close(read)
+                os.close(write)
+                raise
             if pid == 0:  # pragma: no cover - the child; coverage does not follow forks
                 os.close(read)
                 _serve(function, items, share, write)
