@@ -115,7 +115,6 @@ class _Context:
     binary: str
     options: Options
     scratch: workspace.Scratch
-    flags: list[str]
     remaining: dict[Path, list[Diagnostic]]
     root: Path
     #: Every file of the project (for module names and consumers), and the files being fixed.
@@ -193,7 +192,6 @@ def run(options: Options) -> RunResult:
                 binary=binary,
                 options=options,
                 scratch=scratch,
-                flags=ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch)),
                 files=[*project, *targets],
                 remaining=first.remaining,
                 root=root,
@@ -616,7 +614,7 @@ def _fix_copies(
     """`ruff check --fix` (or, not `apply`ing, only the report) of the mirrored `files`, from
     the mirrored working directory, with the user's flags and config files mirrored."""
     cwd = options.cwd
-    flags = ruff.flag_args(options.ruff, lambda v: _mirror_config(v, cwd, scratch))
+    flags = _mirrored_flags(options, scratch)
     inside = str(scratch.mirror(cwd)) + os.sep
     mirrored = [str(scratch.mirror(path)) for path in files]
     # relative to where ruff runs: shorter command lines (a big tree's every file is on one)
@@ -637,6 +635,11 @@ def _by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:
     for diagnostic in diagnostics:
         by_file.setdefault(diagnostic.path, []).append(diagnostic)
     return by_file
+
+
+def _mirrored_flags(options: Options, scratch: workspace.Scratch) -> list[str]:
+    """The user's ruff flags, with the config files they name mirrored into the scratch."""
+    return ruff.flag_args(options.ruff, lambda v: _mirror_config(v, options.cwd, scratch))
 
 
 def _mirror_config(value: str, cwd: Path, scratch: workspace.Scratch) -> str:
@@ -777,7 +780,8 @@ def _protect(ctx: _Context, states: Sequence[_FileState]) -> None:
     if not noqa_states:
         return
     mirrored = [ctx.scratch.mirror(s.path) for s in noqa_states]
-    found = ruff.diagnose(ctx.binary, mirrored, ctx.flags, ctx.scratch_cwd)
+    flags = _mirrored_flags(ctx.options, ctx.scratch)
+    found = ruff.diagnose(ctx.binary, mirrored, flags, ctx.scratch_cwd)
     for state, mirror in zip(noqa_states, mirrored, strict=True):
         _learn_codes(state, ctx.scratch.read(state.path), [d for d in found if d.path == mirror])
         ctx.scratch.write(
