@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from safefix import __version__
-from safefix.interrupts import Interrupted, interrupt
+from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
@@ -290,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     except Interrupted:
         from safefix import workspace
 
+        stop_children()
         workspace.remove_leftovers()
         sys.stderr.write(INTERRUPTED)
         code = EXIT_INTERRUPTED

@@ -2,15 +2,18 @@
 
 An interrupted run must leave every file either as it was or completely written, and no
 scratch directory behind; so the few steps that create or remove one, or replace a file, run
-with interruptions deferred to their end.
+with interruptions deferred to their end, and no process safefix started outlives the
+directory it works in.
 """
 
 from __future__ import annotations
 
 import signal
+import subprocess
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
 
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
@@ -38,19 +41,20 @@ def interrupt(signum: int, frame: object) -> None:
 
 
 @contextmanager
-def signals_deferred() -> Iterator[None]:
+def signals_deferred(*, mask: bool = True) -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM back for a short critical section (creating or removing the
     scratch directory, replacing a file): they arrive, and interrupt, right after it.
 
     Two locks: the signal mask keeps a signal from the calling thread (it holds a plain
     KeyboardInterrupt too, for library callers), and `_Held` keeps `interrupt` from raising
     when the kernel gave the signal to another thread, whose mask is not ours (a thread
-    removing a scratch directory, say)."""
+    removing a scratch directory, say). `mask=False` leaves the mask alone: a process started
+    inside would inherit it, and ignore Ctrl-C all its life."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers run in the main thread only: nothing here can be interrupted
         return
     _Held.depth += 1
-    masked = hasattr(signal, "pthread_sigmask")
+    masked = mask and hasattr(signal, "pthread_sigmask")
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if masked else set()
     try:
         yield
@@ -61,3 +65,34 @@ def signals_deferred() -> Iterator[None]:
         if not _Held.depth and _Held.arrived:
             _Held.arrived = False
             raise Interrupted
+
+
+#: Processes `spawn` started that may still run: `stop_children` ends them.
+_CHILDREN: list[subprocess.Popen[Any]] = []
+
+
+def spawn(args: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
+    """`subprocess.Popen`, recorded for `stop_children` before an interruption can strike.
+
+    Interrupted inside `Popen` (it waits for the child's `exec`), or before its caller's `try`,
+    a plain child would be left running, unknown to anyone: a ruff still writing fixes into a
+    scratch directory while it is removed, which then stays behind."""
+    with signals_deferred(mask=False):
+        _CHILDREN[:] = [child for child in _CHILDREN if child.returncode is None]
+        child = subprocess.Popen(args, **popen)
+        _CHILDREN.append(child)
+    return child
+
+
+def stop_children() -> None:
+    """Kill every process `spawn` started that has not finished, and wait for each to end."""
+    with signals_deferred():
+        while _CHILDREN:
+            child = _CHILDREN.pop()
+            if child.poll() is None:
+                child.kill()
+            for stream in (child.stdin, child.stdout, child.stderr):
+                if stream is not None:
+                    with suppress(OSError):  # unsent input: the pipe is broken
+                        stream.close()
+            child.wait()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from safefix.interrupts import spawn
 from safefix.types import Diagnostic, RuffOptions
 
 #: Overrides the ruff binary; meant for tests that simulate a missing or crashing ruff.
@@ -128,7 +129,7 @@ class _Started:
     def __init__(self, binary: str, args: Sequence[str], cwd: Path) -> None:
         self.args = [binary, *args]
         try:
-            self.proc = subprocess.Popen(
+            self.proc = spawn(
                 self.args,
                 cwd=cwd,
                 env=_env(),

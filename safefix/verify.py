@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from safefix.interrupts import spawn
 from safefix.modules import ModuleMap
 from safefix.workspace import temporary_directory
 
@@ -87,7 +88,7 @@ def run_imports(
     }
     procs = []
     for chunk in chunks:
-        proc = subprocess.Popen(
+        proc = spawn(
             [python, "-I", "-B", str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -181,16 +182,20 @@ def verify_command(
                 data = fixed[path] if path in subset else originals[path]
                 (copy / path.relative_to(root)).write_bytes(data)
             try:
-                proc = subprocess.run(
+                proc = spawn(
                     shlex.split(command),
                     cwd=copy,
-                    capture_output=True,
-                    timeout=timeout,
-                    check=False,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
                 )
-            except (OSError, subprocess.TimeoutExpired):
+            except OSError:
                 return False
-            return proc.returncode == 0
+            try:
+                return proc.wait(timeout) == 0
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                return False
 
         if not passes([]):
             return Verdict({}, (f"`{command}` fails even before the fix; not used to verify",))

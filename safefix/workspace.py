@@ -26,7 +26,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from safefix.interrupts import signals_deferred
+from safefix.interrupts import signals_deferred, stop_children
 
 if TYPE_CHECKING:
     from hashlib import blake2b as Blake2b
@@ -215,6 +215,9 @@ def temporary_directory(
         _LIVE.add(root)
     try:
         yield root
+    except BaseException:
+        stop_children()  # a ruff left running by the failure would write on into the directory
+        raise
     finally:
         with signals_deferred():
             if removing is None:

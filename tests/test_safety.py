@@ -277,6 +277,45 @@ def test_a_temporary_directory_whose_removal_was_cut_short_is_removed_later(
     assert list(tmp_path.iterdir()) == []
 
 
+CHILD_WRITING = """
+import os, signal, subprocess, sys, time
+from contextlib import suppress
+from pathlib import Path
+from safefix import workspace
+from safefix.interrupts import Interrupted, spawn
+
+where = Path(sys.argv[1])
+loop = 'i=0; while :; do i=$((i+1)); : > "f$i"; done'
+try:
+    with workspace.temporary_directory("safefix-", str(where)) as root:
+        # as a ruff that writes its fixes: a child creating file after file in the directory
+        child = spawn(["sh", "-c", loop], cwd=root, stdout=subprocess.DEVNULL)
+        time.sleep(0.3)
+        raise Interrupted
+except Interrupted:
+    pass
+time.sleep(0.3)  # a child still running would have written on meanwhile
+print(sorted(path.name for path in where.iterdir()))
+with suppress(ProcessLookupError):  # should the child still run, it does not outlive the test
+    os.kill(child.pid, signal.SIGKILL)
+"""
+
+
+def test_no_child_writes_on_into_a_temporary_directory_left_by_an_interruption(
+    tmp_path: Path,
+) -> None:
+    """A process started inside a temporary directory is stopped before the directory goes:
+    otherwise it writes on while the directory is removed, and the directory stays."""
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD_WRITING, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
 def test_sigkill_still_leaves_no_half_written_file(tmp_path: Path) -> None:
     """Even a kill that allows no cleanup: writes are renames, so each file is old or new."""
     original = big_project(tmp_path / "original", modules=60)
