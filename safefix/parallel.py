@@ -47,7 +47,7 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     children: list[_Child] = []
     try:
         for share in shares[1:]:
-            children.append(_Child.fork(function, items, share))
+            _Child.fork(function, items, share, children)
         results: list[Any] = [None] * len(items)
         _place(results, shares[0], [function(items[i]) for i in shares[0]])
         for child in children:
@@ -77,8 +77,17 @@ class _Child:
     share: range
 
     @classmethod
-    def fork(cls, function: Callable[[Any], Any], items: Sequence[Any], share: range) -> _Child:
-        # held signals: a child forked is a child recorded, so that it is killed and reaped
+    def fork(
+        cls,
+        function: Callable[[Any], Any],
+        items: Sequence[Any],
+        share: range,
+        children: list[_Child],
+    ) -> None:
+        """Fork a child for `share` and add it to `children`, inside the section that holds
+        signals back: one arriving meanwhile interrupts at the section's end, and a child
+        returned from there would be lost, never killed nor reaped (writing on, say, into a
+        scratch directory being removed)."""
         with signals_deferred():
             read, write = os.pipe()
             try:
@@ -91,7 +100,7 @@ class _Child:
                 os.close(read)
                 _serve(function, items, share, write)
             os.close(write)
-            return cls(pid, read, share)
+            children.append(cls(pid, read, share))
 
     def results(self) -> list[Any] | None:
         """The child's results once it has sent them all; None if it died or failed first."""

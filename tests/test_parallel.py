@@ -73,3 +73,28 @@ def test_an_exception_in_a_childs_share_propagates_from_the_parent() -> None:
         "try:\n    parallel_map(work, items)\nexcept ValueError as exc:\n    print(exc)\n"
     )
     assert out == "last"
+
+
+def test_a_signal_while_a_child_is_forked_leaves_no_child_behind() -> None:
+    """Ctrl-C arriving inside the section that forks a child: it interrupts when the section
+    ends, and the child, already forked, is still killed and reaped."""
+    out = run(
+        "import signal, time\n"
+        "from safefix import parallel\n"
+        "from safefix.interrupts import Interrupted, interrupt\n"
+        "signal.signal(signal.SIGINT, interrupt)\n"
+        "real_fork = os.fork\n"
+        "def fork():\n"
+        "    pid = real_fork()\n"
+        "    if pid:\n"
+        "        os.kill(parent, signal.SIGINT)  # held back: the section has not ended\n"
+        "    return pid\n"
+        "parallel.os.fork = fork\n"
+        "try:\n"
+        "    parallel_map(lambda i: time.sleep(0.01), items)\n"
+        "    print('one core: nothing forked' if workers() < 2 else 'not interrupted')\n"
+        "except Interrupted:\n"
+        "    try:\n        os.waitpid(-1, os.WNOHANG)\n"
+        "    except ChildProcessError:\n        print('all reaped')\n"
+    )
+    assert out in ("all reaped", "one core: nothing forked")
