@@ -98,6 +98,7 @@ class _Ahead:
 
     def prepare(self) -> None:
         self.modules  # noqa: B018 - built now, used later
+        self.text_files  # noqa: B018
 
     @cached_property
     def modules(self) -> ModuleMap:
@@ -649,23 +650,22 @@ def _mirror_config(value: str, cwd: Path, scratch: workspace.Scratch) -> str:
 
 def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequence[Path]) -> None:
     """Decide every removal, and protect-and-refix until every consumed name is bound again."""
-    from safefix import removals as removals_mod
     from safefix.modules import PY_SUFFIXES
     from safefix.parallel import parallel_map
 
     python = [s for s in states if s.path.suffix in PY_SUFFIXES]
-    found = parallel_map(
-        removals_mod.removals_or_error, [(s.path, s.before, s.after) for s in python]
-    )
-    for state, result in zip(python, found, strict=True):
+    found = parallel_map(_removals_and_exports, [(s.path, s.before, s.after) for s in python])
+    exports: dict[Path, set[str]] = {}
+    for state, (result, exported) in zip(python, found, strict=True):
         _record_removals(ctx, state, result)
+        exports[state.path] = exported
     targets: dict[str, set[str]] = {}
     star_targets: dict[str, set[str]] = {}
     for state in python:
         if not state.removals:
             continue
         names = ctx.modules.names.get(state.path, ())
-        exported = _star_exported(state, [r.name for r in state.removals])
+        exported = exports[state.path]
         for removal in state.removals:
             targets.setdefault(removal.name, set()).update(names)
             if removal.name in exported:
@@ -707,14 +707,22 @@ def _cache(ctx: _Context) -> IndexCache | None:
     return None if ctx.options.no_cache else open_cache(ctx.root, ctx.modules)
 
 
-def _star_exported(state: _FileState, names: list[str]) -> set[str]:
-    """Which of `names` the file would hand to `import *` (only parsed if it has an __all__)."""
+def _removals_and_exports(
+    item: tuple[Path, bytes, bytes],
+) -> tuple[list[Removal] | str, set[str]]:
+    """A file's removals (or why its fix does not parse), and which of the removed names it
+    would hand to `import *`: both on a worker's core (the `__all__` takes a parse)."""
     from safefix import removals as removals_mod
     from safefix.collectors import star_exports
 
-    if b"__all__" not in state.after:
-        return {name for name in names if not name.startswith("_")}
-    return star_exports(removals_mod.parse(state.after), names)
+    found = removals_mod.removals_or_error(item)
+    if isinstance(found, str) or not found:
+        return found, set()
+    names = [removal.name for removal in found]
+    after = item[2]
+    if b"__all__" not in after:
+        return found, {name for name in names if not name.startswith("_")}
+    return found, star_exports(removals_mod.parse(after), names)
 
 
 def _find_removals(ctx: _Context, state: _FileState) -> None:
