@@ -67,8 +67,10 @@ def signals_deferred(*, mask: bool = True) -> Iterator[None]:
             raise Interrupted
 
 
-#: Processes `spawn` started that may still run: `stop_children` ends them.
-_CHILDREN: list[subprocess.Popen[Any]] = []
+#: Processes `spawn` started that may still run, with the thread that started each:
+#: `stop_children` ends a thread's own (a library caller may run safefix in several threads).
+_CHILDREN: list[tuple[int, subprocess.Popen[Any]]] = []
+_CHILDREN_LOCK = threading.Lock()
 
 
 def spawn(args: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
@@ -78,17 +80,22 @@ def spawn(args: Sequence[str], **popen: Any) -> subprocess.Popen[Any]:
     a plain child would be left running, unknown to anyone: a ruff still writing fixes into a
     scratch directory while it is removed, which then stays behind."""
     with signals_deferred(mask=False):
-        _CHILDREN[:] = [child for child in _CHILDREN if child.returncode is None]
         child = subprocess.Popen(args, **popen)
-        _CHILDREN.append(child)
+        with _CHILDREN_LOCK:
+            _CHILDREN[:] = [(owner, old) for owner, old in _CHILDREN if old.returncode is None]
+            _CHILDREN.append((threading.get_ident(), child))
     return child
 
 
 def stop_children() -> None:
-    """Kill every process `spawn` started that has not finished, and wait for each to end."""
+    """Kill every process this thread had `spawn` start that has not finished, and wait for
+    each to end."""
+    me = threading.get_ident()
     with signals_deferred():
-        while _CHILDREN:
-            child = _CHILDREN.pop()
+        with _CHILDREN_LOCK:
+            mine = [child for owner, child in _CHILDREN if owner == me]
+            _CHILDREN[:] = [(owner, child) for owner, child in _CHILDREN if owner != me]
+        for child in mine:
             if child.poll() is None:
                 child.kill()
             for stream in (child.stdin, child.stdout, child.stderr):

@@ -316,6 +316,30 @@ def test_no_child_writes_on_into_a_temporary_directory_left_by_an_interruption(
     assert proc.stdout.strip() == "[]"
 
 
+OTHER_THREADS_CHILD = """
+import threading
+from safefix.interrupts import spawn, stop_children
+
+started = []
+thread = threading.Thread(target=lambda: started.append(spawn(["sleep", "30"])))
+thread.start()
+thread.join()
+mine = spawn(["sleep", "30"])
+stop_children()  # this thread's: a run in another thread keeps its ruff
+print(mine.poll() is not None, started[0].poll() is None)
+started[0].kill()
+started[0].wait()
+"""
+
+
+def test_stopping_children_leaves_another_threads_alone() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", OTHER_THREADS_CHILD], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "True True"
+
+
 def test_sigkill_still_leaves_no_half_written_file(tmp_path: Path) -> None:
     """Even a kill that allows no cleanup: writes are renames, so each file is old or new."""
     original = big_project(tmp_path / "original", modules=60)
