@@ -96,10 +96,16 @@ def stop_children() -> None:
             mine = [child for owner, child in _CHILDREN if owner == me]
             _CHILDREN[:] = [(owner, child) for owner, child in _CHILDREN if owner != me]
         for child in mine:
-            if child.poll() is None:
-                child.kill()
-            for stream in (child.stdin, child.stdout, child.stderr):
-                if stream is not None:
-                    with suppress(OSError):  # unsent input: the pipe is broken
-                        stream.close()
-            child.wait()
+            end(child)
+
+
+def end(child: subprocess.Popen[Any]) -> None:
+    """Kill `child` if it still runs, close its pipes (what it did not say is not wanted) and
+    reap it."""
+    if child.poll() is None:
+        child.kill()
+    for stream in (child.stdin, child.stdout, child.stderr):
+        if stream is not None:
+            with suppress(OSError):  # unsent input: the pipe is broken
+                stream.close()
+    child.wait()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from safefix.interrupts import spawn
+from safefix.interrupts import end, spawn
 from safefix.types import Diagnostic, RuffOptions
 
 #: Overrides the ruff binary; meant for tests that simulate a missing or crashing ruff.
@@ -153,9 +153,7 @@ class _Started:
         return subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
 
     def cancel(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate()
+        end(self.proc)
 
 
 def _first_error_line(stderr: str, code: int) -> str:

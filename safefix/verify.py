@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from safefix.interrupts import spawn
+from safefix.interrupts import end, spawn
 from safefix.modules import ModuleMap
 from safefix.workspace import temporary_directory
 
@@ -193,8 +193,7 @@ def verify_command(
             try:
                 return proc.wait(timeout) == 0
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                end(proc)
                 return False
 
         if not passes([]):
