@@ -315,17 +315,15 @@ def import_section(source: bytes, parsed: set[bytes] | None = None) -> bytes:
     matches = list(statement_matches(source))
     starts = [match.start() for match in matches]
     reverse = source[::-1]
-    size = len(source)
     kept = len(matches)
     while kept:
         match = matches[kept - 1]
         if source[match.start() : match.start() + 1] not in b" \t":
             break  # a column-0 import
-        found = _LINE_START_REVERSED.search(reverse, size - match.start())
-        header = size - found.end() + 1 if found else -1
+        header = _header_above(source, reverse, match.start())
         if header < 0 or not _SCOPE_HEADER.match(source, header):
             break
-        if not _is_header(source[header : match.end()], parsed):
+        if not _is_header(source, header, match.end(), parsed):
             return _section(source, matches)
         kept = bisect.bisect_left(starts, header)  # the header's body holds all of them
     return _section(source, matches[:kept])
@@ -334,21 +332,55 @@ def import_section(source: bytes, parsed: set[bytes] | None = None) -> bytes:
 #: In the reversed text: the first character of a line that starts at column 0 with code.
 _LINE_START_REVERSED = re.compile(rb"[^\s#]\n")
 _UNSURE = re.compile(rb'"""|\'\'\'|\\\r?\n')
+#: A column-0 line that closes a bracket: in formatted code, the end of a `def`'s signature.
+_CLOSING = re.compile(rb"[)\]}]")
 
 
-def _is_header(stretch: bytes, parsed: set[bytes] | None) -> bool:
-    """Whether a column-0 `def`/`class` line starts a real body (see `import_section`)."""
+def _header_above(source: bytes, reverse: bytes, position: int) -> int:
+    """Where the nearest column-0 line above `position` that opens a statement starts (-1 if
+    none): the closing `):` of a signature split over lines is passed over to its `def`."""
+    size = len(source)
+    while True:
+        found = _LINE_START_REVERSED.search(reverse, size - position)
+        if found is None:
+            return -1
+        line = size - found.end() + 1
+        if not _CLOSING.match(source, line):
+            return line
+        position = line
+
+
+def _is_header(source: bytes, header: int, end: int, parsed: set[bytes] | None) -> bool:
+    """Whether the column-0 `def`/`class` line at `header` starts a real body that runs at
+    least to `end` (see `import_section`).
+
+    Where the stretch between them could hide the end of a string, one text must parse: the
+    stretch, the whole top-level statement, or everything above the header (which then ends
+    between statements), tried smallest first. A stretch cut inside a `try` block, say, does
+    not parse alone; the statement or the text above it may, at a fraction of the whole file.
+    """
+    stretch = source[header:end]
     first_line = stretch.split(b"\n", 1)[0]
     if not _UNSURE.search(stretch) and b"'" not in first_line and b'"' not in first_line:
         return True
-    if parsed is not None and stretch in parsed:
+    following = _TOP_LEVEL_CODE.search(source, end)
+    statement = source[header : following.start()] if following else source[header:]
+    return any(
+        _parses(text, parsed)
+        for text in sorted({stretch, statement, source[:header]}, key=len)
+        if text
+    )
+
+
+def _parses(text: bytes, parsed: set[bytes] | None) -> bool:
+    if parsed is not None and text in parsed:
         return True
     try:
-        parse(stretch)
+        parse(text)
     except SyntaxError:
         return False
     if parsed is not None:
-        parsed.add(stretch)
+        parsed.add(text)
     return True
 
 

@@ -81,6 +81,13 @@ FAKE_DEF_IN_STRING = (
     "def g():\n    import os\n"
 )
 
+#: As above, with the module-level import inside a `try` the stretch from the fake header
+#: cannot parse alone: neither the whole statement nor the text above it parses either.
+FAKE_DEF_IN_TRY_STRING = (
+    "import sys\nif sys:\n    HELP = '''\ndef example():\n    '''\n    try:\n"
+    "        import json\n    except ImportError:\n        pass\n"
+)
+
 
 @pytest.mark.parametrize(
     ("source", "section_ends_before"),
@@ -98,6 +105,23 @@ FAKE_DEF_IN_STRING = (
             "import os\nif X:\n    def f():\n        import json\n", None, id="def-inside-if-kept"
         ),
         pytest.param(FAKE_DEF_IN_STRING, None, id="def-line-inside-a-string-is-no-header"),
+        pytest.param(
+            "import os\n\ndef f(\n    a,\n    b,\n) -> None:\n    import json\n",
+            "def f",
+            id="signature-closed-at-column-0-is-passed-over",
+        ),
+        pytest.param(
+            "import os\nx = [\n    1,\n]\nif X:\n    import json\n",
+            None,
+            id="a-closing-bracket-of-other-code-leads-to-no-header",
+        ),
+        pytest.param(
+            'import os\n\nclass C:\n    """Doc."""\n    def m(self):\n        try:\n'
+            "            import json\n        except ValueError:\n            pass\n",
+            "class C",
+            id="body-cut-inside-a-try-is-checked-whole",
+        ),
+        pytest.param(FAKE_DEF_IN_TRY_STRING, None, id="def-line-inside-a-string-before-a-try"),
     ],
 )
 def test_import_section(source: str, section_ends_before: str | None) -> None:
