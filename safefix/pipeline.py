@@ -100,6 +100,11 @@ class _Ahead:
         self.modules  # noqa: B018 - built now, used later
         self.text_files  # noqa: B018
 
+    def prepare_modules(self) -> None:
+        """Only the module names: every changed file needs them, the documentation files are
+        looked at only once a fix removes a name."""
+        self.modules  # noqa: B018
+
     @cached_property
     def modules(self) -> ModuleMap:
         from safefix.modules import build_module_map
@@ -495,7 +500,12 @@ def _first_pass(
     ahead: _Ahead,
 ) -> _FirstPass:
     """ruff's fixes, in the scratch: of a full copy in one run, or of the files the lint in
-    place finds fixable (with the scratch made ready while that lint runs)."""
+    place finds fixable (with the scratch made ready while that lint runs).
+
+    What only the file list decides (module names, documentation files) is worked out while
+    ruff fixes, or when first needed, not while it lints: the lint keeps every core busy, and
+    on a tree with nothing to fix (or no name removed) most of it is never needed.
+    """
     lint, linted = under.lint, under.linted
     if under.one_pass:
         first = _fix_mirror(binary, options, scratch, targets, ahead.prepare)
@@ -505,9 +515,8 @@ def _first_pass(
     if linted is None:  # the lint is under way: this process would only wait for it
         with _cancelled_on_error(lint):
             scratch.stand_in(targets)
-            ahead.prepare()
         linted = _finish_lint(lint, under.listing)
-    return _fix_linted(binary, options, scratch, linted, targets)
+    return _fix_linted(binary, options, scratch, linted, targets, ahead.prepare_modules)
 
 
 @dataclass
@@ -559,8 +568,10 @@ def _fix_linted(
     scratch: workspace.Scratch,
     linted: ruff.LintRun,
     targets: Sequence[Path],
+    meanwhile: Callable[[], object],
 ) -> _FirstPass:
-    """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix.
+    """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix
+    (`meanwhile` runs here while it does).
 
     Only those files (and the configs that govern them) are copied. The rest of the tree is
     stood in for by empty files, so that ruff's import sorting still tells first-party from
@@ -571,7 +582,7 @@ def _fix_linted(
     _copy_configs(options, scratch, fixable, originals)
     scratch.stand_in(targets)
     _say(options, f"ruff is fixing {len(fixable)} files")
-    result = _fix_copies(binary, options, scratch, fixable)
+    result = _fix_copies(binary, options, scratch, fixable, meanwhile=meanwhile)
     states = []
     for path, before in originals.items():
         after = scratch.read(path)
