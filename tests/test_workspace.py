@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,24 @@ def test_config_files_include_ancestors_and_extends(tmp_path: Path) -> None:
         project / "pkg" / "ruff.toml",
         tmp_path / "base.toml",
     } <= found
+
+
+def test_the_scratch_removal_never_follows_a_link_out(tmp_path: Path) -> None:
+    """The scratch goes by `rm -rf` in a thread: links inside it (ruff's copies of a linked
+    tree, say) are removed as links, and what they point to is untouched."""
+    outside = tmp_path / "user"
+    (outside / "pkg").mkdir(parents=True)
+    (outside / "pkg" / "keep.py").write_text("x = 1\n")
+    removing: list[threading.Thread] = []
+    with workspace.scratch(removing) as scratch:
+        inside = scratch.root / "deep" / "er"
+        inside.mkdir(parents=True)
+        (inside / "file.py").write_text("")
+        (inside / "dir-link").symlink_to(outside / "pkg", target_is_directory=True)
+        (inside / "file-link").symlink_to(outside / "pkg" / "keep.py")
+        root = scratch.root
+    for thread in removing:
+        thread.join()
+    assert removing, "the scratch is removed in a thread of its own"
+    assert not os.path.lexists(root)
+    assert (outside / "pkg" / "keep.py").read_text() == "x = 1\n"
