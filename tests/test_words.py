@@ -7,9 +7,14 @@ words: punctuation, digits, non-ASCII letters, invalid UTF-8, line ends, the tex
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import SCENARIOS, copy_project, run
 
 from safefix.words import finder
 
@@ -87,3 +92,25 @@ def test_many_words_at_once() -> None:
     words = [f"name_{i}".encode() for i in range(20000)]
     text = b" ".join(words[::7]) + b" name_20001 xname_3"
     assert finder(words)(text) == frozenset(words[::7])
+
+
+#: Without RE2, as where pip has no wheel of it: `import re2` fails in the child.
+NO_RE2 = (
+    "import runpy, sys; sys.modules['re2'] = None; "
+    "sys.argv[0] = 'safefix'; runpy.run_module('safefix', run_name='__main__')"
+)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    ["incident", "doctests", "dotted-strings", "star-import", "relative-levels", "module-globals"],
+)
+def test_without_re2_safefix_decides_the_same(scenario: str, tmp_path: Path) -> None:
+    """The fallback search is a real path users run: whole runs give the same report."""
+    project = copy_project(SCENARIOS / scenario / "repo", tmp_path / "repo")
+    args = ["--diff", "--output-format", "json", "."]
+    with_re2 = run([sys.executable, "-m", "safefix", *args], project)
+    without = run([sys.executable, "-c", NO_RE2, *args], project)
+    assert with_re2.returncode == without.returncode, without.stderr
+    assert json.loads(with_re2.stdout) == json.loads(without.stdout)
+    assert json.loads(without.stdout)["files"], "the scenario must exercise the screen"
