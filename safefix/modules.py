@@ -49,35 +49,55 @@ class ModuleMap:
 
 
 def build_module_map(files: Iterable[Path], root: Path) -> ModuleMap:
-    """Register every name each Python file in `files` can be imported under.
+    """Register every name each Python file in `files` can be imported under."""
+    return ModuleMapBuilder(files, root).finish()
+
+
+class ModuleMapBuilder:
+    """A module map built a share at a time (`advance`), so that the time a ruff run leaves
+    idle can go into it and a run that never needs the map stops paying for it there.
 
     Paths are handled as strings, and each directory's part of the names is worked out once:
     on a large tree `pathlib`, and the same directories over and over, would be most of the
     cost.
     """
-    py_files = [f for f in files if str(f).endswith(PY_SUFFIXES)]
-    texts = [str(f) for f in py_files]
-    init_dirs = {os.path.dirname(t) for t in texts if _stem(t) == "__init__"}
-    naming = _Naming(str(root), init_dirs)
-    by_name: dict[str, list[Path]] = {}
-    names: dict[Path, tuple[str, ...]] = {}
-    for file, text in zip(py_files, texts, strict=True):
-        directory, base = os.path.split(text)
-        file_names = naming.names(directory, os.path.splitext(base)[0])
-        names[file] = file_names
-        for name in file_names:
-            by_name.setdefault(name, []).append(file)
-    packages = {
-        ".".join(parts[:i])
-        for name in by_name
-        for parts in [name.split(".")]
-        for i in range(1, len(parts))
-    }
-    return ModuleMap(
-        by_name={k: tuple(v) for k, v in by_name.items()},
-        names=names,
-        packages=frozenset(packages),
-    )
+
+    def __init__(self, files: Iterable[Path], root: Path) -> None:
+        self._files = [f for f in files if str(f).endswith(PY_SUFFIXES)]
+        self._texts = [str(f) for f in self._files]
+        init_dirs = {os.path.dirname(t) for t in self._texts if _stem(t) == "__init__"}
+        self._naming = _Naming(str(root), init_dirs)
+        self._by_name: dict[str, list[Path]] = {}
+        self._names: dict[Path, tuple[str, ...]] = {}
+        self._done = 0
+
+    def advance(self, count: int) -> bool:
+        """Name `count` more files; whether every file is named."""
+        stop = min(self._done + count, len(self._files))
+        by_name, names, naming = self._by_name, self._names, self._naming
+        share = slice(self._done, stop)
+        for file, text in zip(self._files[share], self._texts[share], strict=True):
+            directory, base = os.path.split(text)
+            file_names = naming.names(directory, os.path.splitext(base)[0])
+            names[file] = file_names
+            for name in file_names:
+                by_name.setdefault(name, []).append(file)
+        self._done = stop
+        return stop == len(self._files)
+
+    def finish(self) -> ModuleMap:
+        self.advance(len(self._files))
+        packages = {
+            ".".join(parts[:i])
+            for name in self._by_name
+            for parts in [name.split(".")]
+            for i in range(1, len(parts))
+        }
+        return ModuleMap(
+            by_name={k: tuple(v) for k, v in self._by_name.items()},
+            names=self._names,
+            packages=frozenset(packages),
+        )
 
 
 def _stem(file: str) -> str:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from safefix import workspace
     from safefix.cache import IndexCache
     from safefix.consumers import ConsumerIndex
-    from safefix.modules import ModuleMap
+    from safefix.modules import ModuleMap, ModuleMapBuilder
 
 # Everything past ruff's first lint is imported where it is first needed: a run on a tree
 # with nothing to fix ends after that lint, and its start-up is most of its cost.
@@ -89,31 +89,42 @@ class _FileState:
 class _Ahead:
     """What needs only the list of files: every file's module names, and the documentation and
     config files that may name project code. Worked out on first use, or while ruff runs
-    (`prepare`): its process leaves this one waiting."""
+    (`prepare`, `prepare_modules`): its process leaves this one waiting."""
 
     def __init__(self, files: Sequence[Path], root: Path, options: Options) -> None:
         self._files = files
         self._root = root
         self._options = options
 
-    def prepare(self) -> None:
+    def prepare(self, running: Callable[[], bool]) -> None:
+        """Everything, whether or not ruff is done (its fix of a full copy takes seconds)."""
         self.modules  # noqa: B018 - built now, used later
         self.text_files  # noqa: B018
 
-    def prepare_modules(self) -> None:
-        """Only the module names: every changed file needs them, the documentation files are
-        looked at only once a fix removes a name."""
-        self.modules  # noqa: B018
+    def prepare_modules(self, running: Callable[[], bool]) -> None:
+        """As much of the module map as ruff's fix leaves time for: only a fix that removes a
+        name needs it, the documentation files not even then until its consumers are looked
+        for."""
+        while running() and not self._module_builder.advance(MODULES_AT_A_TIME):
+            pass
+
+    @cached_property
+    def _module_builder(self) -> ModuleMapBuilder:
+        from safefix.modules import ModuleMapBuilder
+
+        return ModuleMapBuilder(dict.fromkeys(self._files), self._root)
 
     @cached_property
     def modules(self) -> ModuleMap:
-        from safefix.modules import build_module_map
-
-        return build_module_map(dict.fromkeys(self._files), self._root)
+        return self._module_builder.finish()
 
     @cached_property
     def text_files(self) -> list[Path]:
         return _text_files(self._root, self._options)
+
+
+#: Files named between two looks at whether ruff is still at work (a few milliseconds).
+MODULES_AT_A_TIME = 500
 
 
 @dataclass
@@ -534,7 +545,7 @@ def _fix_mirror(
     options: Options,
     scratch: workspace.Scratch,
     targets: Sequence[Path],
-    meanwhile: Callable[[], object],
+    meanwhile: Callable[[Callable[[], bool]], object],
 ) -> _FirstPass | None:
     """Let ruff fix a full copy of every file it checks, in one run (None: a file cannot be
     read, which only ruff's lint in place reports as ruff would); `meanwhile` runs here while
@@ -570,7 +581,7 @@ def _fix_linted(
     scratch: workspace.Scratch,
     linted: ruff.LintRun,
     targets: Sequence[Path],
-    meanwhile: Callable[[], object],
+    meanwhile: Callable[[Callable[[], bool]], object],
 ) -> _FirstPass:
     """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix
     (`meanwhile` runs here while it does).
@@ -623,7 +634,7 @@ def _fix_copies(
     files: Sequence[Path],
     *,
     apply: bool = True,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[Callable[[], bool]], object] | None = None,
 ) -> ruff.FixRun:
     """`ruff check --fix` (or, not `apply`ing, only the report) of the mirrored `files`, from
     the mirrored working directory, with the user's flags and config files mirrored."""

@@ -152,6 +152,9 @@ class _Started:
             raise RuffError(_first_error_line(stderr, self.proc.returncode), stderr)
         return subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
 
+    def running(self) -> bool:
+        return self.proc.poll() is None
+
     def cancel(self) -> None:
         end(self.proc)
 
@@ -272,13 +275,14 @@ def fix(
     *,
     apply: bool = True,
     locate: Callable[[Path], Path] = Path,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Callable[[Callable[[], bool]], object] | None = None,
 ) -> FixRun:
     """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report.
 
     With `apply=False`, only report: the violations of files safefix leaves as they were.
     `locate` maps the paths ruff reports (in the scratch mirror) to the user's. `meanwhile`
-    is called once ruff has started, to use the time it takes.
+    is called once ruff has started, to use the time it takes, with a test of whether ruff
+    is still at work.
     """
     mode = "--fix" if apply else "--no-fix"
     args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
@@ -288,7 +292,7 @@ def fix(
         started = _Started(binary, [*args, *chunk], cwd)
         if meanwhile is not None:
             try:
-                meanwhile()
+                meanwhile(started.running)
             except BaseException:
                 started.cancel()
                 raise

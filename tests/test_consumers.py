@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from safefix.consumers import build_index
-from safefix.modules import build_module_map
+from safefix.modules import ModuleMapBuilder, build_module_map
 from safefix.types import ConsumerKind
 
 
@@ -39,6 +39,21 @@ def test_module_names(tmp_path: Path, rel: str, expected: tuple[str, ...]) -> No
     files = make(tmp_path, {"app/__init__.py": "", "src/lib/__init__.py": "", rel: ""})
     modules = build_module_map(files, tmp_path)
     assert modules.names[tmp_path / rel] == expected
+
+
+def test_a_module_map_built_a_share_at_a_time_is_the_same(tmp_path: Path) -> None:
+    """The map is built in shares while ruff fixes, and finished only if a run needs it."""
+    files = make(
+        tmp_path,
+        {"app/__init__.py": "", "app/main.py": "", "src/lib/__init__.py": "", "src/lib/x.py": ""}
+        | {f"app/sub/m{i}.py": "" for i in range(7)},
+    )
+    builder = ModuleMapBuilder(files, tmp_path)
+    steps = 0
+    while not builder.advance(2):
+        steps += 1
+    assert steps == 5
+    assert builder.finish() == build_module_map(files, tmp_path)
 
 
 @pytest.mark.parametrize(
