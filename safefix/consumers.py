@@ -49,6 +49,8 @@ def _uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
 
 _STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
 _IMPORT_STAR = re.compile(rb"import[ \t]*\*")
+#: What every relative import holds: a file without it needs no closer look for one.
+_RELATIVE_MARK = rb"from[ \t]+\."
 #: Directories never searched for documentation and config files.
 SKIP_DIRS = frozenset(
     {"node_modules", "venv", "build", "dist", "site-packages", "__pycache__", "htmlcov"}
@@ -217,7 +219,11 @@ def _scan(item: tuple[Path, bytes]) -> PythonScan | None:
 
 def text_files(root: Path) -> list[Path]:
     """Documentation and configuration files under `root` that may name project code."""
-    found = []
+    return [path for found in text_files_by_directory(root) for path in found]
+
+
+def text_files_by_directory(root: Path) -> Iterator[list[Path]]:
+    """`text_files`, a directory at a time: for a caller that walks while it waits."""
     for directory, dirs, files in os.walk(root):
         dirs[:] = [
             d
@@ -226,10 +232,11 @@ def text_files(root: Path) -> list[Path]:
             and d not in SKIP_DIRS
             and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
         ]
-        for name in files:
-            if name in CONFIG_FILES or os.path.splitext(name)[1] in DOC_SUFFIXES:
-                found.append(Path(directory, name))
-    return found
+        yield [
+            Path(directory, name)
+            for name in files
+            if name in CONFIG_FILES or os.path.splitext(name)[1] in DOC_SUFFIXES
+        ]
 
 
 def build_index(
@@ -337,8 +344,8 @@ class _Screen:
                 data = read_whole(path)
             except OSError:
                 return _Screened(set(), [], None)
-        stars = _star_imports(path, data, self.modules) if b"*" in data else []
         mentioned, words = self.mentions(data)
+        stars = _star_imports(path, data, self.modules) if _IMPORT_STAR.pattern in words else []
         if not mentioned:
             return _Screened(mentioned, stars, None)
         if self.own_names is None:  # every file of ruff's output may use any name itself
@@ -425,8 +432,8 @@ def _mention_finder(
     targets: Iterable[str], also: Iterable[str] = ()
 ) -> Callable[[bytes], tuple[set[str], frozenset[bytes]]]:
     """Which of `targets` a file's bytes mention as a whole word, in one pass over each file;
-    and which of `targets` and `also` (ASCII words only), for later whole-word tests of them
-    without a search.
+    and which of `targets` and `also` (ASCII words only) it holds, for later whole-word tests
+    of them without a search, with the markers of a star import and a relative import.
 
     One search for all the words at once (`words.finder`) is many times faster than a regex
     alternation of hundreds of names; names with non-ASCII letters keep the alternation.
@@ -438,7 +445,10 @@ def _mention_finder(
         if other
         else None
     )
-    search = finder([*plain, *(word.encode() for word in also if word.isascii())])
+    search = finder(
+        [*plain, *(word.encode() for word in also if word.isascii())],
+        markers=[_IMPORT_STAR.pattern, _RELATIVE_MARK],
+    )
 
     def mentions(data: bytes) -> tuple[set[str], frozenset[bytes]]:
         words = search(data)
@@ -575,7 +585,12 @@ def _may_consume(
     the parentheses of an import that names it, or, through an alias, as `.name` or a quoted
     "name" in a file that imports the module; or in a relative import's name list (its module
     part, `.models` or `..`, need not name the module: only the names imported count).
+
+    `words`, if given, are what the screen's search found in `data` (`_mention_finder`): the
+    wanted words it holds, and `_RELATIVE_MARK` if it can hold a relative import at all.
     """
+    if words is not None and _RELATIVE_MARK not in words:
+        relative_ok = False
     relative: tuple[bytes, bool] | None = None
     for name, leaves in needles:
         if not name.found_in(data, words):

@@ -89,24 +89,27 @@ class _FileState:
 class _Ahead:
     """What needs only the list of files: every file's module names, and the documentation and
     config files that may name project code. Worked out on first use, or while ruff runs
-    (`prepare`, `prepare_modules`): its process leaves this one waiting."""
+    (`prepare`, `prepare_while`): its process leaves this one waiting."""
 
     def __init__(self, files: Sequence[Path], root: Path, options: Options) -> None:
         self._files = files
         self._root = root
         self._options = options
+        self._text_found: list[Path] = []
 
     def prepare(self, running: Callable[[], bool]) -> None:
         """Everything, whether or not ruff is done (its fix of a full copy takes seconds)."""
         self.modules  # noqa: B018 - built now, used later
         self.text_files  # noqa: B018
 
-    def prepare_modules(self, running: Callable[[], bool]) -> None:
-        """As much of the module map as ruff's fix leaves time for: only a fix that removes a
-        name needs it, the documentation files not even then until its consumers are looked
-        for."""
+    def prepare_while(self, running: Callable[[], bool]) -> None:
+        """As much as ruff's fix leaves time for: the module map, which a fix that removes a
+        name needs, then the documentation files, looked at for that name's consumers. A run
+        that removes nothing never pays for the rest."""
         while running() and not self._module_builder.advance(MODULES_AT_A_TIME):
             pass
+        while running() and (found := next(self._text_walk, None)) is not None:
+            self._text_found += found
 
     @cached_property
     def _module_builder(self) -> ModuleMapBuilder:
@@ -119,8 +122,16 @@ class _Ahead:
         return self._module_builder.finish()
 
     @cached_property
+    def _text_walk(self) -> Iterator[list[Path]]:
+        from safefix.consumers import text_files_by_directory
+
+        tops = (self._root, *self._options.consumer_roots)
+        return (found for top in tops for found in text_files_by_directory(top))
+
+    @cached_property
     def text_files(self) -> list[Path]:
-        return _text_files(self._root, self._options)
+        found = [*self._text_found, *(path for rest in self._text_walk for path in rest)]
+        return [p for p in found if not _excluded(p, self._root, self._options.exclude)]
 
 
 #: Files named between two looks at whether ruff is still at work (a few milliseconds).
@@ -484,13 +495,6 @@ def _excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, pattern) for pattern in patterns)
 
 
-def _text_files(root: Path, options: Options) -> list[Path]:
-    from safefix.consumers import text_files
-
-    found = [p for top in (root, *options.consumer_roots) for p in text_files(top)]
-    return [p for p in found if not _excluded(p, root, options.exclude)]
-
-
 @dataclass
 class _Under:
     """How ruff's work stands when the scratch is made."""
@@ -529,7 +533,7 @@ def _first_pass(
         with _cancelled_on_error(lint):
             scratch.stand_in(targets)
         linted = _finish_lint(lint, under.listing)
-    return _fix_linted(binary, options, scratch, linted, targets, ahead.prepare_modules)
+    return _fix_linted(binary, options, scratch, linted, targets, ahead.prepare_while)
 
 
 @dataclass

@@ -27,30 +27,39 @@ _RE2_MEMORY = 256 << 20
 Finder = Callable[[bytes], frozenset[bytes]]
 
 
-def finder(words: Collection[bytes], compiled: bool = True) -> Finder:
-    """A function that tells which of `words` a text holds as whole words.
+def finder(
+    words: Collection[bytes], markers: Collection[bytes] = (), compiled: bool = True
+) -> Finder:
+    """A function that tells which of `words` a text holds as whole words, and which of
+    `markers` (regular expressions, in the syntax `re` and RE2 share) match in it anywhere,
+    reported by their pattern: RE2 answers both in its one pass.
 
     Words that are not made of word bytes alone can never stand as whole words and are left
     out. `compiled=False` keeps to the plain split (the tests compare the two).
     """
     wanted = frozenset(word for word in words if word and _is_word(word))
-    search = _re2_finder(wanted) if compiled and wanted else None
-    return search if search is not None else _split_finder(wanted)
+    search = _re2_finder(wanted, list(markers)) if compiled and wanted else None
+    return search if search is not None else _split_finder(wanted, markers)
 
 
 def _is_word(word: bytes) -> bool:
     return all(byte in WORD_BYTES for byte in word)
 
 
-def _split_finder(wanted: frozenset[bytes]) -> Finder:
+def _split_finder(wanted: frozenset[bytes], markers: Collection[bytes]) -> Finder:
+    patterns = [(marker, re.compile(marker)) for marker in markers]
+
     def search(data: bytes) -> frozenset[bytes]:
-        return wanted.intersection(data.translate(_WORDS_ONLY).split())
+        found = wanted.intersection(data.translate(_WORDS_ONLY).split())
+        marked = [marker for marker, pattern in patterns if pattern.search(data)]
+        return found.union(marked) if marked else found
 
     return search
 
 
-def _re2_finder(wanted: frozenset[bytes]) -> Finder | None:
-    """RE2's search for `wanted`, or None where RE2 is not installed or cannot take the set.
+def _re2_finder(wanted: frozenset[bytes], markers: list[bytes]) -> Finder | None:
+    """RE2's search for `wanted` and `markers`, or None where RE2 is not installed or cannot
+    take them.
 
     RE2 reports a search that ran out of memory as a search that found nothing; so the set is
     tried once on a text that holds every word, and not used unless it finds them all.
@@ -59,7 +68,7 @@ def _re2_finder(wanted: frozenset[bytes]) -> Finder | None:
         import re2
     except ImportError:
         return None
-    ordered = sorted(wanted)
+    ordered: list[bytes] = sorted(wanted)
     options: Any = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1  # bytes as they are: no UTF-8 to decode
     options.max_mem = _RE2_MEMORY
@@ -68,12 +77,16 @@ def _re2_finder(wanted: frozenset[bytes]) -> Finder | None:
     try:
         for word in ordered:
             searcher.Add(rb"\b" + re.escape(word) + rb"\b")
+        for marker in markers:
+            searcher.Add(marker)
         searcher.Compile()
     except re2.error:
         return None
     match: Callable[[bytes], list[int] | None] = searcher.Match
-    if sorted(match(b" ".join(ordered)) or ()) != list(range(len(ordered))):
+    found_words = [i for i in match(b" ".join(ordered)) or () if i < len(ordered)]
+    if sorted(found_words) != list(range(len(ordered))):
         return None
+    ordered += markers  # a hit's index names its pattern
 
     def search(data: bytes) -> frozenset[bytes]:
         hits = match(data)

@@ -40,7 +40,12 @@ PIECES = [
     b"#",
     b"\\",
     b"\x00",
+    b"import",
+    b"from",
+    b"*",
 ]
+#: As the consumer screen asks: a star import, a relative import.
+MARKERS = [rb"import[ \t]*\*", rb"from[ \t]+\."]
 
 
 def test_re2_is_installed_and_used() -> None:
@@ -57,9 +62,24 @@ def test_re2_is_installed_and_used() -> None:
 )
 def test_both_searches_find_the_same_words(text: bytes, words: list[bytes]) -> None:
     expected = frozenset(word for word in words if word in text.replace(b".", b" ").split())
-    compiled, plain = finder(words), finder(words, compiled=False)
+    compiled, plain = finder(words, MARKERS), finder(words, MARKERS, compiled=False)
     assert plain(text) == compiled(text)
     assert expected <= plain(text)  # every word standing alone between spaces is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (b"from pkg import *", {MARKERS[0]}),
+        (b"from pkg import\t*", {MARKERS[0]}),
+        (b"from .mod import os", {MARKERS[1], b"os"}),
+        (b"from\t..pkg import x", {MARKERS[1]}),
+        (b"a = b * c  # from x import y", set()),
+    ],
+)
+def test_markers_are_reported_by_their_pattern(text: bytes, found: set[bytes]) -> None:
+    assert finder(WORDS, MARKERS)(text) == found
+    assert finder(WORDS, MARKERS, compiled=False)(text) == found
 
 
 @pytest.mark.parametrize(
