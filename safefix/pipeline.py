@@ -142,12 +142,21 @@ MODULES_AT_A_TIME = 500
 class _Context:
     binary: str
     options: Options
-    scratch: workspace.Scratch
     remaining: dict[Path, list[Diagnostic]]
     root: Path
     #: Every file of the project (for module names and consumers), and the files being fixed.
     files: list[Path]
     ahead: _Ahead
+    _scratch: workspace.Scratch
+    #: What makes the scratch ready for a ruff run in it, where the first pass did without.
+    _unready: Callable[[], None] | None = None
+
+    @property
+    def scratch(self) -> workspace.Scratch:
+        if self._unready is not None:
+            ready, self._unready = self._unready, None
+            ready()
+        return self._scratch
 
     @property
     def modules(self) -> ModuleMap:
@@ -185,12 +194,15 @@ def run(options: Options) -> RunResult:
     )
     lint = _start_lint(binary, options, plain_flags, listing)
     linted: ruff.LintRun | None = None
+    stdin: ruff.StdinFixes | None = None
     if listing is None:  # a warm lint: it says quickly whether there is anything to do
         linted = _finish_lint(lint, None)
         if not _fixable(linted) and options.mode is not Mode.CHECK:
             remaining = _by_file(linted.diagnostics)
             return _nothing_fixed(binary, options, root, remaining, linted.warnings)
-        listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
+        stdin = _start_stdin_fixes(binary, options, linted, plain_flags)
+        with _cancelled_on_error(stdin):
+            listing = ruff.FileListing(binary, [str(p) for p in options.paths], plain_flags, cwd)
         one_pass = False
     else:
         with _cancelled_on_error(lint, listing):
@@ -199,7 +211,7 @@ def run(options: Options) -> RunResult:
             lint.cancel()
     from safefix import workspace
 
-    with _cancelled_on_error(lint if linted is None else None):
+    with _cancelled_on_error(lint if linted is None else None, stdin):
         targets = listing.files()
         project = _project_files(binary, options, root, targets, plain_flags)
     ahead = _Ahead([*project, *targets], root, options)
@@ -210,7 +222,7 @@ def run(options: Options) -> RunResult:
                 binary,
                 options,
                 scratch,
-                _Under(one_pass, lint, linted, listing, plain_flags),
+                _Under(one_pass, lint, linted, listing, plain_flags, stdin),
                 targets,
                 ahead,
             )
@@ -219,11 +231,12 @@ def run(options: Options) -> RunResult:
             ctx = _Context(
                 binary=binary,
                 options=options,
-                scratch=scratch,
                 files=[*project, *targets],
                 remaining=first.remaining,
                 root=root,
                 ahead=ahead,
+                _scratch=scratch,
+                _unready=first.unready,
             )
             settled = _settle(ctx, first.states, project, targets)
             if isinstance(settled, RunResult):
@@ -232,8 +245,7 @@ def run(options: Options) -> RunResult:
         if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
             outcomes = _write_all(outcomes, root)
     finally:
-        for thread in removing:
-            thread.join()
+        workspace.join_removals(removing)
     return RunResult(
         outcomes=tuple(outcomes),
         remaining=tuple(d for path in sorted(ctx.remaining) for d in ctx.remaining[path]),
@@ -282,7 +294,9 @@ def _settle(
 
 
 @contextmanager
-def _cancelled_on_error(*running: ruff.Lint | ruff.FileListing | None) -> Iterator[None]:
+def _cancelled_on_error(
+    *running: ruff.Lint | ruff.FileListing | ruff.StdinFixes | None,
+) -> Iterator[None]:
     """Stop the ruff processes under way if the block fails (or is interrupted)."""
     try:
         yield
@@ -506,6 +520,8 @@ class _Under:
     listing: ruff.FileListing
     #: ruff's flags as the user gave them.
     flags: list[str]
+    #: ruff's fixes of a few files from stdin, under way (instead of a fix in the scratch).
+    stdin: ruff.StdinFixes | None = None
 
 
 def _first_pass(
@@ -533,7 +549,62 @@ def _first_pass(
         with _cancelled_on_error(lint):
             scratch.stand_in(targets)
         linted = _finish_lint(lint, under.listing)
+    if under.stdin is not None:
+        return _fix_by_stdin(options, scratch, linted, under.stdin, targets)
     return _fix_linted(binary, options, scratch, linted, targets, ahead.prepare_while)
+
+
+#: Most files ruff fixes from stdin, one process each, rather than in the scratch. Above a
+#: few, the processes' start-up costs more than a scratch mirror of a big tree.
+STDIN_MAX_FILES = 4
+
+
+def _start_stdin_fixes(
+    binary: str, options: Options, linted: ruff.LintRun, flags: list[str]
+) -> ruff.StdinFixes | None:
+    """ruff's fixes of the fixable files from stdin, in the user's tree, where there are only a
+    few (a day's edits, a commit's files) and its lint was warm: the scratch's stand-ins, one
+    per file of the tree, would be made and removed for them after the lint, while ruff's
+    cache makes the lint itself quick. (A cold lint leaves time to make them beside it.)"""
+    fixable = _fixable(linted)
+    if (
+        not fixable
+        or len(fixable) > STDIN_MAX_FILES
+        or any(p.suffix not in (".py", ".pyi") for p in fixable)
+        or os.environ.get(FLOW_ENV) in ("one-pass", "lint-then-fix")
+    ):
+        return None
+    return ruff.StdinFixes(binary, fixable, flags, options.cwd)
+
+
+def _fix_by_stdin(
+    options: Options,
+    scratch: workspace.Scratch,
+    linted: ruff.LintRun,
+    stdin: ruff.StdinFixes,
+    targets: Sequence[Path],
+) -> _FirstPass:
+    """The first pass from ruff's fixes on stdin. The scratch is made ready (the fixed files,
+    their configs, the stand-ins) only if a later ruff run needs it: a name to keep, say."""
+    with _cancelled_on_error(stdin):
+        after, result = stdin.result()
+    states = [
+        _FileState(path=path, before=before, after=after[path], fixes=result.fixed.get(path, {}))
+        for path, before in stdin.before.items()
+        if after[path] != before
+    ]
+    remaining = _by_file(linted.diagnostics)
+    fixed_remaining = _by_file(result.remaining)
+    for path in stdin.before:
+        remaining[path] = fixed_remaining.get(path, [])
+
+    def ready() -> None:
+        for path, text in after.items():
+            scratch.write(path, text)
+        _copy_configs(options, scratch, list(after), after)
+        scratch.stand_in(targets)
+
+    return _FirstPass(states, remaining, linted.warnings, ready)
 
 
 @dataclass
@@ -542,6 +613,8 @@ class _FirstPass:
     #: What ruff reports for every file it checked, as the first pass leaves it.
     remaining: dict[Path, list[Diagnostic]]
     warnings: tuple[str, ...]
+    #: What makes the scratch ready for later ruff runs, if the first pass did not need it.
+    unready: Callable[[], None] | None = None
 
 
 def _fix_mirror(

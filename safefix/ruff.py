@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -300,11 +301,100 @@ def fix(
         proc = started.finish()
         found = parse_fix_output(proc.stdout, cwd, locate)
         runs.append(replace(found, warnings=_warnings(proc.stderr)))
+    return _merged(runs)
+
+
+def _merged(runs: Sequence[FixRun]) -> FixRun:
     return FixRun(
         remaining=tuple(d for run in runs for d in run.remaining),
         fixed={path: rules for run in runs for path, rules in run.fixed.items()},
-        warnings=tuple(w for run in runs for w in run.warnings),
+        warnings=tuple(dict.fromkeys(w for run in runs for w in run.warnings)),
     )
+
+
+class StdinFixes:
+    """`ruff check --fix` of each of a few files fed on stdin under its own name
+    (`--stdin-filename`), the fixed text read back from stdout: nothing is written, and ruff
+    sees the user's real tree around each file (its config, the modules that tell
+    first-party imports from third-party ones) exactly as a fix in place would. One process
+    a file, all started now and under way at once; read (or cancelled) later.
+    """
+
+    def __init__(self, binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path) -> None:
+        from safefix.workspace import read_whole
+
+        args = [binary, "check", "--fix", "--no-fix-only", "--no-cache"]
+        args += ["--output-format", "concise", "--show-fixes", *PREFER_CODES, *flags]
+        self._cwd = cwd
+        self.before: dict[Path, bytes] = {}
+        self._started: list[tuple[Path, subprocess.Popen[bytes]]] = []
+        try:
+            for path in files:
+                self.before[path] = read_whole(path)
+                proc = _spawn_piped([*args, "--stdin-filename", str(path), "-"], cwd)
+                self._started.append((path, proc))
+                _feed(proc, self.before[path])
+        except BaseException:
+            self.cancel()
+            raise
+
+    def result(self) -> tuple[dict[Path, bytes], FixRun]:
+        """Each file's fixed bytes, and what ruff reported of them all."""
+        after: dict[Path, bytes] = {}
+        runs = []
+        try:
+            for path, proc in self._started:
+                stdout, raw = proc.communicate()
+                stderr = raw.decode("utf-8", errors="replace")
+                if proc.returncode not in (0, 1):
+                    raise RuffError(_first_error_line(stderr, proc.returncode), stderr)
+                after[path] = stdout
+                # the report on stderr names the file as given: it is this one, however named
+                report = "\n".join(line for line in stderr.splitlines() if not _NOTICE.match(line))
+                found = parse_fix_output(report, self._cwd, _named(path))
+                runs.append(replace(found, warnings=_warnings(stderr)))
+        except BaseException:
+            self.cancel()
+            raise
+        return after, _merged(runs)
+
+    def cancel(self) -> None:
+        for _, proc in self._started:
+            end(proc)
+
+
+#: Lines of ruff's stderr that are no report of the file: warnings and errors.
+_NOTICE = re.compile(r"^(?:warning|error): ")
+
+
+def _spawn_piped(command: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    try:
+        return spawn(
+            command,
+            cwd=cwd,
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as exc:
+        raise RuffError(f"cannot run ruff ({command[0]}): {exc.strerror or exc}") from exc
+
+
+def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
+    """Give a ruff process its whole input and close it, so that it starts work now; its
+    `communicate()` then only reads."""
+    assert proc.stdin is not None
+    with suppress(BrokenPipeError):  # ruff stopped early: its exit code and stderr say why
+        proc.stdin.write(data)
+    with suppress(BrokenPipeError):
+        proc.stdin.close()
+    proc.stdin = None
+
+
+def _named(path: Path) -> Callable[[Path], Path]:
+    """Every path a report of one file names is that file (ruff names it as it was given)."""
+    return lambda _: path
 
 
 def _chunks(paths: Sequence[str]) -> list[list[str]]:

@@ -258,6 +258,9 @@ def _remove_tree(root: str) -> None:
     rmtree's per-entry Python was a tenth of a second that the run's end waited for. In a
     session of its own, so that a Ctrl-C meant for safefix cannot cut the removal short.
     """
+    with suppress(OSError):
+        os.rmdir(root)  # never filled (ruff fixed from stdin): no process to start
+        return
     rm = shutil.which("rm")
     if rm is not None:
         with suppress(OSError):
@@ -271,6 +274,16 @@ def _remove_tree(root: str) -> None:
             )
     if os.path.lexists(root):  # no rm, or it could not remove everything
         shutil.rmtree(root, ignore_errors=True)
+
+
+def join_removals(removing: Iterable[threading.Thread]) -> None:
+    """Wait for the threads removing scratch directories, with Ctrl-C held back until they are
+    done: a join it cut short would mark a thread finished while it still removes (CPython
+    3.11 then releases the lock the running thread holds), and the process could exit with
+    the directory still there."""
+    with signals_deferred():
+        for thread in removing:
+            thread.join()
 
 
 def remove_leftovers() -> None:

@@ -76,12 +76,14 @@ def pairs(entries: list[str]) -> set[tuple[str, str]]:
     return {(e.rsplit(":", 1)[0], e.rsplit(":", 1)[1]) for e in entries}
 
 
-#: safefix's two ways of running ruff, which must fix alike: a lint of the tree in place and a
-#: fix of copies of the fixable files (among empty stand-ins); or, without ruff's cache, one
-#: fix of a full copy (chosen by a sample on big trees, forced here).
+#: safefix's three ways of running ruff, which must fix alike: a lint of the tree in place and a
+#: fix of copies of the fixable files (among empty stand-ins); without ruff's cache, one fix of
+#: a full copy (chosen by a sample on big trees, forced here); and, after a warm lint that
+#: finds a few fixable files, a fix of each from stdin in the tree itself.
 FLOWS: dict[str, tuple[list[str], dict[str, str]]] = {
     "lint-then-fix": ([], {}),
     "one-pass": (["--no-cache"], {"SAFEFIX_FLOW": "one-pass"}),
+    "stdin": ([], {}),
 }
 
 
@@ -94,6 +96,9 @@ def test_scenario(name: str, flow: str, tmp_path: Path) -> None:
     args = [*spec.get("args", []), *flags]
     repo = copy_project(SCENARIOS / name / "repo", tmp_path / "repo")
     assert runtime_check(repo).returncode == 0, "the scenario must work before any fix"
+    if flow == "stdin":  # ruff's cache, warm: safefix's lint is the quick one of a day's edit
+        warmed = ruff(repo, "check", "--no-fix", "--exit-zero", "-q", *ruff_args)
+        assert warmed.returncode == 0, warmed.stderr
 
     code, report = safefix_json(repo, *args, env=env)
     assert code == spec.get("exit_code", 0), report
