@@ -32,12 +32,18 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def parallel_map(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Result]:
     """`[function(item) for item in items]`, on every core when that pays; order kept.
 
     `function` can be any callable (a `partial` carrying shared state, say): children inherit
     it, it is never pickled; results are. Exceptions propagate as from the plain loop. A child
     that dies (killed by the kernel for memory, say) or fails has its share done here instead.
+    `meanwhile`, when the items are spread, runs here while children take every share: work
+    of this process's own that would otherwise wait for the map (it is skipped otherwise).
     """
     count = workers()
     if count < 2 or len(items) < MIN_PARALLEL or not hasattr(os, "fork"):
@@ -46,10 +52,13 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     shares = [range(start, len(items), count) for start in range(count)]
     children: list[_Child] = []
     try:
-        for share in shares[1:]:
+        for share in shares[1:] if meanwhile is None else shares:
             _Child.fork(function, items, share, children)
         results: list[Any] = [None] * len(items)
-        _place(results, shares[0], [function(items[i]) for i in shares[0]])
+        if meanwhile is None:
+            _place(results, shares[0], [function(items[i]) for i in shares[0]])
+        else:
+            meanwhile()
         for child in children:
             done = child.results()
             _place(

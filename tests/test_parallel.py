@@ -37,6 +37,19 @@ def test_results_come_back_in_order_from_every_core_and_no_child_is_left() -> No
     assert out.splitlines() == ["True", "True", "all reaped"]
 
 
+def test_meanwhile_runs_here_while_children_take_every_share() -> None:
+    """The parent's own work, done while the children map (and skipped when nothing forks)."""
+    out = run(
+        "done = []\n"
+        "found = parallel_map(lambda i: (i * i, os.getpid()), items, meanwhile=lambda: done.append(1))\n"
+        "print([square for square, _ in found] == [i * i for i in items])\n"
+        "print(parent not in {pid for _, pid in found}, done == [1])\n"
+        "parallel_map(lambda i: i, items[:1], meanwhile=lambda: done.append(2))\n"
+        "print(done == [1])\n"
+    )
+    assert out.splitlines() == ["True", "True True", "True"]
+
+
 @pytest.mark.parametrize(
     "fate",
     [
