@@ -102,8 +102,13 @@ class _Ahead:
         self.finish()
 
     def finish(self) -> None:
+        """Everything now, where another process's work leaves this one the time."""
         self.modules  # noqa: B018 - built now, used later
         self.text_files  # noqa: B018
+
+    @property
+    def finished(self) -> bool:
+        return "modules" in self.__dict__ and "text_files" in self.__dict__  # cached
 
     def prepare_while(self, running: Callable[[], bool]) -> None:
         """As much as ruff's fix leaves time for: the module map, which a fix that removes a
@@ -763,7 +768,7 @@ def _keep_load_bearing(ctx: _Context, states: list[_FileState], project: Sequenc
     found = parallel_map(
         _removals_and_exports,
         [(s.path, s.before, s.after) for s in python],
-        meanwhile=ctx.ahead.finish,
+        meanwhile=None if ctx.ahead.finished else ctx.ahead.finish,
     )
     exports: dict[Path, set[str]] = {}
     for state, (result, exported) in zip(python, found, strict=True):
