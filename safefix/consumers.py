@@ -29,7 +29,7 @@ from safefix.collectors import (
     literal_all,
     python_consumers,
 )
-from safefix.modules import ModuleMap
+from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
 from safefix.removals import line_matches, parse
 from safefix.types import Consumer, ConsumerKind
@@ -266,7 +266,7 @@ def build_index(
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
     items: list[tuple[Path, bytes | None]] = []
     for path in files:
-        if path.suffix not in (".py", ".pyi"):
+        if path.suffix not in PY_SUFFIXES:
             continue
         data = contents.get(path)
         if data is None and cache is not None and cache.knows(path):
@@ -470,7 +470,7 @@ def build_full_index(
     sources = []
     index = ConsumerIndex(modules)
     for path in files:
-        if path.suffix in (".py", ".pyi"):
+        if path.suffix in PY_SUFFIXES:
             data, known = _load(path, cache, always_read=True)
             if data is None:
                 continue

@@ -574,11 +574,13 @@ def _start_stdin_fixes(
     few (a day's edits, a commit's files) and its lint was warm: the scratch's stand-ins, one
     per file of the tree, would be made and removed for them after the lint, while ruff's
     cache makes the lint itself quick. (A cold lint leaves time to make them beside it.)"""
+    from safefix.modules import PY_SUFFIXES
+
     fixable = _fixable(linted)
     if (
         not fixable
         or len(fixable) > STDIN_MAX_FILES
-        or any(p.suffix not in (".py", ".pyi") for p in fixable)
+        or any(p.suffix not in PY_SUFFIXES for p in fixable)
         or os.environ.get(FLOW_ENV) in ("one-pass", "lint-then-fix")
     ):
         return None
