@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safefix import __version__
-from safefix.collectors import PythonScan
 from safefix.modules import ModuleMap
+from safefix.types import PythonScan
 from safefix.workspace import blake2b, digest
 
 CACHE_DIR_NAME = ".safefix_cache"
 CACHE_ENV = "SAFEFIX_CACHE_DIR"
 GITIGNORE = "# Automatically created by safefix.\n*\n"
 #: Bumped when the pickled layout changes.
-FORMAT = 2
+FORMAT = 3
 
 
 #: A file changed this soon after it was last modified may keep its mtime (the clock's

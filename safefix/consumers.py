@@ -3,58 +3,36 @@
 Consumers are read from the whole project, not only the paths being fixed, because the module
 that breaks is rarely the one that was edited: a router's lazy `from app.main import X` inside a
 function, a test's `mock.patch("app.api.requests")`, an entry point in `pyproject.toml`, a
-doctest in the docs. The collectors (`collectors.py`) say what one file consumes; the index
-matches consumers to removals, following star-import re-exports.
+doctest in the docs. The kinds (`safefix.kinds`) say what one file consumes; the index matches
+consumers to removals, following star-import re-exports.
 
 Python files are parsed with `ast` (libcst is ten times slower and nothing here needs concrete
-syntax), and only if their bytes mention a removed name and its module (or hold a relative
-import): every consumer kind names both literally, so the byte screen loses none.
+syntax), and only if the byte screen (`screen.py`) says they can consume a removed name.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from safefix.cache import IndexCache
-from safefix.collectors import (
-    CONFIG_FILES,
-    DOC_SUFFIXES,
-    PythonScan,
-    config_consumers,
-    doc_consumers,
-    literal_all,
-    python_consumers,
-)
+from safefix.kinds import literal_all, python_consumers, text_consumers
 from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
-from safefix.removals import line_matches, parse
-from safefix.types import Consumer, ConsumerKind
-from safefix.words import WORD_BYTES, finder
-from safefix.workspace import read_whole
-
-#: Where a module consumes its own globals through strings or examples: on such a line.
-_OWN_GLOBALS = rb"(?:>>>|\.\.\.|skipif|xfail|globals\(|vars\(|eval\(|exec\()[^\n]*\b"
-
-
-def _uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
-    return any(
-        name.encode() in data and re.search(_OWN_GLOBALS + re.escape(name.encode()) + rb"\b", data)
-        for name in names
-    )
-
-
-_STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
-_IMPORT_STAR = re.compile(rb"import[ \t]*\*")
-#: What every relative import holds: a file without it needs no closer look for one.
-_RELATIVE_MARK = rb"from[ \t]+\."
-#: Directories never searched for documentation and config files.
-SKIP_DIRS = frozenset(
-    {"node_modules", "venv", "build", "dist", "site-packages", "__pycache__", "htmlcov"}
+from safefix.removals import parse
+from safefix.screen import (
+    FileScreen,
+    Word,
+    consumes_through_stars,
+    may_consume,
+    mention_finder,
+    word,
 )
+from safefix.types import Consumer, ConsumerKind, PythonScan
+from safefix.workspace import read_whole
 
 
 @dataclass
@@ -86,12 +64,8 @@ class ConsumerIndex:
 
         `complete`: collect every consumer, not only those of the wanted names (for the cache).
         """
-        global _SCAN_STATE
-        _SCAN_STATE = (self.modules, None if complete else self.wanted)
-        try:
-            results = parallel_map(_scan, files)
-        finally:
-            _SCAN_STATE = None
+        wanted = None if complete else self.wanted
+        results = parallel_map(partial(_scan, self.modules, wanted), files)
         self._by_target = None
         for (path, data), scan in zip(files, results, strict=True):
             self.unparsed.pop(path, None)
@@ -107,7 +81,7 @@ class ConsumerIndex:
 
     def add_scan(self, path: Path, scan: PythonScan) -> None:
         self._by_target = None
-        self.by_file[path] = scan.consumers
+        self.by_file[path] = list(scan.consumers)
         self.set_stars(path, scan.star_imports)
 
     def set_stars(self, path: Path, modules: Iterable[str]) -> None:
@@ -119,10 +93,7 @@ class ConsumerIndex:
     def set_text_file(self, path: Path, text: str) -> None:
         """Index a documentation or configuration file."""
         self._by_target = None
-        if path.name in CONFIG_FILES:
-            self.by_file[path] = config_consumers(path, text, self.modules)
-        else:
-            self.by_file[path] = doc_consumers(path, text, self.modules)
+        self.by_file[path] = text_consumers(path, text, self.modules)
 
     def consumers_of(self, path: Path, name: str) -> list[Consumer]:
         """Every known consumer of `name` in the module that file `path` is."""
@@ -201,42 +172,16 @@ class ConsumerIndex:
         return found
 
 
-#: What `_scan` needs besides its argument, handed to forked workers by inheritance.
-_SCAN_STATE: tuple[ModuleMap, frozenset[str] | None] | None = None
-
-
-def _scan(item: tuple[Path, bytes]) -> PythonScan | None:
+def _scan(
+    modules: ModuleMap, wanted: frozenset[str] | None, item: tuple[Path, bytes]
+) -> PythonScan | None:
     """Parse one file and collect its consumers; None if it does not parse."""
-    assert _SCAN_STATE is not None
-    modules, wanted = _SCAN_STATE
     path, data = item
     try:
         tree = parse(data, str(path))
     except SyntaxError:
         return None
     return python_consumers(path, tree, modules, modules.display_name(path), wanted)
-
-
-def text_files(root: Path) -> list[Path]:
-    """Documentation and configuration files under `root` that may name project code."""
-    return [path for found in text_files_by_directory(root) for path in found]
-
-
-def text_files_by_directory(root: Path) -> Iterator[list[Path]]:
-    """`text_files`, a directory at a time: for a caller that walks while it waits."""
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in SKIP_DIRS
-            and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
-        ]
-        yield [
-            Path(directory, name)
-            for name in files
-            if name in CONFIG_FILES or os.path.splitext(name)[1] in DOC_SUFFIXES
-        ]
 
 
 def build_index(
@@ -279,15 +224,15 @@ def build_index(
         elif data is None and cache is not None:
             cache.fresh(path)  # the stat a scan of the file is stored with: taken before reading
         items.append((path, data))  # no data: the screen reads the file, on its own core
-    words = {name: _word(name) for name in targets}
+    words = {name: word(name) for name in targets}
     direct = {
-        name: [_word(leaf) for leaf in {module.rsplit(".", 1)[-1] for module in module_names}]
+        name: [word(leaf) for leaf in {module.rsplit(".", 1)[-1] for module in module_names}]
         for name, module_names in targets.items()
     }
     needles = {name: (words[name], direct[name]) for name in targets}
     leaves = {leaf.text.decode() for found in direct.values() for leaf in found}
-    finder = _mention_finder(targets, leaves)
-    screen = _Screen(finder, needles, modules, own_names, contents.keys())
+    finder = mention_finder(targets, leaves)
+    screen = FileScreen(finder, needles, modules, own_names, contents.keys())
     selected: list[tuple[Path, bytes]] = []
     unsure: list[tuple[tuple[Path, bytes | None], set[str]]] = []
     for item, found in zip(items, parallel_map(screen, items), strict=True):
@@ -307,69 +252,23 @@ def build_index(
             data = read_whole(path)
         except OSError:
             continue
-        if _may_consume(data, every, relative_ok=False):
+        if may_consume(data, every, relative_ok=False):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
     return index
 
 
-@dataclass(frozen=True)
-class _Screened:
-    """What the screen learned of one file."""
-
-    #: The wanted names it mentions, as whole words.
-    mentioned: set[str]
-    #: The modules it star-imports.
-    stars: list[str]
-    #: Its bytes, if it must be parsed: it can consume a name directly, or through its own
-    #: globals (None: it cannot, unless through a module that star-imports one).
-    data: bytes | None
-
-
-@dataclass(frozen=True)
-class _Screen:
-    """One file's screen, on any core: read it (unless given), split it into words once, and
-    test each mentioned name against the modules it is removed from."""
-
-    mentions: Callable[[bytes], tuple[set[str], frozenset[bytes]]]
-    #: name -> (the name, the last components of the modules it is removed from).
-    needles: Mapping[str, tuple[_Word, Sequence[_Word]]]
-    modules: ModuleMap
-    own_names: Mapping[Path, Iterable[str]] | None
-    unwritten: Collection[Path]
-
-    def __call__(self, item: tuple[Path, bytes | None]) -> _Screened:
-        path, data = item
-        if data is None:
-            try:
-                data = read_whole(path)
-            except OSError:
-                return _Screened(set(), [], None)
-        mentioned, words = self.mentions(data)
-        stars = _star_imports(path, data, self.modules) if _IMPORT_STAR.pattern in words else []
-        if not mentioned:
-            return _Screened(mentioned, stars, None)
-        if self.own_names is None:  # every file of ruff's output may use any name itself
-            mine: Iterable[str] = mentioned if path in self.unwritten else ()
-        else:
-            mine = mentioned.intersection(self.own_names.get(path, ()))
-        needles = [self.needles[name] for name in mentioned]
-        if _uses_own_globals(data, mine) or _may_consume(data, needles, words=words):
-            return _Screened(mentioned, stars, data)
-        return _Screened(mentioned, stars, None)
-
-
 def _star_leaves(
-    index: ConsumerIndex, exporters: Iterable[str], direct: Sequence[_Word]
-) -> list[_Word]:
+    index: ConsumerIndex, exporters: Iterable[str], direct: Sequence[Word]
+) -> list[Word]:
     """The last components of the modules that pass a name on by star-importing one of its
     `exporters`, transitively: known only once every file was screened."""
     known = {leaf.text.decode() for leaf in direct}
-    return [_word(leaf) for leaf in sorted(_leaves(index, exporters) - known)]
+    return [word(leaf) for leaf in sorted(_leaves(index, exporters) - known)]
 
 
 def _through_stars(
     unsure: Sequence[tuple[tuple[Path, bytes | None], set[str]]],
-    extra: Mapping[str, tuple[_Word, Sequence[_Word]]],
+    extra: Mapping[str, tuple[Word, Sequence[Word]]],
 ) -> list[tuple[Path, bytes]]:
     """Of the files that mention a name but passed no test, those that name it near a module
     that star-imports its module; read again, and tested on every core."""
@@ -378,20 +277,8 @@ def _through_stars(
         for item, mentioned in unsure
         if any(extra[name][1] for name in mentioned)
     ]
-    found = parallel_map(_consumes_through_stars, pending)
+    found = parallel_map(consumes_through_stars, pending)
     return [hit for hit in found if hit is not None]
-
-
-def _consumes_through_stars(
-    job: tuple[tuple[Path, bytes | None], list[tuple[_Word, Sequence[_Word]]]],
-) -> tuple[Path, bytes] | None:
-    (path, data), needles = job
-    if data is None:
-        try:
-            data = read_whole(path)
-        except OSError:
-            return None
-    return (path, data) if _may_consume(data, needles, relative_ok=False) else None
 
 
 def _load(
@@ -428,38 +315,6 @@ def _scan_selected(
             cache.store(path, data, scan)
 
 
-def _mention_finder(
-    targets: Iterable[str], also: Iterable[str] = ()
-) -> Callable[[bytes], tuple[set[str], frozenset[bytes]]]:
-    """Which of `targets` a file's bytes mention as a whole word, in one pass over each file;
-    and which of `targets` and `also` (ASCII words only) it holds, for later whole-word tests
-    of them without a search, with the markers of a star import and a relative import.
-
-    One search for all the words at once (`words.finder`) is many times faster than a regex
-    alternation of hundreds of names; names with non-ASCII letters keep the alternation.
-    """
-    plain = {name.encode(): name for name in targets if name.isascii()}
-    other = sorted((name for name in targets if not name.isascii()), key=len, reverse=True)
-    alternation = (
-        re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in other) + rb")\b")
-        if other
-        else None
-    )
-    search = finder(
-        [*plain, *(word.encode() for word in also if word.isascii())],
-        markers=[_IMPORT_STAR.pattern, _RELATIVE_MARK],
-    )
-
-    def mentions(data: bytes) -> tuple[set[str], frozenset[bytes]]:
-        words = search(data)
-        found = {plain[word] for word in plain.keys() & words}
-        if alternation is not None:
-            found.update(match.decode() for match in alternation.findall(data))
-        return found, words
-
-    return mentions
-
-
 def build_full_index(
     files: Iterable[Path],
     modules: ModuleMap,
@@ -488,18 +343,6 @@ def build_full_index(
     return index
 
 
-def _star_imports(path: Path, data: bytes, modules: ModuleMap) -> list[str]:
-    found = []
-    hits = (hit.start() for hit in _IMPORT_STAR.finditer(data))
-    for match in line_matches(data, hits, _STAR_IMPORT):
-        spec = match.group(1).decode()
-        level = len(spec) - len(spec.lstrip("."))
-        module = modules.absolute(path, level, spec[level:] or None) if level else spec
-        if module:
-            found.append(module)
-    return found
-
-
 def _leaves(index: ConsumerIndex, module_names: Iterable[str]) -> set[str]:
     """Last components of the modules, and of every module that star-imports them, transitively."""
     pending = list(module_names)
@@ -512,138 +355,3 @@ def _leaves(index: ConsumerIndex, module_names: Iterable[str]) -> set[str]:
         for importer in index.star_importers.get(module, ()):
             pending += index.modules.names.get(importer, ())
     return {module.rsplit(".", 1)[-1] for module in seen}
-
-
-@dataclass(frozen=True)
-class _Word:
-    """A whole-word byte search.
-
-    The pattern is the word and a trailing `\\b`, with the leading boundary checked by hand:
-    a pattern that starts with a literal lets `re` jump between candidate positions, one
-    that starts with `\\b` is tried at every byte (some twenty times slower).
-    """
-
-    text: bytes
-    pattern: re.Pattern[bytes]
-
-    def positions(self, data: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
-        """Where the word starts, as a whole word, in `data[start:end]`."""
-        for match in self.pattern.finditer(data, start, len(data) if end is None else end):
-            at = match.start()
-            if at == 0 or data[at - 1] not in WORD_BYTES:
-                yield at
-
-    def search(self, data: bytes, start: int = 0, end: int | None = None) -> bool:
-        return next(self.positions(data, start, end), None) is not None
-
-    def found_in(self, data: bytes, words: Collection[bytes] | None = None) -> bool:
-        """Whether `data` holds the word. `words`, if given, are the words (this one among
-        them, if ASCII) the file was searched for and holds: a lookup answers."""
-        if words is not None and self.text.isascii():
-            return self.text in words
-        return self.text in data and self.search(data)
-
-    def used_in(self, data: bytes) -> bool:
-        """Whether the word appears as `.word` (an attribute) or `"word"` (a getattr string)."""
-        size = len(self.text)
-        for at in self.positions(data):
-            before = at - 1
-            while before >= 0 and data[before] in b" \t":
-                before -= 1
-            if before >= 0 and data[before] == ord("."):
-                return True
-            if data[at - 1 : at] in (b'"', b"'") and data[at + size : at + size + 1] in (
-                b'"',
-                b"'",
-            ):
-                return True
-        return False
-
-
-def _word(text: str) -> _Word:
-    return _Word(text.encode(), re.compile(re.escape(text.encode()) + rb"\b"))
-
-
-_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from|import)[ \t][^\n]*", re.MULTILINE)
-#: A relative import: what it imports (the names, or `*`), and for `from . import *` (no
-#: module named, so no leaf to find) the star itself.
-_RELATIVE_FROM = re.compile(
-    rb"from[ \t]+\.+(?:[ \t]+import[ \t]*(\*)|[\w.]*[ \t]+import[ \t]*(\([^)]*\)|[^\n]*))"
-)
-
-
-def _may_consume(
-    data: bytes,
-    needles: Sequence[tuple[_Word, Sequence[_Word]]],
-    relative_ok: bool = True,
-    words: Collection[bytes] | None = None,
-) -> bool:
-    """Whether `data` can hold a consumer of any (name, module leaves) in `needles`.
-
-    Every consumer kind puts the name near its module: on the line that names the module
-    (`from pkg.mod import name`, `"pkg.mod.name"`, `pkg.mod.name`, `pkg.mod:name`), inside
-    the parentheses of an import that names it, or, through an alias, as `.name` or a quoted
-    "name" in a file that imports the module; or in a relative import's name list (its module
-    part, `.models` or `..`, need not name the module: only the names imported count).
-
-    `words`, if given, are what the screen's search found in `data` (`_mention_finder`): the
-    wanted words it holds, and `_RELATIVE_MARK` if it can hold a relative import at all.
-    """
-    if words is not None and _RELATIVE_MARK not in words:
-        relative_ok = False
-    relative: tuple[bytes, bool] | None = None
-    for name, leaves in needles:
-        if not name.found_in(data, words):
-            continue
-        for leaf in leaves:
-            if leaf.found_in(data, words) and _near(data, name, leaf):
-                return True
-        if relative_ok:
-            relative = relative or _relative_imports(data)
-            imported, package_star = relative
-            if package_star or name.search(imported):
-                return True
-    return False
-
-
-def _relative_imports(data: bytes) -> tuple[bytes, bool]:
-    """What the relative imports import, and whether one is `from . import *`: the module a
-    relative import names can be anything, so only its names tell what it consumes."""
-    names = []
-    package_star = False
-    for match in _RELATIVE_FROM.finditer(data):
-        if match.start() and data[match.start() - 1] in WORD_BYTES:
-            continue  # `xfrom .` is no import (the pattern leaves `\b` out to search fast)
-        if match.group(1):
-            package_star = True
-        else:
-            names.append(match.group(2))
-    return b"\n".join(names), package_star
-
-
-#: What follows the module in `from pkg.mod import ...`.
-_FROM_MODULE = re.compile(rb"[ \t]+import\b")
-
-
-def _near(data: bytes, name: _Word, leaf: _Word) -> bool:
-    """Whether `name` stands near a mention of the module `leaf`, or the file imports the
-    module itself and uses `.name` or `"name"` somewhere (through an alias)."""
-    imported = False
-    for at in leaf.positions(data):
-        start = data.rfind(b"\n", 0, at) + 1
-        end = data.find(b"\n", at + len(leaf.text))
-        end = len(data) if end < 0 else end
-        if name.search(data, start, end):
-            return True
-        line = data[start:end]
-        if _IMPORT_LINE.match(line) and b"*" in line:
-            return True  # a star import: the name may be used bare anywhere
-        if b"import" in line:  # import statements, importlib.import_module, importorskip
-            # `from pkg.mod import a, b` binds a and b, never the module: only the names
-            # listed (on this line, or in its parentheses) can consume pkg.mod's
-            imported = imported or not _FROM_MODULE.match(data, at + len(leaf.text))
-            if b"(" in line and b")" not in line[line.index(b"(") :]:
-                close = data.find(b")", end)
-                if name.search(data, end, len(data) if close < 0 else close):
-                    return True
-    return imported and name.used_in(data)

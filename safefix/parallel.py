@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -46,7 +47,7 @@ def parallel_map(
     of this process's own that would otherwise wait for the map (it is skipped otherwise).
     """
     count = workers()
-    if count < 2 or len(items) < MIN_PARALLEL or not hasattr(os, "fork"):
+    if count < 2 or len(items) < MIN_PARALLEL or not _may_fork():
         return [function(item) for item in items]
     # interleaved shares: neighbouring files (one package's, of like size) go to different cores
     shares = [range(start, len(items), count) for start in range(count)]
@@ -68,6 +69,13 @@ def parallel_map(
     finally:
         for child in children:
             child.reap()
+
+
+def _may_fork() -> bool:
+    """Whether a fork is safe: not while another thread runs (a library caller's, say). The
+    child gets only the forking thread, and any lock another held at that moment (an import's,
+    an allocator's) stays held in the child forever: seen as children that never finished."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _here(function: Callable[[Any], Any], items: Sequence[Any], child: _Child) -> list[Any]:

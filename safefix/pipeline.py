@@ -131,7 +131,7 @@ class _Ahead:
 
     @cached_property
     def _text_walk(self) -> Iterator[list[Path]]:
-        from safefix.consumers import text_files_by_directory
+        from safefix.sources import text_files_by_directory
 
         tops = (self._root, *self._options.consumer_roots)
         return (found for top in tops for found in text_files_by_directory(top))
@@ -470,8 +470,9 @@ def explain(
     target: str, cwd: Path, project_root: Path | None, ruff_options: RuffOptions
 ) -> Explanation:
     """Every consumer the index knows for `MODULE:NAME` (or `MODULE.NAME`), for `safefix why`."""
-    from safefix.consumers import build_index, text_files
+    from safefix.consumers import build_index
     from safefix.modules import build_module_map
+    from safefix.sources import text_files
 
     module, sep, name = target.partition(":")
     if not sep:
@@ -830,7 +831,7 @@ def _removals_and_exports(
     """A file's removals (or why its fix does not parse), and which of the removed names it
     would hand to `import *`: both on a worker's core (the `__all__` takes a parse)."""
     from safefix import removals as removals_mod
-    from safefix.collectors import star_exports
+    from safefix.kinds import star_exports
 
     found = removals_mod.removals_or_error(item)
     if isinstance(found, str) or not found:

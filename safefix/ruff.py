@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -66,6 +67,9 @@ class JsonDiagnostic:
         return any(first <= row <= last for first, last in self.edits)
 
 
+_LOCATING = threading.Lock()
+
+
 def locate() -> str:
     """The path of the ruff binary shipped by the `ruff` package (or `$SAFEFIX_RUFF`)."""
     override = os.environ.get(RUFF_ENV)
@@ -76,7 +80,8 @@ def locate() -> str:
     except ImportError as exc:  # pragma: no cover - the dependency is declared
         raise RuffError("ruff is not installed; install safefix with its dependencies") from exc
     try:
-        return str(find_ruff_bin())
+        with _LOCATING:  # its first `sysconfig` look-up is not thread-safe (None in a race)
+            return str(find_ruff_bin())
     except FileNotFoundError as exc:
         raise RuffError("the ruff package is installed but its binary is missing") from exc
 

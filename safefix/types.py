@@ -123,6 +123,15 @@ class Consumer:
 
 
 @dataclass(frozen=True)
+class PythonScan:
+    """Everything one Python file consumes, as the kinds found it (cached per file)."""
+
+    consumers: tuple[Consumer, ...] = ()
+    #: Absolute names of the project modules this file star-imports.
+    star_imports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Protection:
     """Keep `name`, bound by the import statement starting at (line, col) of the original."""
 

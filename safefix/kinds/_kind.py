@@ -1,0 +1,76 @@
+"""What a consumer kind declares: what it reads, how the byte screen finds it, what it finds,
+and the examples that prove it (its tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from safefix.kinds._syntax import PythonFile
+from safefix.modules import ModuleMap
+from safefix.types import Consumer, ConsumerKind
+
+
+class Screen(str, Enum):
+    """How the index's one byte pass over every file lets this kind's consumers through.
+
+    The screen reads each file once for every kind together; a kind only says which of its
+    tests can find its consumers, so the screen never drops a file a kind would need.
+    """
+
+    #: The consumer names the removed name near its module: on a line that names the module
+    #: (by its last component), in the parentheses of an import of it, as `.name` or "name"
+    #: in a file that imports the module, or in a relative import's name list.
+    NEAR_MODULE = "near-module"
+    #: The consumer uses the name bare, in a module that star-imports its module (directly or
+    #: through other star-importing modules).
+    THROUGH_STAR = "through-star"
+    #: The module uses its own name, on a line holding one of the kind's `own_markers`.
+    OWN_GLOBALS = "own-globals"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One table row. The project holds `app/__init__.py`, `app/api.py` (`import json`) and
+    `app/other.py` (`import json`); the row adds (or, for `app/api.py`, replaces: ruff's
+    output) the file `path` holding `text`. The question is always: is `app.api:json` used?"""
+
+    id: str
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TextReader:
+    """The non-Python files a kind reads, by exact name or by suffix, and what it finds."""
+
+    names: frozenset[str]
+    suffixes: frozenset[str]
+    collect: Callable[[Path, str, ModuleMap], list[Consumer]]
+
+    def reads(self, path: Path) -> bool:
+        return path.name in self.names or path.suffix in self.suffixes
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A consumer kind: one module of `safefix.kinds`, found there by name.
+
+    `valid` rows must be found (as one of `labels`), `invalid` rows must find nothing: both
+    run in `tests/test_kinds.py`, through the index and its byte screen.
+    """
+
+    name: str
+    #: The labels its consumers are reported with.
+    labels: tuple[ConsumerKind, ...]
+    screen: Screen
+    valid: tuple[Example, ...]
+    invalid: tuple[Example, ...]
+    #: What it finds in one parsed Python tree (None: it reads no Python).
+    python: Callable[[PythonFile], None] | None = None
+    #: What it finds in other files (None: it reads only Python).
+    text: TextReader | None = None
+    #: For `Screen.OWN_GLOBALS`: byte strings that mark a line using the module's own names.
+    own_markers: tuple[bytes, ...] = ()
