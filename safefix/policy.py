@@ -32,13 +32,17 @@ def decide_one(
         return Decision(removal, Verdict.REMOVE, "still served by the module's __getattr__")
     if not consumers:
         return Decision(removal, Verdict.REMOVE, "no consumer in the project")
-    places = "place" if len(consumers) == 1 else "places"
     runtime = [c for c in consumers if not c.typing_only]
     if runtime:
-        reason = f"{removal.module}.{removal.name} is used in {len(runtime)} {places}"
+        reason = f"{removal.module}.{removal.name} is used in {_places(len(runtime))}"
     else:
-        reason = f"{removal.module}.{removal.name} is used by type checkers only, in {len(consumers)} {places}"
+        where = _places(len(consumers))
+        reason = f"{removal.module}.{removal.name} is used by type checkers only, in {where}"
     return Decision(removal, Verdict.KEEP, reason, consumers)
+
+
+def _places(count: int) -> str:
+    return f"{count} place" if count == 1 else f"{count} places"
 
 
 def restore_via_all(name: str, has_literal_all: bool, restore_with: RestoreWith) -> bool:

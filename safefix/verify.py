@@ -117,7 +117,8 @@ def find_culprits(changed: Sequence[Path], breaks: Callable[[Sequence[Path]], bo
 
     `breaks(subset)` applies only `subset` of the fixes. Bisection, with interactions: when
     neither half breaks alone, the culprits need both, and each half is searched with the
-    other applied.
+    other applied. A bisection finds one cause; the rest of the fixes are tried again without
+    its files, until what is left no longer breaks (two independent breaks, say).
     """
 
     def search(candidates: list[Path], applied: list[Path]) -> list[Path]:
@@ -131,7 +132,13 @@ def find_culprits(changed: Sequence[Path], breaks: Callable[[Sequence[Path]], bo
             return search(right, applied)
         return search(left, [*applied, *right]) + search(right, [*applied, *left])
 
-    return search(list(changed), []) if breaks(list(changed)) else []
+    culprits: list[Path] = []
+    remaining = list(changed)
+    while remaining and breaks(remaining):
+        found = search(remaining, [])
+        culprits += found
+        remaining = [path for path in remaining if path not in found]
+    return culprits
 
 
 def verify_imports(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,16 +22,88 @@ CONSUMER = Consumer(
 )
 
 
+TYPING = replace(CONSUMER, typing_only=True)
+EFFECT = replace(REMOVAL, effect="the import is what pytest.raises(ImportError) checks")
+LAZY = replace(REMOVAL, lazy=True)
+
+
 @pytest.mark.parametrize(
-    ("consumers", "verdict"),
-    [([], Verdict.REMOVE), ([CONSUMER], Verdict.KEEP), ([CONSUMER, CONSUMER], Verdict.KEEP)],
+    ("removal", "consumers", "keep", "verdict", "reason"),
+    [
+        pytest.param(REMOVAL, [], [], Verdict.REMOVE, "no consumer in the project", id="unused"),
+        pytest.param(
+            REMOVAL,
+            [CONSUMER],
+            [],
+            Verdict.KEEP,
+            "app.main.KEEPALIVE is used in 1 place",
+            id="consumed",
+        ),
+        pytest.param(
+            REMOVAL,
+            [CONSUMER, replace(CONSUMER, line=9)],
+            [],
+            Verdict.KEEP,
+            "app.main.KEEPALIVE is used in 2 places",
+            id="consumed-twice",
+        ),
+        pytest.param(
+            REMOVAL,
+            [TYPING],
+            [],
+            Verdict.KEEP,
+            "app.main.KEEPALIVE is used by type checkers only, in 1 place",
+            id="typing-only",
+        ),
+        pytest.param(
+            REMOVAL,
+            [TYPING, CONSUMER],
+            [],
+            Verdict.KEEP,
+            "app.main.KEEPALIVE is used in 1 place",
+            id="runtime-and-typing",
+        ),
+        pytest.param(
+            REMOVAL,
+            [],
+            ["app.main:KEEP*"],
+            Verdict.KEEP,
+            "listed in [tool.safefix] keep",
+            id="keep-pattern",
+        ),
+        pytest.param(
+            REMOVAL,
+            [],
+            ["app.other:*"],
+            Verdict.REMOVE,
+            "no consumer in the project",
+            id="keep-other",
+        ),
+        pytest.param(EFFECT, [], [], Verdict.KEEP, EFFECT.effect, id="effect"),
+        pytest.param(
+            LAZY,
+            [CONSUMER],
+            [],
+            Verdict.REMOVE,
+            "still served by the module's __getattr__",
+            id="served-by-getattr",
+        ),
+        pytest.param(
+            replace(LAZY, effect="probe"), [], [], Verdict.KEEP, "probe", id="effect-beats-lazy"
+        ),
+    ],
 )
-def test_decide(consumers: list[Consumer], verdict: Verdict) -> None:
+def test_decide(
+    removal: Removal, consumers: list[Consumer], keep: list[str], verdict: Verdict, reason: str
+) -> None:
     (decision,) = decide(
-        [REMOVAL], lambda path, name: consumers if (path, name) == (MAIN, "KEEPALIVE") else []
+        [removal],
+        lambda path, name: consumers if (path, name) == (MAIN, "KEEPALIVE") else [],
+        keep,
     )
-    assert decision.verdict is verdict
-    assert decision.consumers == tuple(consumers)
+    assert (decision.verdict, decision.reason) == (verdict, reason)
+    if verdict is Verdict.KEEP:
+        assert decision.consumers == tuple(consumers)
 
 
 @pytest.mark.parametrize(

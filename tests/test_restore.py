@@ -125,29 +125,61 @@ def test_protect_keeps_encoding_and_line_endings() -> None:
     )
 
 
+#: Whole-line `noqa` edits the text edit makes itself (True) or leaves to libcst (False):
+#: a split statement, an `__all__`, a line holding more than the statement.
+TEXT_EDITS = {
+    "whole-line": True,
+    "split-one-of-two": False,
+    "split-from-parenthesized-keeps-comments": False,
+    "no-trailing-comma": False,
+    "relative-alias-whole-line": True,
+    "plain-import-split": False,
+    "except-branch": True,
+    "merge-existing-noqa": True,
+    "no-codes-yet-no-edit": True,
+    "all-sorted-insert": False,
+    "all-unsorted-append-single-quotes": False,
+    "all-multiline-tuple": False,
+    "all-already-listed": False,
+}
 TEXT_CASES = [
-    *(case.values[:2] for case in CASES),
-    ("import os   \nimport sys\n", [Protection(1, 0, "os", F401)]),
-    ("import os\r\nimport sys\r\n", [Protection(2, 0, "sys", F401)]),
-    ("import os  # why\n", [Protection(1, 0, "os", F401)]),
-    ("import os  # noqa\n", [Protection(1, 0, "os", F401)]),
-    ("import a.b.c\n", [Protection(1, 0, "a", F401)]),
-    ("import a, b\n", [Protection(1, 0, "a", F401), Protection(1, 0, "b", F401)]),
-    ("import os; import sys\n", [Protection(1, 0, "os", F401)]),
-    ("if x: import os\n", [Protection(1, 6, "os", F401)]),
-    ("def f():\n    from m import (x)  # é\n", [Protection(2, 4, "x", F401)]),
-    ("\ufeffimport os\n", [Protection(1, 0, "os", F401)]),
-    ("import os\n", [Protection(1, 0, "os", F401), Protection(1, 0, "os", frozenset({"E401"}))]),
+    *(pytest.param(*case.values[:2], TEXT_EDITS[str(case.id)], id=case.id) for case in CASES),
+    pytest.param("import os   \nimport sys\n", [Protection(1, 0, "os", F401)], True, id="spaces"),
+    pytest.param("import os\r\nimport sys\r\n", [Protection(2, 0, "sys", F401)], True, id="crlf"),
+    pytest.param("import os  # why\n", [Protection(1, 0, "os", F401)], True, id="comment"),
+    pytest.param("import os  # noqa\n", [Protection(1, 0, "os", F401)], True, id="bare-noqa"),
+    pytest.param("import a.b.c\n", [Protection(1, 0, "a", F401)], True, id="dotted"),
+    pytest.param(
+        "import a, b\n",
+        [Protection(1, 0, "a", F401), Protection(1, 0, "b", F401)],
+        True,
+        id="every-name-protected",
+    ),
+    pytest.param("import os; import sys\n", [Protection(1, 0, "os", F401)], False, id="semicolon"),
+    pytest.param("if x: import os\n", [Protection(1, 6, "os", F401)], False, id="compound"),
+    pytest.param(
+        "def f():\n    from m import (x)  # é\n", [Protection(2, 4, "x", F401)], True, id="utf8"
+    ),
+    pytest.param("\ufeffimport os\n", [Protection(1, 0, "os", F401)], True, id="bom"),
+    pytest.param(
+        "import os\n",
+        [Protection(1, 0, "os", F401), Protection(1, 0, "os", frozenset({"E401"}))],
+        True,
+        id="two-protections-one-line",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("source", "protections"), TEXT_CASES)
-def test_text_edits_match_libcst(source: str, protections: list[Protection]) -> None:
-    """The comment-only edits done on the text are byte for byte what libcst would write."""
+@pytest.mark.parametrize(("source", "protections", "by_text"), TEXT_CASES)
+def test_text_edits_match_libcst(source: str, protections: list[Protection], by_text: bool) -> None:
+    """The comment-only edits done on the text are byte for byte what libcst would write, and
+    the text edit declines exactly where the table says libcst must do the work."""
     data = source.encode()
     text = _merge_comments(data, protections)
-    if text is not None:
+    if by_text:
         assert text == restore_cst.protect(data, protections)
+    else:
+        assert text is None
 
 
 def test_whole_line_protections_do_not_need_libcst() -> None:
