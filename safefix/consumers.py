@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from safefix.bindings import parse
 from safefix.cache import IndexCache
 from safefix.kinds import literal_all, python_consumers, text_consumers
 from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
-from safefix.removals import parse
 from safefix.screen import (
     FileScreen,
     Word,

@@ -17,9 +17,10 @@ import ast
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from safefix.bindings import module_bindings, parse
 from safefix.consumers import ConsumerIndex
 from safefix.modules import ModuleMap
-from safefix.removals import catches_import_error, lazily_served, module_bindings, parse
+from safefix.removals import catches_import_error, lazily_served
 from safefix.types import Consumer, ConsumerKind, Decision, Finding
 
 

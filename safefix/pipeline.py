@@ -397,8 +397,7 @@ def _contracts(
     ctx: _Context, outcomes: Sequence[FileOutcome], files: Sequence[Path]
 ) -> list[Finding]:
     """Unprotected load-bearing imports, partial fallbacks, and names imported from nowhere."""
-    from safefix import contracts
-    from safefix import removals as removals_mod
+    from safefix import bindings, contracts
     from safefix.consumers import build_full_index
     from safefix.modules import PY_SUFFIXES
 
@@ -411,7 +410,7 @@ def _contracts(
         cache.save()
     for path, source in index.sources.items():
         if b"ImportError" in source and path not in index.unparsed:
-            tree = removals_mod.parse(source, str(path))
+            tree = bindings.parse(source, str(path))
             found += contracts.fallbacks(path, tree, ctx.modules.display_name(path), index)
     found += contracts.missing(index, ctx.modules, {})
     return sorted(found, key=lambda f: (str(f.path), f.line, f.code))
@@ -830,6 +829,7 @@ def _removals_and_exports(
 ) -> tuple[list[Removal] | str, set[str]]:
     """A file's removals (or why its fix does not parse), and which of the removed names it
     would hand to `import *`: both on a worker's core (the `__all__` takes a parse)."""
+    from safefix import bindings
     from safefix import removals as removals_mod
     from safefix.kinds import star_exports
 
@@ -840,7 +840,7 @@ def _removals_and_exports(
     after = item[2]
     if b"__all__" not in after:
         return found, {name for name in names if not name.startswith("_")}
-    return found, star_exports(removals_mod.parse(after), names)
+    return found, star_exports(bindings.parse(after), names)
 
 
 def _find_removals(ctx: _Context, state: _FileState) -> None:
@@ -879,12 +879,14 @@ def _unkept(state: _FileState) -> list[Decision]:
 
 def _protect(ctx: _Context, states: Sequence[_FileState]) -> None:
     """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
-    from safefix import removals as removals_mod
-    from safefix import restore  # libcst costs start-up time; only runs that keep need it
+    from safefix import (
+        bindings,
+        restore,  # libcst costs start-up time; only runs that keep need it
+    )
     from safefix.policy import restore_via_all
 
     for state in states:
-        has_all = removals_mod.has_literal_all(removals_mod.parse(state.before))
+        has_all = bindings.has_literal_all(bindings.parse(state.before))
         for decision in _unkept(state):
             removal = decision.removal
             key = (removal.line, removal.col, removal.name)
@@ -919,13 +921,13 @@ def _learn_codes(
     state: _FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
 ) -> None:
     """Give each noqa protection the codes of the violations whose fix would edit its line."""
-    from safefix import removals as removals_mod
+    from safefix import bindings
 
-    tree = removals_mod.parse(protected)
+    tree = bindings.parse(protected)
     for key, protection in state.protections.items():
         if protection.via_all:
             continue
-        rows = removals_mod.import_lines(tree, protection.name)
+        rows = bindings.import_lines(tree, protection.name)
         # only rules whose fix would edit the protected statement itself: F811 reported here
         # but deleting an earlier import, or I001 re-sorting a whole block, are left alone
         codes = {
@@ -943,11 +945,11 @@ def _check_edits(states: Sequence[_FileState]) -> None:
     file is left as it was. (Files written exactly as ruff fixed them were parsed when their
     removals were found.)
     """
-    from safefix import removals as removals_mod
+    from safefix import bindings
 
     for state in states:
         try:
-            removals_mod.parse(state.after, str(state.path))
+            bindings.parse(state.after, str(state.path))
         except SyntaxError:
             state.error = "the edited file does not parse; left the file unchanged"
             state.after = state.before
@@ -956,14 +958,12 @@ def _check_edits(states: Sequence[_FileState]) -> None:
 def _outcome(state: _FileState) -> FileOutcome:
     import ast
 
-    from safefix import removals as removals_mod
+    from safefix import bindings
 
     decisions: list[Decision] = []
     if not state.error:
-        tree = (
-            removals_mod.parse(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
-        )
-        final = removals_mod.module_bindings(tree)
+        tree = bindings.parse(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
+        final = bindings.module_bindings(tree)
         for key, decision in state.kept.items():
             protection = state.protections[key]
             how = (
@@ -987,7 +987,7 @@ def _outcome(state: _FileState) -> FileOutcome:
 
 def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> int:
     """The line of the import that keeps the name in the written file."""
-    from safefix import removals as removals_mod
+    from safefix import bindings
 
     same_branch = [
         b.line
@@ -996,7 +996,7 @@ def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> 
     ]
     if same_branch and not removal.effect:
         return same_branch[-1]
-    lines = removals_mod.import_lines(tree, removal.name)
+    lines = bindings.import_lines(tree, removal.name)
     return min(lines, key=lambda line: abs(line - removal.line), default=removal.line)
 
 

@@ -17,7 +17,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
-from safefix.removals import bound_names
+from safefix.bindings import bound_names
 from safefix.types import Protection
 
 _NOQA = re.compile(

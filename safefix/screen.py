@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from safefix.import_text import line_matches
 from safefix.modules import ModuleMap
-from safefix.removals import line_matches
 from safefix.words import WORD_BYTES, finder
 from safefix.workspace import read_whole
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,17 @@ def snapshot(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and not {"__pycache__", ".ruff_cache", ".safefix_cache"} & set(p.parts)
     }
+
+
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Write `files` (path relative to `root` -> text or bytes) under `root`; their paths."""
+    paths = []
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        paths.append(path)
+    return paths

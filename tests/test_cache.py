@@ -5,17 +5,11 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import pytest
-from support import SCENARIOS, copy_project, safefix
+from support import SCENARIOS, safefix
 
 from safefix.cache import CACHE_DIR_NAME, GITIGNORE
 
 INCIDENT = SCENARIOS / "incident" / "repo"
-
-
-@pytest.fixture
-def incident(tmp_path: Path) -> Path:
-    return copy_project(INCIDENT, tmp_path / "repo")
 
 
 def cached_files(project: Path) -> set[str]:

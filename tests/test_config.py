@@ -8,11 +8,6 @@ import pytest
 from support import SCENARIOS, copy_project, safefix, safefix_json, snapshot
 
 
-@pytest.fixture
-def incident(tmp_path: Path) -> Path:
-    return copy_project(SCENARIOS / "incident" / "repo", tmp_path / "repo")
-
-
 def add_table(repo: Path, table: str) -> None:
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.safefix]\n" + table)

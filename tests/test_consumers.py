@@ -5,20 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import write_tree
 
 from safefix.consumers import build_index
 from safefix.modules import ModuleMapBuilder, build_module_map
 from safefix.types import ConsumerKind
-
-
-def make(root: Path, files: dict[str, str]) -> list[Path]:
-    paths = []
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        paths.append(path)
-    return paths
 
 
 @pytest.mark.parametrize(
@@ -36,14 +27,14 @@ def make(root: Path, files: dict[str, str]) -> list[Path]:
     ],
 )
 def test_module_names(tmp_path: Path, rel: str, expected: tuple[str, ...]) -> None:
-    files = make(tmp_path, {"app/__init__.py": "", "src/lib/__init__.py": "", rel: ""})
+    files = write_tree(tmp_path, {"app/__init__.py": "", "src/lib/__init__.py": "", rel: ""})
     modules = build_module_map(files, tmp_path)
     assert modules.names[tmp_path / rel] == expected
 
 
 def test_a_module_map_built_a_share_at_a_time_is_the_same(tmp_path: Path) -> None:
     """The map is built in shares while ruff fixes, and finished only if a run needs it."""
-    files = make(
+    files = write_tree(
         tmp_path,
         {"app/__init__.py": "", "app/main.py": "", "src/lib/__init__.py": "", "src/lib/x.py": ""}
         | {f"app/sub/m{i}.py": "" for i in range(7)},
@@ -69,7 +60,9 @@ def test_a_module_map_built_a_share_at_a_time_is_the_same(tmp_path: Path) -> Non
 def test_relative_imports(
     tmp_path: Path, level: int, module: str | None, expected: str | None
 ) -> None:
-    files = make(tmp_path, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/a.py": ""})
+    files = write_tree(
+        tmp_path, {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/a.py": ""}
+    )
     modules = build_module_map(files, tmp_path)
     assert modules.absolute(tmp_path / "pkg/sub/a.py", level, module) == expected
 
@@ -106,7 +99,7 @@ TREE = {
 def test_consumers_of_app_main(
     tmp_path: Path, name: str, expected: list[tuple[str, int, ConsumerKind]]
 ) -> None:
-    files = make(tmp_path, TREE)
+    files = write_tree(tmp_path, TREE)
     modules = build_module_map(files, tmp_path)
     index = build_index(files, {}, {name: ["app.main"]}, modules)
     found = index.consumers_of(tmp_path / "app/main.py", name)
@@ -114,13 +107,13 @@ def test_consumers_of_app_main(
 
 
 def test_prefilter_skips_files_that_never_mention_the_name(tmp_path: Path) -> None:
-    files = make(tmp_path, TREE)
+    files = write_tree(tmp_path, TREE)
     index = build_index(files, {}, {"KEEPALIVE": ["app.main"]}, build_module_map(files, tmp_path))
     assert set(index.by_file) == {tmp_path / "app/routers/r.py"}
 
 
 def test_contents_override_disk(tmp_path: Path) -> None:
-    files = make(tmp_path, TREE)
+    files = write_tree(tmp_path, TREE)
     r = tmp_path / "app/routers/r.py"
     index = build_index(
         files,
@@ -132,7 +125,9 @@ def test_contents_override_disk(tmp_path: Path) -> None:
 
 
 def test_prefilter_keeps_relative_consumers_that_never_name_the_module(tmp_path: Path) -> None:
-    files = make(tmp_path, {**TREE, "app/routers/q.py": "def g():\n    from .. import ROOT\n"})
+    files = write_tree(
+        tmp_path, {**TREE, "app/routers/q.py": "def g():\n    from .. import ROOT\n"}
+    )
     index = build_index(files, {}, {"ROOT": ["app"]}, build_module_map(files, tmp_path))
     (consumer,) = index.consumers_of(tmp_path / "app/__init__.py", "ROOT")
     assert (consumer.path, consumer.text) == (tmp_path / "app/routers/q.py", "from .. import ROOT")

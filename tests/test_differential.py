@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from support import runtime_check, safefix
+from support import runtime_check, safefix, write_tree
 from test_scenarios import runtime_import_names
 
 KINDS = ("from", "relative", "attribute", "string", "getattr", "star", "doctest", "entry")
@@ -126,10 +126,7 @@ def _grouped(lines: list[str]) -> list[str]:
 @pytest.mark.parametrize("seed", range(SEEDS))
 def test_random_project(seed: int, tmp_path: Path) -> None:
     project = generate(seed)
-    for rel, text in project.files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    write_tree(tmp_path, project.files)
     before = runtime_check(tmp_path)
     assert before.returncode == 0, before.stdout
 

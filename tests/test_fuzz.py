@@ -14,7 +14,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safefix.removals import module_bindings
+from safefix.bindings import module_bindings
 from safefix.restore import protect
 from safefix.types import Protection
 

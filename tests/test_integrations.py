@@ -15,17 +15,11 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 from support import REPO, SCENARIOS, copy_project, run, safefix
 
 INCIDENT = SCENARIOS / "incident" / "repo"
 README = (REPO / "README.md").read_text()
-
-
-@pytest.fixture
-def incident(tmp_path: Path) -> Path:
-    return copy_project(INCIDENT, tmp_path / "repo")
 
 
 def git(cwd: Path, *args: str) -> str:

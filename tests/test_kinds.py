@@ -8,6 +8,7 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+from support import write_tree
 
 import safefix.kinds
 from safefix.consumers import ConsumerIndex, build_full_index, build_index
@@ -31,9 +32,7 @@ def _rows(*tables: str, elsewhere: bool = False) -> list[object]:
 
 
 def _index(tmp_path: Path, example: Example, *, screened: bool) -> ConsumerIndex:
-    for rel, text in {**BASE, example.path: example.text}.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text)
+    write_tree(tmp_path, {**BASE, example.path: example.text})
     files = sorted(tmp_path.rglob("*.py"))
     modules = build_module_map(files, tmp_path)
     docs = text_files(tmp_path)

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safefix.removals import (
+from safefix.import_text import (
     _IMPORT_STATEMENT,
-    find_removals,
     import_section,
     same_imports,
     statement_matches,
 )
+from safefix.removals import find_removals
 
 CASES = [
     pytest.param("import os\nimport sys\n", "import sys\n", {("os", ())}, id="deleted"),

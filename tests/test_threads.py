@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from support import write_tree
+
 import safefix
 from safefix.consumers import build_index
 from safefix.modules import build_module_map
@@ -21,10 +23,7 @@ def _tree(root: Path, name: str) -> list[Path]:
         files[f"pkg/use{number}.py"] = (
             f"def f():\n    from pkg.mod import {name}\n    return {name}\n"
         )
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
-    return sorted(root.rglob("*.py"))
+    return sorted(write_tree(root, files))
 
 
 def _together(*jobs: Callable[[], object]) -> list[object]:

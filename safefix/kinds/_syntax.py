@@ -162,7 +162,7 @@ class PythonFile:
     @cached_property
     def typing_ranges(self) -> list[tuple[int, int]]:
         """Lines under `if TYPE_CHECKING:`: what is consumed there is needed by type checkers."""
-        from safefix.removals import is_type_checking
+        from safefix.bindings import is_type_checking
 
         offset = self.line_offset
         return [
