@@ -29,6 +29,7 @@ from safefix.screen import (
     consumes_through_stars,
     may_consume,
     mention_finder,
+    pytest_scopes,
     word,
 )
 from safefix.types import Consumer, ConsumerKind, PythonScan
@@ -232,7 +233,9 @@ def build_index(
     needles = {name: (words[name], direct[name]) for name in targets}
     leaves = {leaf.text.decode() for found in direct.values() for leaf in found}
     finder = mention_finder(targets, leaves)
-    screen = FileScreen(finder, needles, modules, own_names, contents.keys())
+    removed = own_names if own_names is not None else dict.fromkeys(contents, targets)
+    scopes = pytest_scopes(removed)
+    screen = FileScreen(finder, needles, modules, own_names, contents.keys(), scopes)
     selected: list[tuple[Path, bytes]] = []
     unsure: list[tuple[tuple[Path, bytes | None], set[str]]] = []
     for item, found in zip(items, parallel_map(screen, items), strict=True):

@@ -9,6 +9,7 @@ its own names through a string (the kinds' `own_markers`). So the screen loses n
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from safefix.import_text import line_matches
+from safefix.kinds.pytest_fixtures import is_pytest_file
 from safefix.modules import ModuleMap
 from safefix.words import WORD_BYTES, finder
 from safefix.workspace import read_whole
@@ -70,6 +72,9 @@ class FileScreen:
     modules: ModuleMap
     own_names: Mapping[Path, Iterable[str]] | None
     unwritten: Collection[Path]
+    #: name -> the directories of the pytest files (test modules, conftest.py) it is removed
+    #: from: a pytest file below one of them may ask for it by name.
+    pytest_scopes: Mapping[str, Sequence[str]]
 
     def __call__(self, item: tuple[Path, bytes | None]) -> Screened:
         path, data = item
@@ -87,9 +92,34 @@ class FileScreen:
         else:
             mine = mentioned.intersection(self.own_names.get(path, ()))
         needles = [self.needles[name] for name in mentioned]
-        if uses_own_globals(data, mine) or may_consume(data, needles, words=words):
+        if (
+            uses_own_globals(data, mine)
+            or may_consume(data, needles, words=words)
+            or self._in_pytest_scope(path, mentioned)
+        ):
             return Screened(mentioned, stars, data)
         return Screened(mentioned, stars, None)
+
+    def _in_pytest_scope(self, path: Path, mentioned: Iterable[str]) -> bool:
+        """A pytest file that names a fixture removed from a pytest file above it."""
+        if not self.pytest_scopes or not is_pytest_file(path):
+            return False
+        text = str(path)
+        return any(
+            text.startswith(directory + os.sep)
+            for name in mentioned
+            for directory in self.pytest_scopes.get(name, ())
+        )
+
+
+def pytest_scopes(removed: Mapping[Path, Iterable[str]]) -> dict[str, list[str]]:
+    """name -> the directories of the pytest files it is removed from (see `FileScreen`)."""
+    scopes: dict[str, list[str]] = {}
+    for path, names in removed.items():
+        if is_pytest_file(path):
+            for name in names:
+                scopes.setdefault(name, []).append(str(path.parent))
+    return scopes
 
 
 def star_imports(path: Path, data: bytes, modules: ModuleMap) -> list[str]:

@@ -65,6 +65,7 @@ class ConsumerKind(str, Enum):
     DOCTEST = "doctest"  # >>> lines in docstrings and documentation files
     GLOBALS = "module-globals"  # skipif("not HAS_X"), globals()["NAME"], eval("NAME")
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
+    PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
 
 
 class Verdict(str, Enum):

@@ -29,17 +29,23 @@ class Screen(str, Enum):
     THROUGH_STAR = "through-star"
     #: The module uses its own name, on a line holding one of the kind's `own_markers`.
     OWN_GLOBALS = "own-globals"
+    #: pytest looks the name up in a test module or conftest.py: the consumer is a test file in
+    #: that module's directory (or below it) that names it, as a parameter say.
+    PYTEST_SCOPE = "pytest-scope"
 
 
 @dataclass(frozen=True)
 class Example:
     """One table row. The project holds `app/__init__.py`, `app/api.py` (`import json`) and
     `app/other.py` (`import json`); the row adds (or, for `app/api.py`, replaces: ruff's
-    output) the file `path` holding `text`. The question is always: is `app.api:json` used?"""
+    output) the file `path` holding `text`, and the files in `also`. The question: is `json`,
+    removed from the file `target`, used?"""
 
     id: str
     path: str
     text: str
+    target: str = "app/api.py"
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,3 @@
+class TestUsers:
+    def test_name(self) -> None:
+        assert "ada"

@@ -1,0 +1,3 @@
+import os
+
+from .fixtures import db, user

@@ -1,0 +1,9 @@
+from tests.fixtures import user
+
+
+def helper(value: str) -> str:
+    return value
+
+
+def test_local() -> None:
+    assert helper("x")

@@ -1,0 +1,3 @@
+class TestUsers:
+    def test_name(self, user: dict[str, str]) -> None:
+        assert user["name"] == "ada"

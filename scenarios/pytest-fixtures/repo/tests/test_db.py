@@ -1,0 +1,2 @@
+def test_connected(db: dict[str, bool]) -> None:
+    assert db["connected"]
