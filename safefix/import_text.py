@@ -56,10 +56,6 @@ def _statements(source: bytes) -> list[bytes]:
     return [match.group() for match in statement_matches(source)]
 
 
-#: Every effect import (`pytest.raises(ImportError)`, `except ImportError`) names one of these.
-EFFECT_TOKENS = re.compile(rb"ImportError|ModuleNotFoundError")
-
-
 def same_imports(before: bytes, after: bytes) -> bool:
     """Whether both versions import the same names the same way, cheaply, without parsing:
     the same multiset of (indentation, module, name, alias).
@@ -72,6 +68,18 @@ def same_imports(before: bytes, after: bytes) -> bool:
     if Counter(old) == Counter(new):
         return True  # the common case, without normalising
     return _imported(old) == _imported(new)
+
+
+def lost_nested_imports(before: bytes, after: bytes) -> bool:
+    """Whether an indented import statement (in a function, a `with`, a `try`...) lost a name.
+
+    Every import whose execution is the point stands in some block: inside `pytest.raises`, a
+    probe's `try`, a function that is nothing but the import. Where none lost a name, no such
+    import can have been removed, and the whole files need no closer look.
+    """
+    old = _imported(s for s in _statements(before) if s[:1] in b" \t")
+    new = _imported(s for s in _statements(after) if s[:1] in b" \t")
+    return bool(old - new)
 
 
 def _imported(statements: Iterable[bytes]) -> Counter[bytes]:

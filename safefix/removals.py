@@ -27,15 +27,17 @@ from safefix.bindings import (
     parse,
     statement_text,
 )
-from safefix.import_text import EFFECT_TOKENS, WHOLE_FILE, import_section, same_imports
+from safefix.import_text import WHOLE_FILE, import_section, lost_nested_imports, same_imports
 from safefix.types import Branch, Removal
 
 
-def _import_trees(path: Path, before: bytes, after: bytes) -> tuple[ast.Module, ast.Module, bool]:
+def _import_trees(
+    path: Path, before: bytes, after: bytes, effects: bool
+) -> tuple[ast.Module, ast.Module, bool]:
     """Both versions' import sections parsed (True), or the whole files (False) where a section
-    is not enough (a module `__getattr__`, imports whose effect is the point) or does not
-    parse alone."""
-    if not (WHOLE_FILE.search(before) or WHOLE_FILE.search(after)):
+    is not enough (a module `__getattr__`, `effects`: imports whose effect may be the point)
+    or does not parse alone."""
+    if not (effects or WHOLE_FILE.search(before) or WHOLE_FILE.search(after)):
         parsed: set[bytes] = set()
         try:
             old = parse(import_section(before, parsed), str(path))
@@ -54,7 +56,8 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
     if same_imports(before, after):
         return []  # only import statements bind what ruff removes; these are all still there
     old_lines = before.decode("utf-8", errors="replace").splitlines()
-    old_tree, new_tree, sections = _import_trees(path, before, after)
+    effects = lost_nested_imports(before, after)
+    old_tree, new_tree, sections = _import_trees(path, before, after, effects)
     lazy = lazily_served(new_tree)
     found: dict[tuple[int, int, str], Removal] = {}
     old_bindings = module_bindings(old_tree, old_lines)
@@ -72,7 +75,7 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
             statement=b.statement,
             lazy=b.name in lazy,
         )
-    if not EFFECT_TOKENS.search(before):
+    if not effects:
         return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
     kept_effects = effect_imports(new_tree)
     for key, site in effect_imports(old_tree, old_lines).items():
@@ -97,37 +100,56 @@ class EffectSite:
     effect: str
 
 
-_RAISES = frozenset({"raises", "assertRaises", "assertRaisesRegex", "suppress"})
+#: Context managers and calls that observe what the code they run does: an import run under
+#: one is the thing observed, whatever the exception, warning or log it expects.
+_OBSERVERS = frozenset(
+    {
+        "raises",
+        "warns",
+        "deprecated_call",
+        "assertRaises",
+        "assertRaisesRegex",
+        "assertWarns",
+        "assertWarnsRegex",
+        "assertLogs",
+        "assertNoLogs",
+        "catch_warnings",
+        "suppress",
+    }
+)
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
 def effect_imports(
     tree: ast.Module, lines: Sequence[str] = ()
 ) -> dict[tuple[Any, ...], EffectSite]:
-    """Imports inside `pytest.raises(ImportError)`-like blocks and `try/except ImportError`.
+    """Imports whose execution is the point: run under an observer (`pytest.raises`,
+    `assertWarns`, `suppress`... as a block, or a function handed to one), in a probe's
+    `try/except ImportError`, or as the whole body of a function (an import smoke test).
 
     Keyed stably across ruff's edits: enclosing definitions, the reason, the name, and the
     occurrence among identical keys.
     """
     found: dict[tuple[Any, ...], EffectSite] = {}
     counts: dict[tuple[Any, ...], int] = {}
+    observed = _observed_callables(tree)
+
+    def record(stmt: ast.Import | ast.ImportFrom, scope: Branch, effect: str) -> None:
+        for name, _, _ in bound_names(stmt):
+            base: tuple[Any, ...] = (scope, effect, name)
+            counts[base] = counts.get(base, 0) + 1
+            text = statement_text(stmt, lines)
+            site = EffectSite(name, stmt.lineno, stmt.col_offset, scope, text, effect)
+            found[(scope, effect, name, counts[base])] = site
 
     def visit(body: Sequence[ast.stmt], scope: Branch, effect: str | None) -> None:
         for stmt in body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)) and effect:
-                for name, _, _ in bound_names(stmt):
-                    base: tuple[Any, ...] = (scope, effect, name)
-                    counts[base] = counts.get(base, 0) + 1
-                    key = (*base, counts[base])
-                    found[key] = EffectSite(
-                        name,
-                        stmt.lineno,
-                        stmt.col_offset,
-                        scope,
-                        statement_text(stmt, lines),
-                        effect,
-                    )
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                if effect:
+                    record(stmt, scope, effect)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(stmt.body, (*scope, stmt.name), _function_effect(stmt, observed))
+            elif isinstance(stmt, ast.ClassDef):
                 visit(stmt.body, (*scope, stmt.name), None)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 visit(stmt.body, scope, _with_effect(stmt) or effect)
@@ -151,6 +173,31 @@ def effect_imports(
     return found
 
 
+def _observed_callables(tree: ast.Module) -> dict[str, str]:
+    """Function names handed to an observer that expects an import to fail
+    (`assertRaises(ImportError, func)`, `pytest.raises(ModuleNotFoundError, func)`), with the
+    call: what such a function imports is observed. (A function that is nothing but imports
+    is kept as an import check, whatever it is handed to.)"""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _observer(node) and _expects_import_error(node):
+            for arg in node.args:
+                if isinstance(arg, ast.Name):
+                    found.setdefault(arg.id, ast.unparse(node))
+    return found
+
+
+def _function_effect(
+    stmt: ast.FunctionDef | ast.AsyncFunctionDef, observed: dict[str, str]
+) -> str | None:
+    if stmt.name in observed:
+        return f"the import is what {observed[stmt.name]} runs"
+    body = stmt.body[1:] if ast.get_docstring(stmt) is not None else stmt.body
+    if body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body):
+        return f"the import is the whole body of {stmt.name}() (an import check)"
+    return None
+
+
 def _bodies(stmt: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
     """The nested statement lists of a compound statement (no names: the effect walk needs none)."""
     for field in ("body", "orelse", "finalbody"):
@@ -164,16 +211,33 @@ def _bodies(stmt: ast.stmt) -> Iterator[Sequence[ast.stmt]]:
 
 
 def _with_effect(stmt: ast.With | ast.AsyncWith) -> str | None:
+    """An observer block's imports are what it observes when it expects an import to fail,
+    or when they are all it runs (`with pytest.warns(DeprecationWarning): from m import old`);
+    beside other code, the observed behaviour is that code's."""
+    only_imports = all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) for s in stmt.body)
     for item in stmt.items:
         call = item.context_expr
-        if not isinstance(call, ast.Call):
+        if not (isinstance(call, ast.Call) and _observer(call)):
             continue
-        func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name in _RAISES and any(catches_import_error(arg) for arg in call.args):
-            what = "a probe" if name == "suppress" else "the assertion"
+        if _expects_import_error(call):
+            what = "a probe" if _call_name(call) == "suppress" else "the assertion"
             return f"the import is {what} (inside {ast.unparse(call)})"
+        if only_imports:
+            return f"the import is what is observed (inside {ast.unparse(call)})"
     return None
+
+
+def _observer(call: ast.Call) -> bool:
+    return _call_name(call) in _OBSERVERS
+
+
+def _expects_import_error(call: ast.Call) -> bool:
+    return any(catches_import_error(arg) for arg in call.args)
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def catches_import_error(node: ast.expr | None) -> bool:

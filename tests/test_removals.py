@@ -52,10 +52,60 @@ CASES = [
         id="dropped-from-else-arm",
     ),
     pytest.param(
-        "def f():\n    import os\n",
-        "def f():\n    pass\n",
+        "def f():\n    import os\n    return 1\n",
+        "def f():\n    return 1\n",
         set(),
         id="function-locals-are-not-module-bindings",
+    ),
+    pytest.param(
+        "def test_import():\n    import os\n",
+        "def test_import():\n    pass\n",
+        {("os", ("test_import",))},
+        id="whole-body-import-is-an-import-check",
+    ),
+    pytest.param(
+        'def f():\n    """Doc."""\n    import os.path\n',
+        'def f():\n    """Doc."""\n',
+        {("os", ("f",))},
+        id="whole-body-after-a-docstring",
+    ),
+    pytest.param(
+        "import pytest\ndef t():\n    with pytest.warns(DeprecationWarning):\n"
+        "        from m import old\n",
+        "import pytest\ndef t():\n    with pytest.warns(DeprecationWarning):\n        pass\n",
+        {("old", ("t",))},
+        id="observed-by-warns",
+    ),
+    pytest.param(
+        "import pytest\ndef t():\n    with pytest.deprecated_call():\n        import m.old\n",
+        "import pytest\ndef t():\n    with pytest.deprecated_call():\n        pass\n",
+        {("m", ("t",))},
+        id="observed-by-deprecated-call",
+    ),
+    pytest.param(
+        "import warnings\ndef t():\n    with warnings.catch_warnings():\n        import m\n"
+        "    return 1\n",
+        "import warnings\ndef t():\n    with warnings.catch_warnings():\n        pass\n"
+        "    return 1\n",
+        {("m", ("t",))},
+        id="observed-by-catch-warnings",
+    ),
+    pytest.param(
+        "import pytest\ndef t():\n    with pytest.raises(ValueError):\n        import m\n"
+        "        int('x')\n",
+        "import pytest\ndef t():\n    with pytest.raises(ValueError):\n        int('x')\n",
+        set(),
+        id="beside-the-observed-code",
+    ),
+    pytest.param(
+        "import unittest\nclass T(unittest.TestCase):\n    def test(self):\n"
+        "        def load():\n            import m\n            return 1\n"
+        "        self.assertRaises(ImportError, load)\n",
+        "import unittest\nclass T(unittest.TestCase):\n    def test(self):\n"
+        "        def load():\n            return 1\n"
+        "        self.assertRaises(ImportError, load)\n",
+        {("m", ("T", "test", "load"))},
+        id="handed-to-assert-raises",
     ),
     pytest.param("x = 1\nimport os\n", "x = 1\n", {("os", ())}, id="after-other-code"),
 ]

@@ -1,0 +1,4 @@
+def test_utc() -> None:
+    import app.tz
+
+    assert "UTC" == "UTC"

@@ -1,0 +1,2 @@
+def test_import_tz() -> None:
+    import app.tz
