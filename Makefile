@@ -1,4 +1,5 @@
 # The front door: every target creates or reuses .venv by itself.
+# Another Python in its own venv: make test PYTHON=python3.13 VENV=.venv-3.13 (as .ci/run does).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -42,7 +43,7 @@ lint: venv
 	$(BIN)/safefix --diff .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .safefix_cache
+	rm -rf $(VENV) .venv-3.* safefix/_version.py .pytest_cache .mypy_cache .ruff_cache .safefix_cache
 
 ## bench: ruff and safefix side by side (results in tests/benchmarks/); QUICK=1 for a smoke run
 bench: venv

