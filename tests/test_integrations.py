@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 import yaml
 from support import REPO, SCENARIOS, copy_project, run, safefix
 
