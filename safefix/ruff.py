@@ -16,6 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from safefix.fdio import read_whole
 from safefix.interrupts import end, spawn
 from safefix.types import Diagnostic, RuffOptions
 
@@ -321,8 +322,6 @@ class StdinFixes:
     """
 
     def __init__(self, binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path) -> None:
-        from safefix.workspace import read_whole
-
         args = [binary, "check", "--fix", "--no-fix-only", "--no-cache"]
         args += ["--output-format", "concise", "--show-fixes", *PREFER_CODES, *flags]
         self._cwd = cwd
