@@ -1,4 +1,4 @@
-"""The scratch copy ruff fixes, and the atomic write-back to the user's tree.
+"""The scratch copy ruff fixes (the write-back to the user's tree is `writeback`).
 
 The scratch directory mirrors absolute paths (`/home/u/app/x.py` lives at
 `SCRATCH/home/u/app/x.py`) so that ruff's hierarchical config discovery, relative `extend`
@@ -302,41 +302,3 @@ def _extends(config: Path) -> Path | None:
     if not isinstance(value, str):
         return None
     return (config.parent / os.path.expanduser(os.path.expandvars(value))).resolve()
-
-
-def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its mode.
-
-    Raises `FileChangedError` if the file no longer holds `expected` (edited while safefix ran).
-    """
-    with open(path, "rb") as handle:
-        current = handle.read()
-        mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
-    if current != expected:
-        raise FileChangedError(f"{path} changed on disk while safefix ran; left it alone")
-    if not mode & stat.S_IWUSR:
-        raise FileChangedError(f"{path} is read-only; left it alone")
-    with signals_deferred():
-        _replace(path, data, mode)
-
-
-def _replace(path: Path, data: bytes, mode: int) -> None:
-    # No fsync: the rename alone makes the change atomic for every process, a crashed safefix
-    # included; a sync per file would cost more than ruff's whole run on a big tree (ruff,
-    # writing in place, syncs nothing either).
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
-    try:
-        try:
-            write_whole(fd, data)
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-class FileChangedError(Exception):
-    """A file safefix must not write: changed on disk since it was read, or read-only."""
