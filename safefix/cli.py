@@ -231,14 +231,14 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
 def why(args: list[str]) -> int:
     import json
 
-    from safefix import pipeline, ruff
+    from safefix import check, pipeline, ruff
     from safefix.report import consumer_json, consumer_line
 
     ns = why_parser().parse_args(args)
     cwd = Path.cwd()
     options = RuffOptions(config=tuple(ns.config or ()), isolated=ns.isolated)
     try:
-        found = pipeline.explain(ns.target, cwd, ns.project_root, options)
+        found = check.explain(ns.target, cwd, ns.project_root, options)
     except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
         sys.stderr.write(f"error: {str(exc).splitlines()[0]}\n")
         return int(ExitCode.ERROR)

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from safefix.fdio import read_to_end
 from safefix.interrupts import signals_deferred
-from safefix.workspace import read_to_end
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -186,6 +186,7 @@ class Report:
             "safefix_version": __version__,
             "ruff_version": self.result.ruff_version,
             "mode": self.options.mode.value,
+            "flow": self.result.flow.value if self.result.flow else None,
             "root": str(self.result.root),
             "exit_code": int(self.exit_code()),
             "summary": {
@@ -292,6 +293,7 @@ def failure_json(message: str, mode: Mode) -> str:
         "safefix_version": __version__,
         "ruff_version": None,
         "mode": mode.value,
+        "flow": None,
         "root": None,
         "exit_code": int(ExitCode.ERROR),
         "summary": {"fixed": 0, "remaining": 0, "kept": 0, "files_changed": 0, "files_written": 0},

@@ -14,36 +14,14 @@ Everything else stays byte-for-byte.
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from safefix.bindings import bound_names
+from safefix.noqa_text import line_with_noqa, merge_noqa
 from safefix.types import Protection
 
-_NOQA = re.compile(
-    r"#\s*noqa(?P<colon>:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*))?",
-    re.IGNORECASE,
-)
-
-
-def merge_noqa(comment: str | None, codes: Iterable[str]) -> str | None:
-    """Add `codes` to a line's comment, merging into an existing `# noqa` rather than repeating it."""
-    wanted = sorted(set(codes))
-    if not wanted:
-        return comment
-    if not comment:
-        return f"# noqa: {', '.join(wanted)}"
-    match = _NOQA.search(comment)
-    if match is None:
-        return f"{comment}  # noqa: {', '.join(wanted)}"
-    if match["codes"] is None:
-        return comment  # a blanket noqa comment already covers every code
-    present = {code.upper() for code in re.split(r"[\s,]+", match["codes"]) if code}
-    missing = [code for code in wanted if code not in present]
-    if not missing:
-        return comment
-    end = match.end("codes")
-    return f"{comment[:end]}, {', '.join(missing)}{comment[end:]}"
+# `merge_noqa` lives in `noqa_text` (libcst's edits share it); still offered from here
+__all__ = ["merge_noqa", "protect"]
 
 
 def protect(source: bytes, protections: Sequence[Protection]) -> bytes:
@@ -91,28 +69,8 @@ def _merge_comments(source: bytes, protections: Sequence[Protection]) -> bytes |
         )
     lines = source.splitlines(keepends=True)
     for number, (col, codes) in edits.items():
-        merged = _line_with_noqa(lines[number - 1], col, codes)
+        merged = line_with_noqa(lines[number - 1], col, codes)
         if merged is None:
             return None
         lines[number - 1] = merged
     return b"".join(lines)
-
-
-def _line_with_noqa(line: bytes, col: int, codes: Iterable[str]) -> bytes | None:
-    """The line with `codes` merged into its comment; None if it holds more than the statement
-    (a `;`, a compound statement's header, a continuation) or is not UTF-8."""
-    body = line.rstrip(b"\r\n")
-    ending = line[len(body) :]
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    code, hash_, comment = text.partition("#")  # import statements hold no strings
-    if code[:col].strip() or ";" in code or code.rstrip().endswith("\\"):
-        return None
-    old = hash_ + comment if hash_ else None
-    new = merge_noqa(old, codes)
-    if new is None or new == old:
-        return line
-    kept = code if old else code.rstrip(" \t") + "  "
-    return (kept + new).encode("utf-8") + ending

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from safefix.restore import merge_noqa
+from safefix.noqa_text import merge_noqa
 from safefix.types import Protection
 
 _EMPTY = cst.Module(body=[])

@@ -12,11 +12,13 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
+from safefix.fdio import read_whole
 from safefix.interrupts import end, spawn
 from safefix.types import Diagnostic, RuffOptions
 
@@ -281,32 +283,74 @@ def fix(
     *,
     apply: bool = True,
     locate: Callable[[Path], Path] = Path,
-    meanwhile: Callable[[Callable[[], bool]], object] | None = None,
 ) -> FixRun:
-    """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its concise report.
+    """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its report (see `Fix`)."""
+    return Fix(binary, paths, flags, cwd, apply=apply, locate=locate).result()
+
+
+class Fix:
+    """`ruff check --fix` in `cwd` (a scratch directory), started now and read (or cancelled)
+    later, like `Lint`: the caller does work of its own while it is `running()`.
 
     With `apply=False`, only report: the violations of files safefix leaves as they were.
-    `locate` maps the paths ruff reports (in the scratch mirror) to the user's. `meanwhile`
-    is called once ruff has started, to use the time it takes, with a test of whether ruff
-    is still at work.
+    `locate` maps the paths ruff reports (in the scratch mirror) to the user's. A file list too
+    long for one command line is split: the first part starts now, the others in `result()`.
     """
-    mode = "--fix" if apply else "--no-fix"
-    args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
-    args += ["--show-fixes", *PREFER_CODES, *flags, "--"]
-    runs = []
-    for chunk in _chunks(paths):
-        started = _Started(binary, [*args, *chunk], cwd)
-        if meanwhile is not None:
-            try:
-                meanwhile(started.running)
-            except BaseException:
-                started.cancel()
-                raise
-            meanwhile = None
-        proc = started.finish()
-        found = parse_fix_output(proc.stdout, cwd, locate)
-        runs.append(replace(found, warnings=_warnings(proc.stderr)))
-    return _merged(runs)
+
+    def __init__(
+        self,
+        binary: str,
+        paths: Sequence[str],
+        flags: Sequence[str],
+        cwd: Path,
+        *,
+        apply: bool = True,
+        locate: Callable[[Path], Path] = Path,
+    ) -> None:
+        mode = "--fix" if apply else "--no-fix"
+        args = ["check", mode, "--no-fix-only", "--no-cache", "--output-format", "concise"]
+        self._binary = binary
+        self._args = [*args, "--show-fixes", *PREFER_CODES, *flags, "--"]
+        self._cwd = cwd
+        self._locate = locate
+        self._chunks = _chunks(paths)
+        self._started = (
+            _Started(binary, [*self._args, *self._chunks[0]], cwd) if self._chunks else None
+        )
+
+    def running(self) -> bool:
+        return self._started is not None and self._started.running()
+
+    def result(self) -> FixRun:
+        runs = []
+        for index, chunk in enumerate(self._chunks):
+            if index:
+                self._started = _Started(self._binary, [*self._args, *chunk], self._cwd)
+            assert self._started is not None
+            proc = self._started.finish()
+            found = parse_fix_output(proc.stdout, self._cwd, self._locate)
+            runs.append(replace(found, warnings=_warnings(proc.stderr)))
+        return _merged(runs)
+
+    def cancel(self) -> None:
+        if self._started is not None:
+            self._started.cancel()
+
+
+class _Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+@contextmanager
+def cancelled_on_error(*running: _Cancellable | None) -> Iterator[None]:
+    """Stop the ruff processes under way if the block fails (or is interrupted)."""
+    try:
+        yield
+    except BaseException:
+        for process in running:
+            if process is not None:
+                process.cancel()
+        raise
 
 
 def _merged(runs: Sequence[FixRun]) -> FixRun:
@@ -326,8 +370,6 @@ class StdinFixes:
     """
 
     def __init__(self, binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path) -> None:
-        from safefix.workspace import read_whole
-
         args = [binary, "check", "--fix", "--no-fix-only", "--no-cache"]
         args += ["--output-format", "concise", "--show-fixes", *PREFER_CODES, *flags]
         self._cwd = cwd

@@ -6,7 +6,7 @@ and so that results stay picklable for worker processes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from pathlib import Path
@@ -34,6 +34,17 @@ class Mode(str, Enum):
     DIFF = "diff"
     #: `safefix check`: fix nothing, report the import contracts nothing protects.
     CHECK = "check"
+
+
+class Flow(str, Enum):
+    """How ruff made its first fixes (`flows.py`); the JSON report names the one that ran."""
+
+    #: ruff's lint in place, then a fix of copies of the fixable files among empty stand-ins.
+    LINT_THEN_FIX = "lint-then-fix"
+    #: One fix of a full copy of the tree (no cache, and a sample says many files are fixable).
+    ONE_PASS = "one-pass"
+    #: After a warm lint that finds a few fixable files: each fixed from stdin, in the tree.
+    STDIN = "stdin"
 
 
 class RestoreWith(str, Enum):
@@ -157,6 +168,19 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Fixed:
+    """One file as ruff's first fixes left it, before safefix looks at what they removed."""
+
+    path: Path
+    before: bytes
+    after: bytes
+    #: Fixes applied, as {rule code: count}.
+    fixes: Mapping[str, int]
+    #: Why the file is left as it is (changed on disk while ruff fixed its copy, say).
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """A violation ruff still reports after fixing."""
 
@@ -261,6 +285,8 @@ class RunResult:
     ruff_version: str
     root: Path
     mode: Mode
+    #: How ruff made its first fixes; None when its lint in place found nothing to fix.
+    flow: Flow | None = None
     #: Errors not tied to one file's outcome (a file that could not be read, written, ...).
     errors: tuple[str, ...] = ()
     #: Things worth saying that are not errors (modules that did not import even before).

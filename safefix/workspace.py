@@ -1,4 +1,4 @@
-"""The scratch copy ruff fixes, and the atomic write-back to the user's tree.
+"""The scratch copy ruff fixes (the write-back to the user's tree is `writeback`).
 
 The scratch directory mirrors absolute paths (`/home/u/app/x.py` lives at
 `SCRATCH/home/u/app/x.py`) so that ruff's hierarchical config discovery, relative `extend`
@@ -27,6 +27,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+# `read_whole` is also offered from here, where the consumer index reads files
+from safefix.fdio import read_whole as read_whole  # noqa: PLC0414
+from safefix.fdio import write_whole
 from safefix.interrupts import signals_deferred, stop_children
 
 if TYPE_CHECKING:
@@ -161,40 +164,12 @@ def _copy_file(prefix: str, path: str) -> bytes | None:
         data = read_whole(path)
         fd = os.open(_inside(prefix, path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            _write_whole(fd, data)
+            write_whole(fd, data)
         finally:
             os.close(fd)
     except OSError:
         return None
     return digest(data)
-
-
-def read_whole(path: str | Path) -> bytes:
-    """A whole file, by plain system calls: `Path.read_bytes` and `open().read()` cost about
-    twice as much, which counts over the thousands of files of a big tree."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        return read_to_end(fd)
-    finally:
-        os.close(fd)
-
-
-def read_to_end(fd: int) -> bytes:
-    """Everything `fd` (a file, a pipe) still holds, up to its end."""
-    chunks = [os.read(fd, _CHUNK)]
-    while chunks[-1]:
-        chunks.append(os.read(fd, _CHUNK))
-    return chunks[0] if len(chunks) == 2 else b"".join(chunks)
-
-
-_CHUNK = 1 << 20
-
-
-def _write_whole(fd: int, data: bytes) -> None:
-    """All of `data` to `fd`: one `os.write` may take only part of it."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 #: Where scratch directories go, for tests that check nothing is left behind.
@@ -327,41 +302,3 @@ def _extends(config: Path) -> Path | None:
     if not isinstance(value, str):
         return None
     return (config.parent / os.path.expanduser(os.path.expandvars(value))).resolve()
-
-
-def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its mode.
-
-    Raises `FileChangedError` if the file no longer holds `expected` (edited while safefix ran).
-    """
-    with open(path, "rb") as handle:
-        current = handle.read()
-        mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
-    if current != expected:
-        raise FileChangedError(f"{path} changed on disk while safefix ran; left it alone")
-    if not mode & stat.S_IWUSR:
-        raise FileChangedError(f"{path} is read-only; left it alone")
-    with signals_deferred():
-        _replace(path, data, mode)
-
-
-def _replace(path: Path, data: bytes, mode: int) -> None:
-    # No fsync: the rename alone makes the change atomic for every process, a crashed safefix
-    # included; a sync per file would cost more than ruff's whole run on a big tree (ruff,
-    # writing in place, syncs nothing either).
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
-    try:
-        try:
-            _write_whole(fd, data)
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-class FileChangedError(Exception):
-    """A file safefix must not write: changed on disk since it was read, or read-only."""

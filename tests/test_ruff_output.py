@@ -3,6 +3,8 @@ the fix summary names rules code-first, or name-first under `--preview`)."""
 
 from __future__ import annotations
 
+import signal
+import time
 from pathlib import Path
 
 from safefix import ruff
@@ -49,10 +51,40 @@ def test_a_file_listing_started_early_reads_like_show_files(tmp_path: Path) -> N
     ]
 
 
+def slow_ruff(tmp_path: Path) -> str:
+    """A ruff that would take half a minute to say anything."""
+    slow = tmp_path / "slow-ruff"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    return str(slow)
+
+
 def test_a_file_listing_can_be_cancelled(tmp_path: Path) -> None:
-    listing = ruff.FileListing(ruff.locate(), ["."], [], tmp_path)
+    listing = ruff.FileListing(slow_ruff(tmp_path), ["."], [], tmp_path)
+    process = listing._started.proc
+    assert process.poll() is None
+    started = time.monotonic()
     listing.cancel()
+    assert time.monotonic() - started < 10, "cancel must not wait for ruff to finish"
+    assert process.returncode == -signal.SIGKILL  # killed, and reaped: no zombie left
     listing.cancel()  # twice is harmless: a run cancels on every way out
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_a_fix_runs_while_the_caller_works(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import os\n")
+    flags = ["--isolated", "--select", "F401"]
+    fixing = ruff.Fix(ruff.locate(), ["a.py"], flags, tmp_path)
+    while fixing.running():  # the caller's own work would go here
+        time.sleep(0.001)
+    found = fixing.result()
+    assert found.fixed == {tmp_path / "a.py": {"F401": 1}}
+    assert (tmp_path / "a.py").read_text() == ""
+    slow = ruff.Fix(slow_ruff(tmp_path), ["a.py"], [], tmp_path)
+    assert slow.running()
+    slow.cancel()
+    assert not slow.running()
+    assert not ruff.Fix(ruff.locate(), [], [], tmp_path).running()  # nothing to fix: no process
 
 
 def test_long_file_lists_are_split_across_ruff_runs() -> None:

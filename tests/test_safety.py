@@ -375,7 +375,7 @@ def test_stress_script_runs(tmp_path: Path) -> None:
 def test_each_file_is_known_by_what_links_lead_to(tmp_path: Path) -> None:
     """Writes are deduplicated by the real path, resolved a directory at a time: the same
     answer as `os.path.realpath` for links to directories, to files, relative and dangling."""
-    from safefix.pipeline import _Identities
+    from safefix.writeback import Identities
 
     (tmp_path / "a/b/c").mkdir(parents=True)
     (tmp_path / "a/b/c/f.py").write_text("")
@@ -383,7 +383,7 @@ def test_each_file_is_known_by_what_links_lead_to(tmp_path: Path) -> None:
     (tmp_path / "a/b/c/g.py").symlink_to(tmp_path / "a/b/c/f.py")
     (tmp_path / "relative").symlink_to("a")
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
-    identity = _Identities()
+    identity = Identities()
     for rel in (
         "a/b/c/f.py",
         "to-b/c/f.py",

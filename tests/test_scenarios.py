@@ -77,13 +77,15 @@ def pairs(entries: list[str]) -> set[tuple[str, str]]:
 
 
 #: safefix's three ways of running ruff, which must fix alike: a lint of the tree in place and a
-#: fix of copies of the fixable files (among empty stand-ins); without ruff's cache, one fix of
-#: a full copy (chosen by a sample on big trees, forced here); and, after a warm lint that
-#: finds a few fixable files, a fix of each from stdin in the tree itself.
+#: fix of copies of the fixable files (among empty stand-ins; chosen by itself on a cold tree);
+#: without ruff's cache, one fix of a full copy (chosen by a sample on big trees, forced here);
+#: and, after a warm lint, a fix of each fixable file from stdin in the tree itself (chosen by
+#: itself for up to 4 files, forced here for any number). The JSON report names the flow that
+#: ran, so a flow switched off fails every scenario's test of it.
 FLOWS: dict[str, tuple[list[str], dict[str, str]]] = {
     "lint-then-fix": ([], {}),
     "one-pass": (["--no-cache"], {"SAFEFIX_FLOW": "one-pass"}),
-    "stdin": ([], {}),
+    "stdin": ([], {"SAFEFIX_FLOW": "stdin"}),
 }
 
 
@@ -102,6 +104,7 @@ def test_scenario(name: str, flow: str, tmp_path: Path) -> None:
 
     code, report = safefix_json(repo, *args, env=env)
     assert code == spec.get("exit_code", 0), report
+    assert report["flow"] == flow, report["flow"]
 
     jsonschema.validate(report, SCHEMA)
     kept_items = {(f["path"], k["name"]): k for f in report["files"] for k in f["kept"]}

@@ -132,5 +132,7 @@ def test_without_re2_safefix_decides_the_same(scenario: str, tmp_path: Path) -> 
     with_re2 = run([sys.executable, "-m", "safefix", *args], project)
     without = run([sys.executable, "-c", NO_RE2, *args], project)
     assert with_re2.returncode == without.returncode, without.stderr
-    assert json.loads(with_re2.stdout) == json.loads(without.stdout)
+    ours, theirs = json.loads(with_re2.stdout), json.loads(without.stdout)
+    # the first run leaves ruff's cache warm: the second may let ruff fix from stdin
+    assert {**ours, "flow": None} == {**theirs, "flow": None}
     assert json.loads(without.stdout)["files"], "the scenario must exercise the screen"

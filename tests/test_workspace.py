@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from safefix import workspace
+from safefix import workspace, writeback
 
 
 def test_write_atomic_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
     target = tmp_path / "mod.py"
     target.write_bytes(b"old\r\n")
     target.chmod(0o640)
-    workspace.write_atomic(target, b"new\r\n", expected=b"old\r\n")
+    writeback.write_atomic(target, b"new\r\n", expected=b"old\r\n")
     assert target.read_bytes() == b"new\r\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mod.py"]  # no temp file left
@@ -25,8 +25,8 @@ def test_write_atomic_replaces_content_and_keeps_mode(tmp_path: Path) -> None:
 def test_write_atomic_refuses_a_file_changed_on_disk(tmp_path: Path) -> None:
     target = tmp_path / "mod.py"
     target.write_bytes(b"edited by the user meanwhile\n")
-    with pytest.raises(workspace.FileChangedError, match="changed on disk"):
-        workspace.write_atomic(target, b"safefix's version\n", expected=b"what safefix read\n")
+    with pytest.raises(writeback.FileChangedError, match="changed on disk"):
+        writeback.write_atomic(target, b"safefix's version\n", expected=b"what safefix read\n")
     assert target.read_bytes() == b"edited by the user meanwhile\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mod.py"]
 

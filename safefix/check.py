@@ -1,0 +1,108 @@
+"""The stages beside the fix: `safefix check` (contracts), `--verify` (the fixed project still
+imports, the user's command still passes) and `safefix why` (one name's consumers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from safefix import ruff
+from safefix.session import UsageError, find_project_root, say
+from safefix.types import Explanation, FileOutcome, Finding, RuffOptions
+
+if TYPE_CHECKING:
+    from safefix.session import Session
+
+
+def contracts(
+    session: Session, outcomes: Sequence[FileOutcome], files: Sequence[Path]
+) -> list[Finding]:
+    """Unprotected load-bearing imports, partial fallbacks, and names imported from nowhere."""
+    from safefix import bindings
+    from safefix import contracts as found_in
+    from safefix.consumers import build_full_index
+    from safefix.keep import open_cache
+    from safefix.modules import PY_SUFFIXES
+
+    kept = [(o.path, d) for o in outcomes for d in o.kept]
+    found = found_in.unprotected(kept)
+    python = [p for p in dict.fromkeys(files) if p.suffix in PY_SUFFIXES]
+    cache = open_cache(session)
+    modules = session.ahead.modules
+    index = build_full_index(python, modules, session.ahead.text_files, cache)
+    if cache is not None:
+        cache.save()
+    for path, source in index.sources.items():
+        if b"ImportError" in source and path not in index.unparsed:
+            tree = bindings.parse(source, str(path))
+            found += found_in.fallbacks(path, tree, modules.display_name(path), index)
+    found += found_in.missing(index, modules, {})
+    return sorted(found, key=lambda f: (str(f.path), f.line, f.code))
+
+
+def verify(
+    session: Session, outcomes: list[FileOutcome], files: Sequence[Path]
+) -> tuple[list[FileOutcome], list[str]]:
+    """Import (and run the user's command on) the fixed project; take back what breaks it."""
+    from safefix import verify as verifying
+
+    fixed = {o.path: o for o in outcomes if o.changed and not o.error and o.path.suffix == ".py"}
+    if not fixed:
+        return outcomes, []
+    for outcome in fixed.values():
+        session.scratch.write(outcome.path, outcome.after)
+    reverted: dict[Path, str] = {}
+    notes: list[str] = []
+    options = session.options
+    if options.verify:
+        say(options, "importing every module, before and after")
+        verdict = verifying.verify_imports(
+            verifying.project_python(session.root),
+            session.root,
+            verifying.importable(session.ahead.modules, list(dict.fromkeys(files))),
+            {path: session.scratch.mirror(path) for path in fixed},
+        )
+        reverted.update(verdict.reverted)
+        notes += verdict.notes
+    if options.verify_cmd:
+        remaining = {p: o.after for p, o in fixed.items() if p not in reverted}
+        verdict = verifying.verify_command(options.verify_cmd, session.root, remaining)
+        reverted.update(verdict.reverted)
+        notes += verdict.notes
+    return [
+        replace(o, after=o.before, error=reverted[o.path], decisions=())
+        if o.path in reverted
+        else o
+        for o in outcomes
+    ], notes
+
+
+def explain(
+    target: str, cwd: Path, project_root: Path | None, ruff_options: RuffOptions
+) -> Explanation:
+    """Every consumer the index knows for `MODULE:NAME` (or `MODULE.NAME`), for `safefix why`."""
+    from safefix.consumers import build_index
+    from safefix.modules import build_module_map
+    from safefix.sources import text_files
+
+    module, sep, name = target.partition(":")
+    if not sep:
+        module, _, name = target.rpartition(".")
+    if not module or not name.isidentifier():
+        raise UsageError(f"{target}: expected MODULE:NAME, e.g. app.main:KEEPALIVE")
+    binary = ruff.locate()
+    root = (project_root or find_project_root([cwd])).absolute()
+    flags = ruff.flag_args(ruff_options, lambda value: value)
+    project = ruff.show_files(binary, [str(root)], flags, cwd)
+    modules = build_module_map(project, root)
+    files = modules.files(module)
+    if not files:
+        raise UsageError(f"{module}: no such module in the project at {root}")
+    index = build_index(project, {}, {name: [module]}, modules, text_files(root))
+    consumers = sorted(
+        {c for path in files for c in index.consumers_of(path, name)},
+        key=lambda c: (str(c.path), c.line, c.kind.value),
+    )
+    return Explanation(module=module, name=name, files=files, consumers=tuple(consumers))

@@ -1,0 +1,254 @@
+"""The keep loop: removals -> decisions -> protect -> re-fix, until every consumed name is
+bound again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from safefix import ruff
+from safefix.types import Decision, Fixed, Protection, Removal, Verdict
+
+if TYPE_CHECKING:
+    from safefix.cache import IndexCache
+    from safefix.consumers import ConsumerIndex
+    from safefix.session import Session
+
+#: Protect-and-refix rounds before safefix gives up on a file and leaves it as it was.
+MAX_ROUNDS = 4
+#: Rules that are reported on a whole import block; a `noqa` for them would switch off sorting.
+BLOCK_RULES = frozenset({"I001"})
+
+
+@dataclass
+class FileState:
+    """One file through the keep loop; each round updates it."""
+
+    path: Path
+    before: bytes
+    after: bytes
+    fixes: dict[str, int]
+    removals: list[Removal] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    protections: dict[tuple[int, int, str], Protection] = field(default_factory=dict)
+    #: The decision that made safefix protect each binding, by protection key.
+    kept: dict[tuple[int, int, str], Decision] = field(default_factory=dict)
+    error: str | None = None
+
+    @classmethod
+    def of(cls, fixed: Fixed) -> FileState:
+        return cls(fixed.path, fixed.before, fixed.after, dict(fixed.fixes), error=fixed.error)
+
+    def leave_unchanged(self, error: str) -> None:
+        self.error = error
+        self.after = self.before
+        self.removals = []
+
+
+def keep_load_bearing(session: Session, states: list[FileState], project: Sequence[Path]) -> None:
+    """Decide every removal, and protect-and-refix until every consumed name is bound again."""
+    from safefix.modules import PY_SUFFIXES
+
+    python = [s for s in states if s.path.suffix in PY_SUFFIXES]
+    index = _index(session, python, project, _find_all_removals(session, python))
+    if index is None:
+        return
+    for _ in range(MAX_ROUNDS):
+        pending = [s for s in python if _decide(s, index, session)]
+        if not pending:
+            return
+        _protect(session, pending)
+        _refix(session, pending)
+        for state in pending:
+            _find_removals(session, state)
+            index.set_file(state.path, state.after)
+    for state in python:
+        if _decide(state, index, session):
+            names_left = ", ".join(sorted({d.removal.name for d in _unkept(state)}))
+            state.leave_unchanged(f"could not keep {names_left} safely; left the file unchanged")
+
+
+def _find_all_removals(session: Session, python: list[FileState]) -> dict[Path, set[str]]:
+    """Every file's removals, on every core; which removed names each hands to `import *`."""
+    from safefix.parallel import parallel_map
+
+    ahead = session.ahead
+    # while workers find the removals, this process readies what looking for their consumers
+    # needs (on a big tree, a tenth of a second or two that would otherwise follow them)
+    found = parallel_map(
+        _removals_and_exports,
+        [(s.path, s.before, s.after) for s in python],
+        meanwhile=None if ahead.finished else ahead.finish,
+    )
+    exports: dict[Path, set[str]] = {}
+    for state, (removals, exported) in zip(python, found, strict=True):
+        _record_removals(session, state, removals)
+        exports[state.path] = exported
+    return exports
+
+
+def _index(
+    session: Session,
+    python: list[FileState],
+    project: Sequence[Path],
+    exports: dict[Path, set[str]],
+) -> ConsumerIndex | None:
+    """The consumers of every removed name in the project (None: nothing was removed)."""
+    from safefix.session import say
+
+    targets: dict[str, set[str]] = {}
+    star_targets: dict[str, set[str]] = {}
+    for state in python:
+        if not state.removals:
+            continue
+        names = session.ahead.modules.names.get(state.path, ())
+        for removal in state.removals:
+            targets.setdefault(removal.name, set()).update(names)
+            if removal.name in exports[state.path]:
+                star_targets.setdefault(removal.name, set()).update(names)
+    if not targets:
+        return None
+    from safefix.consumers import build_index  # the index's modules are only needed from here
+
+    contents = {s.path: s.after for s in python}
+    everything = dict.fromkeys([*project, *contents])
+    say(
+        session.options, f"looking for consumers of {len(targets)} names in {len(everything)} files"
+    )
+    own = {s.path: [r.name for r in s.removals] for s in python if s.removals}
+    cache = open_cache(session)
+    modules, text_files = session.ahead.modules, session.ahead.text_files
+    index = build_index(
+        everything, contents, targets, modules, text_files, star_targets, own, cache
+    )
+    if cache is not None:
+        cache.save()
+    return index
+
+
+def open_cache(session: Session) -> IndexCache | None:
+    """The project's index cache, unless the user said `--no-cache`."""
+    from safefix.cache import open_cache
+
+    return None if session.options.no_cache else open_cache(session.root, session.ahead.modules)
+
+
+def _removals_and_exports(
+    item: tuple[Path, bytes, bytes],
+) -> tuple[list[Removal] | str, set[str]]:
+    """A file's removals (or why its fix does not parse), and which of the removed names it
+    would hand to `import *`: both on a worker's core (the `__all__` takes a parse)."""
+    from safefix import bindings
+    from safefix import removals as removals_mod
+    from safefix.kinds import star_exports
+
+    found = removals_mod.removals_or_error(item)
+    if isinstance(found, str) or not found:
+        return found, set()
+    names = [removal.name for removal in found]
+    after = item[2]
+    if b"__all__" not in after:
+        return found, {name for name in names if not name.startswith("_")}
+    return found, star_exports(bindings.parse(after), names)
+
+
+def _find_removals(session: Session, state: FileState) -> None:
+    from safefix import removals as removals_mod
+
+    found = removals_mod.removals_or_error((state.path, state.before, state.after))
+    _record_removals(session, state, found)
+
+
+def _record_removals(session: Session, state: FileState, found: list[Removal] | str) -> None:
+    if isinstance(found, str):
+        state.leave_unchanged(f"ruff's fix does not parse ({found}); left the file unchanged")
+        return
+    if found:  # naming the module needs the module map: only build it when it is needed
+        module = session.ahead.modules.display_name(state.path)
+        found = [replace(removal, module=module) for removal in found]
+    state.removals = found
+
+
+def _decide(state: FileState, index: ConsumerIndex, session: Session) -> bool:
+    """Record decisions; True while some consumed removal is not protected successfully."""
+    from safefix.policy import decide
+
+    if state.error:
+        return False
+    state.decisions = decide(state.removals, index.consumers_of, session.options.keep)
+    return bool(_unkept(state))
+
+
+def _unkept(state: FileState) -> list[Decision]:
+    return [d for d in state.decisions if d.verdict is Verdict.KEEP]
+
+
+def _refix(session: Session, states: Sequence[FileState]) -> None:
+    """Let ruff fix the (protected) scratch copies of `states` again."""
+    from safefix.session import by_file
+
+    result = session.fix_copies([s.path for s in states])
+    found = by_file(result.remaining)
+    for state in states:
+        state.after = session.scratch.read(state.path)
+        state.fixes = dict(result.fixed.get(state.path, {}))
+        session.remaining[state.path] = found.get(state.path, [])
+
+
+def _protect(session: Session, states: Sequence[FileState]) -> None:
+    """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
+    from safefix import (
+        bindings,
+        restore,  # libcst costs start-up time; only runs that keep need it
+    )
+    from safefix.policy import restore_via_all
+
+    scratch = session.scratch
+    for state in states:
+        has_all = bindings.has_literal_all(bindings.parse(state.before))
+        for decision in _unkept(state):
+            removal = decision.removal
+            key = (removal.line, removal.col, removal.name)
+            known = state.protections.get(key)
+            state.kept.setdefault(key, decision)
+            state.protections[key] = Protection(
+                line=removal.line,
+                col=removal.col,
+                name=removal.name,
+                codes=known.codes if known else frozenset(),
+                # a second round means the first protection was not enough: `noqa` it
+                via_all=known is None
+                and restore_via_all(removal.name, has_all, session.options.restore_with),
+            )
+        scratch.write(state.path, restore.protect(state.before, list(state.protections.values())))
+    noqa_states = [s for s in states if any(not p.via_all for p in s.protections.values())]
+    if not noqa_states:
+        return
+    mirrored = [scratch.mirror(s.path) for s in noqa_states]
+    found = ruff.diagnose(session.binary, mirrored, session.mirrored_flags(), session.scratch_cwd)
+    for state, mirror in zip(noqa_states, mirrored, strict=True):
+        _learn_codes(state, scratch.read(state.path), [d for d in found if d.path == mirror])
+        scratch.write(state.path, restore.protect(state.before, list(state.protections.values())))
+
+
+def _learn_codes(
+    state: FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
+) -> None:
+    """Give each noqa protection the codes of the violations whose fix would edit its line."""
+    from safefix import bindings
+
+    tree = bindings.parse(protected)
+    for key, protection in state.protections.items():
+        if protection.via_all:
+            continue
+        rows = bindings.import_lines(tree, protection.name)
+        # only rules whose fix would edit the protected statement itself: F811 reported here
+        # but deleting an earlier import, or I001 re-sorting a whole block, are left alone
+        codes = {
+            d.code
+            for d in diagnostics
+            if d.noqa_row in rows and d.edits_row(d.noqa_row) and d.code not in BLOCK_RULES
+        }
+        state.protections[key] = replace(protection, codes=protection.codes | codes)
