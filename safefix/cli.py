@@ -32,7 +32,8 @@ EPILOG = """Exit codes:
   0 = no violations remain (with --diff: nothing to change)
   1 = violations remain (with --diff: there are changes)
   2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched
-  3 = some files were left unchanged (edited while safefix ran, or not fixable safely)
+  3 = some files were left unchanged (edited while safefix ran, not fixable safely, or an
+      internal error while handling them; exit 2 if that left every file unchanged)
   130 = interrupted (Ctrl-C or SIGTERM): each file is either unchanged or fully written
 """
 
@@ -41,6 +42,8 @@ WHY_HELP = (
     "and of which kind, across the whole project."
 )
 
+#: After an internal error's one line: where its traceback is.
+INTERNAL_HINT = " (run with -v for the traceback)"
 INTERRUPTED = "error: interrupted; every file is either unchanged or completely written\n"
 EXIT_INTERRUPTED = 130
 
@@ -197,7 +200,7 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     from safefix import config as config_file
     from safefix import pipeline, ruff
     from safefix.formats import render
-    from safefix.report import Report, failure_json
+    from safefix.report import Report
 
     extra: list[str] = []
     if "--" in args:
@@ -216,16 +219,33 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
             if options.progress:
                 sys.stderr.write("\r\x1b[K")
     except (pipeline.UsageError, ruff.RuffError, config_file.ConfigError, OSError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if options.output_format is OutputFormat.JSON:
-            sys.stdout.write(failure_json(message, options.mode))
-        sys.stderr.write(f"error: {message}\n")
-        return int(ExitCode.ERROR)
+        return _failed(_first_line(exc), options)
+    except Exception as exc:  # noqa: BLE001 - a bug outside one file's work: nothing written
+        if options.verbose:
+            import traceback
+
+            traceback.print_exc()
+        message = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
+        return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
     out, err = render(report, options.output_format, colour=_colour())
     sys.stdout.write(out)
     sys.stderr.write(err)
     return int(report.exit_code())
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _failed(message: str, options: Options, hint: str = "") -> int:
+    """A run that stopped before writing anything: one line (and the JSON document), exit 2."""
+    from safefix.report import failure_json
+
+    if options.output_format is OutputFormat.JSON:
+        sys.stdout.write(failure_json(message, options.mode))
+    sys.stderr.write(f"error: {message}{hint}\n")
+    return int(ExitCode.ERROR)
 
 
 def why(args: list[str]) -> int:

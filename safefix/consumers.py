@@ -48,7 +48,7 @@ class ConsumerIndex:
     star_importers: dict[str, set[Path]] = field(default_factory=dict)
     #: Current text of files that are not (yet) on disk as they will be: ruff's output.
     sources: dict[Path, bytes] = field(default_factory=dict)
-    #: The only names lookups will ask for (None: any); collectors skip the rest early.
+    #: The only names lookups will ask for (None: any); the kinds skip the rest early.
     wanted: frozenset[str] | None = None
     _by_target: dict[tuple[str, str], list[Consumer]] | None = None
     #: Each star exporter's literal `__all__` (or None), parsed once per content.

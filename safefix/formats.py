@@ -112,7 +112,6 @@ def github(report: Report) -> str:
         lines.append(
             _command("error", str(outcome.error), title="safefix", file=report.rel(outcome.path))
         )
-    lines += [_command("error", message, title="safefix") for message in report.result.errors]
     lines.append(report.summary())
     return "".join(f"{line}\n" for line in lines)
 
@@ -211,10 +210,10 @@ def sarif(report: Report) -> str:
                 "results": results,
                 "invocations": [
                     {
-                        "executionSuccessful": not report.result.errors,
+                        "executionSuccessful": not report.internal_errors,
                         "toolExecutionNotifications": [
                             {"level": "error", "message": {"text": message}}
-                            for message in report.result.errors
+                            for message in report.internal_errors
                         ],
                     }
                 ],
@@ -279,10 +278,9 @@ def markdown(report: Report) -> str:
             for d in report.result.remaining
         ]
     problems = [*report.file_errors]
-    if problems or report.result.errors:
+    if problems:
         lines += ["", "### Not changed", ""]
         lines += [f"- `{report.rel(o.path)}`: {o.error}" for o in problems]
-        lines += [f"- {message}" for message in report.result.errors]
     lines += ["", f"<sub>safefix {__version__}, ruff {report.result.ruff_version}</sub>"]
     return "\n".join(lines) + "\n"
 

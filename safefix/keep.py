@@ -1,14 +1,19 @@
 """The keep loop: removals -> decisions -> protect -> re-fix, until every consumed name is
-bound again."""
+bound again.
+
+Each file's work is contained: an exception while handling one file leaves that file as it
+was (`failures.py`) and the loop goes on with the others.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from safefix import ruff
+from safefix import failures, ruff
 from safefix.types import Decision, Fixed, Protection, Removal, Verdict
 
 if TYPE_CHECKING:
@@ -36,15 +41,28 @@ class FileState:
     #: The decision that made safefix protect each binding, by protection key.
     kept: dict[tuple[int, int, str], Decision] = field(default_factory=dict)
     error: str | None = None
+    #: The error is an exception of safefix's own while handling this file.
+    failed: bool = False
 
     @classmethod
     def of(cls, fixed: Fixed) -> FileState:
         return cls(fixed.path, fixed.before, fixed.after, dict(fixed.fixes), error=fixed.error)
 
-    def leave_unchanged(self, error: str) -> None:
-        self.error = error
+    def leave_unchanged(self, error: str, *, failed: bool = False) -> None:
+        self.error, self.failed = error, failed
         self.after = self.before
         self.removals = []
+
+
+@contextmanager
+def contained(state: FileState, index: ConsumerIndex | None = None) -> Iterator[None]:
+    """An exception in the block leaves the file unchanged (and indexed as it stays)."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - one file's bug; Ctrl-C still ends the run
+        state.leave_unchanged(failures.left_unchanged(exc), failed=True)
+        if index is not None:
+            index.set_file(state.path, state.before)
 
 
 def keep_load_bearing(session: Session, states: list[FileState], project: Sequence[Path]) -> None:
@@ -59,10 +77,13 @@ def keep_load_bearing(session: Session, states: list[FileState], project: Sequen
         pending = [s for s in python if _decide(s, index, session)]
         if not pending:
             return
-        _protect(session, pending)
-        _refix(session, pending)
+        _protect(session, pending, index)
+        pending = [s for s in pending if not s.error]
+        if pending:
+            _refix(session, pending)
         for state in pending:
-            _find_removals(session, state)
+            with contained(state, index):
+                _find_removals(session, state)
             index.set_file(state.path, state.after)
     for state in python:
         if _decide(state, index, session):
@@ -83,7 +104,11 @@ def _find_all_removals(session: Session, python: list[FileState]) -> dict[Path, 
         meanwhile=None if ahead.finished else ahead.finish,
     )
     exports: dict[Path, set[str]] = {}
-    for state, (removals, exported) in zip(python, found, strict=True):
+    for state, result in zip(python, found, strict=True):
+        if isinstance(result, failures.Failure):
+            state.leave_unchanged(result.message, failed=True)
+            continue
+        removals, exported = result
         _record_removals(session, state, removals)
         exports[state.path] = exported
     return exports
@@ -112,6 +137,7 @@ def _index(
         return None
     from safefix.consumers import build_index  # the index's modules are only needed from here
 
+    failures.inject("index")
     contents = {s.path: s.after for s in python}
     everything = dict.fromkeys([*project, *contents])
     say(
@@ -135,11 +161,20 @@ def open_cache(session: Session) -> IndexCache | None:
     return None if session.options.no_cache else open_cache(session.root, session.ahead.modules)
 
 
-def _removals_and_exports(
-    item: tuple[Path, bytes, bytes],
-) -> tuple[list[Removal] | str, set[str]]:
+_Found = tuple[list[Removal] | str, set[str]]
+
+
+def _removals_and_exports(item: tuple[Path, bytes, bytes]) -> _Found | failures.Failure:
     """A file's removals (or why its fix does not parse), and which of the removed names it
     would hand to `import *`: both on a worker's core (the `__all__` takes a parse)."""
+    try:
+        failures.inject("removals", item[0])
+        return _found(item)
+    except Exception as exc:  # noqa: BLE001 - here: a worker's failure would redo its share
+        return failures.Failure(failures.left_unchanged(exc))
+
+
+def _found(item: tuple[Path, bytes, bytes]) -> _Found:
     from safefix import bindings
     from safefix import removals as removals_mod
     from safefix.kinds import star_exports
@@ -157,6 +192,7 @@ def _removals_and_exports(
 def _find_removals(session: Session, state: FileState) -> None:
     from safefix import removals as removals_mod
 
+    failures.inject("removals", state.path)
     found = removals_mod.removals_or_error((state.path, state.before, state.after))
     _record_removals(session, state, found)
 
@@ -177,8 +213,9 @@ def _decide(state: FileState, index: ConsumerIndex, session: Session) -> bool:
 
     if state.error:
         return False
-    state.decisions = decide(state.removals, index.consumers_of, session.options.keep)
-    return bool(_unkept(state))
+    with contained(state, index):
+        state.decisions = decide(state.removals, index.consumers_of, session.options.keep)
+    return not state.error and bool(_unkept(state))
 
 
 def _unkept(state: FileState) -> list[Decision]:
@@ -197,7 +234,7 @@ def _refix(session: Session, states: Sequence[FileState]) -> None:
         session.remaining[state.path] = found.get(state.path, [])
 
 
-def _protect(session: Session, states: Sequence[FileState]) -> None:
+def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex) -> None:
     """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
     from safefix import (
         bindings,
@@ -207,30 +244,38 @@ def _protect(session: Session, states: Sequence[FileState]) -> None:
 
     scratch = session.scratch
     for state in states:
-        has_all = bindings.has_literal_all(bindings.parse(state.before))
-        for decision in _unkept(state):
-            removal = decision.removal
-            key = (removal.line, removal.col, removal.name)
-            known = state.protections.get(key)
-            state.kept.setdefault(key, decision)
-            state.protections[key] = Protection(
-                line=removal.line,
-                col=removal.col,
-                name=removal.name,
-                codes=known.codes if known else frozenset(),
-                # a second round means the first protection was not enough: `noqa` it
-                via_all=known is None
-                and restore_via_all(removal.name, has_all, session.options.restore_with),
-            )
-        scratch.write(state.path, restore.protect(state.before, list(state.protections.values())))
-    noqa_states = [s for s in states if any(not p.via_all for p in s.protections.values())]
+        with contained(state, index):
+            failures.inject("protect", state.path)
+            has_all = bindings.has_literal_all(bindings.parse(state.before))
+            for decision in _unkept(state):
+                removal = decision.removal
+                key = (removal.line, removal.col, removal.name)
+                known = state.protections.get(key)
+                state.kept.setdefault(key, decision)
+                state.protections[key] = Protection(
+                    line=removal.line,
+                    col=removal.col,
+                    name=removal.name,
+                    codes=known.codes if known else frozenset(),
+                    # a second round means the first protection was not enough: `noqa` it
+                    via_all=known is None
+                    and restore_via_all(removal.name, has_all, session.options.restore_with),
+                )
+            protections = list(state.protections.values())
+            scratch.write(state.path, restore.protect(state.before, protections))
+    noqa_states = [
+        s for s in states if not s.error and any(not p.via_all for p in s.protections.values())
+    ]
     if not noqa_states:
         return
     mirrored = [scratch.mirror(s.path) for s in noqa_states]
     found = ruff.diagnose(session.binary, mirrored, session.mirrored_flags(), session.scratch_cwd)
     for state, mirror in zip(noqa_states, mirrored, strict=True):
-        _learn_codes(state, scratch.read(state.path), [d for d in found if d.path == mirror])
-        scratch.write(state.path, restore.protect(state.before, list(state.protections.values())))
+        with contained(state, index):
+            codes = [d for d in found if d.path == mirror]
+            _learn_codes(state, scratch.read(state.path), codes)
+            protections = list(state.protections.values())
+            scratch.write(state.path, restore.protect(state.before, protections))
 
 
 def _learn_codes(

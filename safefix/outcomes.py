@@ -7,7 +7,8 @@ import ast
 from collections.abc import Sequence
 from dataclasses import replace
 
-from safefix.keep import FileState
+from safefix import failures
+from safefix.keep import FileState, contained
 from safefix.types import Binding, Decision, FileOutcome, Removal, Verdict
 
 
@@ -23,13 +24,28 @@ def check_edits(states: Sequence[FileState]) -> None:
     for state in states:
         if not state.protections or state.error:
             continue
-        try:
-            bindings.parse(state.after, str(state.path))
-        except SyntaxError:
-            state.leave_unchanged("the edited file does not parse; left the file unchanged")
+        with contained(state):
+            try:
+                bindings.parse(state.after, str(state.path))
+            except SyntaxError:
+                state.leave_unchanged("the edited file does not parse; left the file unchanged")
 
 
 def outcome(state: FileState) -> FileOutcome:
+    """The file's outcome; an exception while making it leaves the file unchanged."""
+    try:
+        return _outcome(state)
+    except Exception as exc:  # noqa: BLE001 - contained: one file's bug is its own error
+        return FileOutcome(
+            path=state.path,
+            before=state.before,
+            after=state.before,
+            error=failures.left_unchanged(exc),
+            failed=True,
+        )
+
+
+def _outcome(state: FileState) -> FileOutcome:
     from safefix import bindings
 
     decisions: list[Decision] = []
@@ -54,6 +70,7 @@ def outcome(state: FileState) -> FileOutcome:
         decisions=tuple(decisions),
         fixes=tuple(sorted(state.fixes.items())) if state.after != state.before else (),
         error=state.error,
+        failed=state.failed,
     )
 
 

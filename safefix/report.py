@@ -60,16 +60,22 @@ class Report:
     def file_errors(self) -> list[FileOutcome]:
         return [o for o in self.result.outcomes if o.error]
 
+    @property
+    def internal_errors(self) -> list[str]:
+        """Files an exception of safefix's own left unchanged, as `path: internal error: ...`."""
+        return [f"{self.rel(o.path)}: {o.error}" for o in self.result.outcomes if o.failed]
+
     def _applied(self) -> list[FileOutcome]:
         return [o for o in self.result.outcomes if o.changed and not o.error]
 
     def exit_code(self) -> ExitCode:
-        if self.result.errors:
-            return ExitCode.ERROR
         if self.options.mode is Mode.CHECK:
             return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
         if self.file_errors:
-            return ExitCode.NOT_WRITTEN
+            # left alone, as any file safefix cannot fix safely; but when every file failed
+            # with an error of safefix's own, nothing could be done: an internal error
+            nothing_done = all(o.failed for o in self.result.outcomes)
+            return ExitCode.ERROR if nothing_done else ExitCode.NOT_WRITTEN
         if self.options.mode is Mode.DIFF:
             return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
         if self.options.exit_zero:
@@ -113,7 +119,6 @@ class Report:
 
     def error_lines(self) -> list[str]:
         lines = [f"warning: {note}" for note in self.result.notes]
-        lines += [f"error: {message}" for message in self.result.errors]
         lines += [f"error: {self.rel(o.path)}: {o.error}" for o in self.file_errors]
         return lines
 
@@ -207,7 +212,7 @@ class Report:
                 }
                 for d in self.result.remaining
             ],
-            "errors": list(self.result.errors),
+            "errors": self.internal_errors,
             "notes": list(self.result.notes),
             "findings": [
                 {

@@ -268,6 +268,8 @@ class FileOutcome:
     fixes: tuple[tuple[str, int], ...] = ()
     error: str | None = None
     written: bool = False
+    #: The error is safefix's own: an exception while handling this file (`failures.py`).
+    failed: bool = False
 
     @property
     def changed(self) -> bool:
@@ -287,8 +289,6 @@ class RunResult:
     mode: Mode
     #: How ruff made its first fixes; None when its lint in place found nothing to fix.
     flow: Flow | None = None
-    #: Errors not tied to one file's outcome (a file that could not be read, written, ...).
-    errors: tuple[str, ...] = ()
     #: Things worth saying that are not errors (modules that did not import even before).
     notes: tuple[str, ...] = ()
     #: `safefix check` only.

@@ -1,6 +1,6 @@
 """Write-back to the user's tree: every changed file once, each atomically (a temporary file in
 the same directory and a rename), never through a link out of the project, never over a file
-edited while safefix ran.
+edited while safefix ran. An exception while writing one file leaves that file unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
+from safefix import failures
 from safefix.fdio import write_whole
 from safefix.interrupts import signals_deferred
 from safefix.types import FileOutcome
@@ -99,6 +100,15 @@ def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome
 def _write_back(outcome: FileOutcome, root: Path) -> FileOutcome:
     if not outcome.changed or outcome.error:
         return outcome
+    try:
+        return _write_one(outcome, root)
+    except Exception as exc:  # noqa: BLE001 - contained: the file stays as it was
+        error = failures.left_unchanged(exc)
+        return replace(outcome, after=outcome.before, error=error, failed=True)
+
+
+def _write_one(outcome: FileOutcome, root: Path) -> FileOutcome:
+    failures.inject("write", outcome.path)
     target = outcome.path
     if target.is_symlink():
         # ruff writes through a link; so does safefix, but never to outside the project

@@ -1,11 +1,14 @@
-"""The shape of `safefix/`: no import cycle among its modules."""
+"""The shape of `safefix/`: no import cycle among its modules, and a run with nothing to fix
+imports none of the stages it does not need (their start-up is most of such a run's cost)."""
 
 from __future__ import annotations
 
 import ast
+import json
+import sys
 from pathlib import Path
 
-from support import REPO
+from support import REPO, ruff, run
 
 PACKAGE = REPO / "safefix"
 
@@ -87,3 +90,52 @@ def test_no_import_cycle_among_safefix_modules() -> None:
     assert {"safefix.ruff", "safefix.keep"} <= edges["safefix.pipeline"]  # `keep`: in a function
     assert "safefix.ahead" in edges["safefix.session"]  # under TYPE_CHECKING only
     assert cycles(edges) == []
+
+
+#: Prints the modules a CLI run imported, whichever way it exits.
+WRAPPER = """
+import json, sys
+from safefix.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    sys.stderr.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+#: Never imported by a run whose lint finds nothing to fix.
+NOT_FOR_A_CLEAN_RUN = {
+    "libcst",
+    "re2",
+    "safefix.consumers",
+    "safefix.kinds",
+    "safefix.screen",
+    "safefix.bindings",
+    "safefix.cache",
+    "safefix.keep",
+    "safefix.restore",
+    "safefix.restore_cst",
+    "safefix.removals",
+    "safefix.policy",
+}
+
+
+def modules_of_a_run(project: Path) -> set[str]:
+    proc = run([sys.executable, "-c", WRAPPER, "."], project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "All checks passed!" in proc.stdout
+    line = proc.stderr.splitlines()[-1]
+    assert line.startswith("MODULES ")
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def test_a_clean_run_imports_no_stage_it_does_not_need(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/main.py").write_text("import os\n\nprint(os.sep)\n")
+    cold = modules_of_a_run(tmp_path)  # no ruff cache: a lint, and stand-ins made beside it
+    assert "safefix.flows" in cold
+    assert not cold & NOT_FOR_A_CLEAN_RUN, cold & NOT_FOR_A_CLEAN_RUN
+    assert ruff(tmp_path, "check", "-q", ".").returncode == 0
+    warm = modules_of_a_run(tmp_path)  # ruff's cache: its lint alone says there is no work
+    assert not warm & NOT_FOR_A_CLEAN_RUN, warm & NOT_FOR_A_CLEAN_RUN
+    assert not warm & {"safefix.workspace", "safefix.ahead", "tempfile"}
