@@ -134,7 +134,7 @@ PROJECTS: tuple[Project, ...] = (
         "sympy",
         "1.13.3",
         "scientific: `from sympy import *` hubs, eval'd/sympified test tables, doctests",
-        (PYTEST, "mpmath==1.3.0"),
+        (PYTEST, "mpmath==1.3.0", "hypothesis==6.112.1"),
         (
             "sympy/printing/tests/test_repr.py",
             "sympy/core/tests/test_sympify.py",
@@ -235,5 +235,12 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST, "railroad-diagrams", "jinja2"),
         ("tests/test_simple_unit.py", "tests/test_unit.py", "tests/test_examples.py"),
         typed=True,
+    ),
+    Project(
+        "toolz",
+        "1.0.0",
+        "functional library: `curried` namespace of re-exports, `tlz` import-hook alias package",
+        (PYTEST,),
+        ("toolz/tests",),
     ),
 )

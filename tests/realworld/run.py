@@ -55,6 +55,7 @@ TEST_TIMEOUT = 600
 QUICK: dict[str, tuple[tuple[str, ...], str]] = {
     "mpmath": (("mpmath/tests/test_basic_ops.py", "mpmath/tests/test_convert.py"), "F401"),
     "networkx": (("networkx/utils/tests/test__init.py",), "F401"),
+    "requests": (("tests/test_utils.py", "tests/test_structures.py"), "F401"),
     "click": (("tests/test_utils.py",), "wide"),
 }
 
@@ -163,9 +164,8 @@ def project_venv(project: Project) -> Path:
     return venv
 
 
-def fresh_tree(source: Path, project: Project) -> Path:
+def fresh_tree(source: Path, tree: Path) -> Path:
     """A copy of the pristine tree at the project's one fixed path."""
-    tree = WORK / project.name
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(source, tree, symlinks=True)
     return tree
@@ -227,6 +227,12 @@ def run_tests(project: Project, venv: Path, tree: Path, junit: Path) -> dict[str
         "PYTHONHASHSEED": "0",
     }
     env.pop("VIRTUAL_ENV", None)
+    # Its own temporary directory: a test that leaves a file in /tmp (requests extracts
+    # test_utils.py there and keeps an existing one) must not see the previous tree's.
+    temp = junit.with_suffix(".tmp")
+    shutil.rmtree(temp, ignore_errors=True)
+    temp.mkdir()
+    env["TMPDIR"] = str(temp)
     command = [
         *(str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"),
         *(f"--junitxml={junit}", "-o", "junit_logging=no", *project.pytest_args),
@@ -273,23 +279,27 @@ def broken_tests(
     return tuple(rows)
 
 
-def measure(project: Project, names: list[str]) -> list[Row]:
+def measure(project: Project, names: list[str], mode: str) -> list[Row]:
     """Pristine once, then ruff and safefix per selection, each on a fresh tree."""
     source = source_tree(project)
     venv = project_venv(project)
-    out = CACHE / "out" / project.name
+    out = CACHE / "out" / mode / project.name
+    at = WORK / mode / project.name
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     start = time.perf_counter()
-    pristine = run_tests(project, venv, fresh_tree(source, project), out / "pristine.xml")
+    pristine = run_tests(project, venv, fresh_tree(source, at), out / "pristine.xml")
     test_seconds = time.perf_counter() - start
     log(f"{project.name}: pristine {len(pristine)} tests in {test_seconds:.0f} s")
+    if not pristine:
+        log(f"{project.name}: no tests ran in the pristine tree; see {out / 'pristine.log'}")
+        return []
     rows = []
     for name in names:
         flags = selections(project)[name]
         runs: dict[str, tuple[ToolRun, tuple[Broken, ...]]] = {}
         for tool in ("ruff", "safefix"):
-            tree = fresh_tree(source, project)
+            tree = fresh_tree(source, at)
             run, removed = run_tool(tool, flags, tree, source)
             save_diff(source, tree, out / f"{name}-{tool}.diff")
             after = (
@@ -386,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     save(out, [])  # --render, or a run's first rows' document without waiting
     for project in [] if args.render else chosen(args):
         names = [QUICK[project.name][1]] if args.quick else args.selections.split(",")
-        save(out, measure(project, names))
+        save(out, measure(project, names, "quick" if args.quick else "full"))
     log(f"done in {round(time.perf_counter() - start)} s: {out / 'results.md'}")
     return 0
 
