@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint bench stress clean
+.PHONY: venv demo test lint bench stress realworld clean
 
 venv: $(STAMP)
 
@@ -52,3 +52,7 @@ bench: venv
 ## stress: kill safefix at random moments 200 times; must report 0 corrupted files
 stress: venv
 	$(BIN)/python tests/stress.py --iterations 200
+
+## realworld: ruff and safefix on real projects' own test suites (tests/realworld/results.md); QUICK=1 for a few minutes
+realworld: venv
+	$(BIN)/python tests/realworld/run.py $(if $(QUICK),--quick,)

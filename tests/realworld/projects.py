@@ -1,0 +1,246 @@
+"""The projects `make realworld` runs, pinned, each with why it is in the list.
+
+Each project is its sdist (from PyPI, tests included), run from its own tree: the tree's import
+root goes first on PYTHONPATH, so the code the tests import is the code the tools edited; the
+pinned release is also installed in the project's venv, for its metadata and entry points
+(pytest plugins) only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: pytest for every project: one version, so outcomes differ by tree only.
+PYTEST = "pytest==8.3.3"
+
+
+@dataclass(frozen=True)
+class Project:
+    """One real project. `tests` are the pytest arguments naming what to run (a subset where
+    the whole suite takes minutes on two cores; the same for every tree); `quick` is the
+    smaller subset for `--quick` (empty: not in the quick run); `typed`: the wide selection
+    adds F811 and TC; `why` maps a test id's prefix to why the import it lost was
+    load-bearing, written after reading the failure (the harness finds the failures)."""
+
+    name: str
+    version: str
+    shape: str
+    requires: tuple[str, ...]
+    tests: tuple[str, ...]
+    pythonpath: str = "."
+    pytest_args: tuple[str, ...] = ()
+    typed: bool = False
+    quick: tuple[str, ...] = ()
+    why: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.name}=={self.version}"
+
+
+PROJECTS: tuple[Project, ...] = (
+    Project(
+        "click",
+        "8.1.7",
+        "library: `_compat.py` hub, public `__init__` re-exports, src/ layout",
+        ("pytest==8.3.3",),
+        ("tests",),
+        pythonpath="src",
+        typed=True,
+    ),
+    Project(
+        "attrs",
+        "24.2.0",
+        "library: src/ layout, `_compat`, `__init__`/`attr` re-exports, typed",
+        (PYTEST, "hypothesis==6.112.1", "pympler", "cloudpickle"),
+        tuple(
+            f"tests/test_{name}.py"
+            for name in [
+                "abc",
+                "annotations",
+                "cmp",
+                "config",
+                "converters",
+                "filters",
+                "hooks",
+                "import",
+                "init_subclass",
+                "next_gen",
+                "packaging",
+                "pattern_matching",
+                "setattr",
+                "slots",
+                "utils",
+                "validators",
+                "version_info",
+            ]
+        ),
+        pythonpath="src",
+        typed=True,
+    ),
+    Project(
+        "jinja2",
+        "3.1.4",
+        "library: `__init__` re-exports, src/ layout, async variants",
+        (PYTEST, "trio"),
+        ("tests",),
+        pythonpath="src",
+        typed=True,
+    ),
+    Project(
+        "requests",
+        "2.32.3",
+        "library: the `compat` hub other modules import from; doctests; src/ layout",
+        (PYTEST, "pytest-httpbin==2.0.0", "httpbin==0.10.2", "trustme", "pytest-mock", "PySocks"),
+        (
+            "tests/test_utils.py",
+            "tests/test_structures.py",
+            "tests/test_hooks.py",
+            "tests/test_help.py",
+            "tests/test_packages.py",
+            "tests/test_adapters.py",
+            "tests/test_lowlevel.py",
+            "src/requests",
+        ),
+        pythonpath="src",
+    ),
+    Project(
+        "pluggy",
+        "1.5.0",
+        "pytest's plugin system: src/ layout, fixtures in conftest, pytest itself imports it",
+        (PYTEST,),
+        ("testing",),
+        pythonpath="src",
+        typed=True,
+    ),
+    Project(
+        "pytest-mock",
+        "3.14.0",
+        "pytest plugin (entry point), fixtures by parameter name, pytester, src/ layout",
+        (PYTEST, "pytest-asyncio==0.24.0"),
+        ("tests",),
+        pythonpath="src",
+        typed=True,
+    ),
+    Project(
+        "django-filter",
+        "24.3",
+        "Django application: settings module, models, apps, DRF integration",
+        (PYTEST, "pytest-django==4.9.0", "django==5.1.2", "djangorestframework==3.15.2"),
+        ("tests",),
+        pytest_args=("--ds=tests.settings",),
+    ),
+    Project(
+        "sympy",
+        "1.13.3",
+        "scientific: `from sympy import *` hubs, eval'd/sympified test tables, doctests",
+        (PYTEST, "mpmath==1.3.0", "hypothesis==6.112.1"),
+        (
+            "sympy/printing/tests/test_repr.py",
+            "sympy/core/tests/test_sympify.py",
+            "sympy/parsing/tests/test_sympy_parser.py",
+            "sympy/printing/tests/test_str.py",
+            "sympy/utilities/tests/test_lambdify.py",
+            "sympy/core/tests/test_args.py",
+        ),
+    ),
+    Project(
+        "mpmath",
+        "1.3.0",
+        "scientific: backend-selecting compat module, doctests (--doctest-modules)",
+        (PYTEST,),
+        (
+            "mpmath/tests/test_basic_ops.py",
+            "mpmath/tests/test_convert.py",
+            "mpmath/tests/test_functions.py",
+            "mpmath/tests/test_matrices.py",
+            "mpmath/tests/test_linalg.py",
+            "mpmath/ctx_mp.py",
+            "mpmath/ctx_base.py",
+            "mpmath/functions/functions.py",
+        ),
+    ),
+    Project(
+        "networkx",
+        "3.4.2",
+        "scientific: lazy/optional backends, doctests, `__init__` star re-exports",
+        (PYTEST,),
+        ("networkx/classes", "networkx/algorithms/shortest_paths", "networkx/utils"),
+        pytest_args=("--doctest-modules",),
+    ),
+    Project(
+        "astroid",
+        "3.3.5",
+        "analyser: its tests read Python packages in tests/testdata as data",
+        (PYTEST,),
+        (
+            "tests/test_modutils.py",
+            "tests/test_manager.py",
+            "tests/test_builder.py",
+            "tests/test_regrtest.py",
+        ),
+        typed=True,
+    ),
+    Project(
+        "black",
+        "24.10.0",
+        "formatter: tests compare tests/data/cases/*.py (Python read as data) to goldens",
+        (PYTEST,),
+        ("tests/test_format.py",),
+        pythonpath="src",
+        typed=True,
+    ),
+    Project(
+        "pygments",
+        "2.18.0",
+        "highlighter: tests lex example .py files and compare tokens to golden outputs",
+        (PYTEST,),
+        (
+            "tests/examplefiles/python",
+            "tests/examplefiles/python2",
+            "tests/examplefiles/pycon",
+            "tests/snippets/python",
+            "tests/test_basic_api.py",
+            "tests/test_cmdline.py",
+        ),
+    ),
+    Project(
+        "nbformat",
+        "5.10.4",
+        "notebooks: .ipynb fixtures ruff also checks, read as data by the tests",
+        (PYTEST, "testpath", "pep440"),
+        ("tests",),
+    ),
+    Project(
+        "jaraco.functools",
+        "4.1.0",
+        "namespace package (`jaraco/` has no `__init__`), doctests, importlib import mode",
+        (PYTEST,),
+        ("jaraco", "test_functools.py"),
+        typed=True,
+    ),
+    Project(
+        "python-dateutil",
+        "2.9.0.post0",
+        "library: `six` compat, `_common` helpers, tests with `pytest.warns`, src/ layout",
+        (PYTEST, "six", "freezegun", "hypothesis==6.112.1"),
+        ("tests",),
+        pythonpath="src",
+        pytest_args=("--ignore=tests/property",),
+    ),
+    Project(
+        "pyparsing",
+        "3.1.4",
+        "library: `__init__` star re-exports of every module; tests import examples/ as modules",
+        (PYTEST, "railroad-diagrams", "jinja2"),
+        ("tests/test_simple_unit.py", "tests/test_unit.py", "tests/test_examples.py"),
+        typed=True,
+    ),
+    Project(
+        "toolz",
+        "1.0.0",
+        "functional library: `curried` namespace of re-exports, `tlz` import-hook alias package",
+        (PYTEST,),
+        ("toolz/tests",),
+    ),
+)
