@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from safefix import ruff
+from safefix.ruff_output import LintRun
 from safefix.types import Diagnostic, Fixed, Flow, Mode, Options
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class Chosen(Protocol):
     def cancel(self) -> None: ...
 
 
-def choose(binary: str, options: Options, root: Path) -> Chosen | ruff.LintRun:
+def choose(binary: str, options: Options, root: Path) -> Chosen | LintRun:
     """Start ruff's lint in place and choose the flow; or the lint itself, when ruff's cache
     made it quick and it found nothing to fix (and nothing else is asked: not `check`)."""
     flags = ruff.flag_args(options.ruff, lambda value: value)
@@ -116,7 +117,7 @@ def start_lint(
         return ruff.Lint(binary, [str(p) for p in options.paths], [*cache, *flags], options.cwd)
 
 
-def fixable(linted: ruff.LintRun) -> list[Path]:
+def fixable(linted: LintRun) -> list[Path]:
     return sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
 
 
@@ -146,7 +147,7 @@ def one_pass_pays(
 
 
 def _start_stdin_fixes(
-    binary: str, options: Options, linted: ruff.LintRun, flags: list[str]
+    binary: str, options: Options, linted: LintRun, flags: list[str]
 ) -> ruff.StdinFixes | None:
     """ruff's fixes of the fixable files from stdin, in the user's tree, where there are only a
     few (a day's edits, a commit's files) and its lint was warm: the scratch's stand-ins, one
@@ -175,7 +176,7 @@ class LintThenFix:
         listing: ruff.FileListing,
         flags: list[str],
         lint: ruff.Lint | None,
-        linted: ruff.LintRun | None,
+        linted: LintRun | None,
     ) -> None:
         self.listing = listing
         self._flags = flags
@@ -224,9 +225,7 @@ class OnePass:
 class ByStdin:
     """ruff's fixes of a few files from stdin, under way since the warm lint ended."""
 
-    def __init__(
-        self, listing: ruff.FileListing, linted: ruff.LintRun, stdin: ruff.StdinFixes
-    ) -> None:
+    def __init__(self, listing: ruff.FileListing, linted: LintRun, stdin: ruff.StdinFixes) -> None:
         self.listing = listing
         self._linted = linted
         self._stdin = stdin
@@ -263,7 +262,7 @@ class ByStdin:
 
 
 def _fix_linted(
-    session: Session, linted: ruff.LintRun, files: list[Path], targets: Sequence[Path]
+    session: Session, linted: LintRun, files: list[Path], targets: Sequence[Path]
 ) -> FirstPass:
     """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix.
 
