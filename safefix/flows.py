@@ -71,6 +71,7 @@ class Chosen(Protocol):
 def choose(binary: str, options: Options, root: Path) -> Chosen | LintRun:
     """Start ruff's lint in place and choose the flow; or the lint itself, when ruff's cache
     made it quick and it found nothing to fix (and nothing else is asked: not `check`)."""
+    _forced()  # a value it does not know is a usage error, before any ruff process starts
     flags = ruff.flag_args(options.ruff, lambda value: value)
     paths = [str(p) for p in options.paths]
     if not _lint_is_cold(options, root):  # warm: the lint says quickly whether there is work
@@ -96,7 +97,15 @@ def choose(binary: str, options: Options, root: Path) -> Chosen | LintRun:
 
 def _forced() -> Flow | None:
     value = os.environ.get(FLOW_ENV)
-    return Flow(value) if value else None
+    if not value:
+        return None
+    try:
+        return Flow(value)
+    except ValueError:
+        from safefix.session import UsageError
+
+        expected = ", ".join(flow.value for flow in Flow)
+        raise UsageError(f"{FLOW_ENV}={value}: expected one of {expected}") from None
 
 
 def _lint_is_cold(options: Options, root: Path) -> bool:
