@@ -226,8 +226,10 @@ def test_interrupted_runs_leave_every_file_old_or_new(tmp_path: Path) -> None:
         proc.send_signal(rng.choice([signal.SIGINT, signal.SIGTERM]))
         _, err = proc.communicate(timeout=60)
         # 130: safefix's handler ran; a negative code: the signal came while the interpreter was
-        # still starting, before safefix had read, copied or written anything
-        assert proc.returncode in (0, 130, -signal.SIGINT, -signal.SIGTERM), err
+        # still starting, before safefix had read, copied or written anything (or, on a loaded
+        # machine, while it imported `site`: CPython then stops with a fatal error, exit 1)
+        at_startup = proc.returncode == 1 and "init_import_site" in err
+        assert proc.returncode in (0, 130, -signal.SIGINT, -signal.SIGTERM) or at_startup, err
         for rel, data in snapshot(repo).items():
             assert data in (old[rel], new[rel]), f"{rel} is neither the original nor the fix"
         assert list(scratch.iterdir()) == [], "the scratch directory was left behind"
@@ -410,8 +412,8 @@ with workspace.scratch(removing) as scratch:
         for j in range(100):
             (folder / f"f{j}.py").touch()
     print(scratch.root, flush=True)
-threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGINT)).start()
-try:
+try:  # the timer's own start() may be what the signal cuts, on a loaded machine
+    threading.Timer(0.002, os.kill, (os.getpid(), signal.SIGINT)).start()
     workspace.join_removals(removing)
 except Interrupted:
     sys.exit(130)
