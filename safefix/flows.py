@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from safefix import ruff
+from safefix.ruff_output import LintRun
 from safefix.types import Diagnostic, Fixed, Flow, Mode, Options
 
 if TYPE_CHECKING:
@@ -67,9 +68,10 @@ class Chosen(Protocol):
     def cancel(self) -> None: ...
 
 
-def choose(binary: str, options: Options, root: Path) -> Chosen | ruff.LintRun:
+def choose(binary: str, options: Options, root: Path) -> Chosen | LintRun:
     """Start ruff's lint in place and choose the flow; or the lint itself, when ruff's cache
     made it quick and it found nothing to fix (and nothing else is asked: not `check`)."""
+    _forced()  # a value it does not know is a usage error, before any ruff process starts
     flags = ruff.flag_args(options.ruff, lambda value: value)
     paths = [str(p) for p in options.paths]
     if not _lint_is_cold(options, root):  # warm: the lint says quickly whether there is work
@@ -95,7 +97,15 @@ def choose(binary: str, options: Options, root: Path) -> Chosen | ruff.LintRun:
 
 def _forced() -> Flow | None:
     value = os.environ.get(FLOW_ENV)
-    return Flow(value) if value else None
+    if not value:
+        return None
+    try:
+        return Flow(value)
+    except ValueError:
+        from safefix.session import UsageError
+
+        expected = ", ".join(flow.value for flow in Flow)
+        raise UsageError(f"{FLOW_ENV}={value}: expected one of {expected}") from None
 
 
 def _lint_is_cold(options: Options, root: Path) -> bool:
@@ -116,7 +126,7 @@ def start_lint(
         return ruff.Lint(binary, [str(p) for p in options.paths], [*cache, *flags], options.cwd)
 
 
-def fixable(linted: ruff.LintRun) -> list[Path]:
+def fixable(linted: LintRun) -> list[Path]:
     return sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
 
 
@@ -146,7 +156,7 @@ def one_pass_pays(
 
 
 def _start_stdin_fixes(
-    binary: str, options: Options, linted: ruff.LintRun, flags: list[str]
+    binary: str, options: Options, linted: LintRun, flags: list[str]
 ) -> ruff.StdinFixes | None:
     """ruff's fixes of the fixable files from stdin, in the user's tree, where there are only a
     few (a day's edits, a commit's files) and its lint was warm: the scratch's stand-ins, one
@@ -175,7 +185,7 @@ class LintThenFix:
         listing: ruff.FileListing,
         flags: list[str],
         lint: ruff.Lint | None,
-        linted: ruff.LintRun | None,
+        linted: LintRun | None,
     ) -> None:
         self.listing = listing
         self._flags = flags
@@ -224,9 +234,7 @@ class OnePass:
 class ByStdin:
     """ruff's fixes of a few files from stdin, under way since the warm lint ended."""
 
-    def __init__(
-        self, listing: ruff.FileListing, linted: ruff.LintRun, stdin: ruff.StdinFixes
-    ) -> None:
+    def __init__(self, listing: ruff.FileListing, linted: LintRun, stdin: ruff.StdinFixes) -> None:
         self.listing = listing
         self._linted = linted
         self._stdin = stdin
@@ -263,7 +271,7 @@ class ByStdin:
 
 
 def _fix_linted(
-    session: Session, linted: ruff.LintRun, files: list[Path], targets: Sequence[Path]
+    session: Session, linted: LintRun, files: list[Path], targets: Sequence[Path]
 ) -> FirstPass:
     """Let ruff fix, in the scratch mirror, exactly the files its lint said it can fix.
 

@@ -19,6 +19,7 @@ from safefix.types import Decision, Fixed, Protection, Removal, Verdict
 if TYPE_CHECKING:
     from safefix.cache import IndexCache
     from safefix.consumers import ConsumerIndex
+    from safefix.ruff_output import JsonDiagnostic
     from safefix.session import Session
 
 #: Protect-and-refix rounds before safefix gives up on a file and leaves it as it was.
@@ -278,9 +279,7 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
             scratch.write(state.path, restore.protect(state.before, protections))
 
 
-def _learn_codes(
-    state: FileState, protected: bytes, diagnostics: Sequence[ruff.JsonDiagnostic]
-) -> None:
+def _learn_codes(state: FileState, protected: bytes, diagnostics: Sequence[JsonDiagnostic]) -> None:
     """Give each noqa protection the codes of the violations whose fix would edit its line."""
     from safefix import bindings
 

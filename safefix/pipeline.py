@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safefix import flows, ruff
+from safefix.ruff_output import LintRun
 from safefix.session import Session, UsageError, by_file, find_project_root, say
 from safefix.types import Diagnostic, FileOutcome, Flow, Mode, Options, RunResult
 
@@ -27,7 +28,7 @@ def run(options: Options) -> RunResult:
     root = _project_root(options)
     say(options, "ruff is checking")
     chosen = flows.choose(binary, options, root)
-    if isinstance(chosen, ruff.LintRun):  # a warm lint found nothing to fix
+    if isinstance(chosen, LintRun):  # a warm lint found nothing to fix
         remaining = by_file(chosen.diagnostics)
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
     with ruff.cancelled_on_error(chosen):

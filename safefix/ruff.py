@@ -1,4 +1,4 @@
-"""Runs the real ruff binary and reads what it says.
+"""Runs the real ruff binary; `ruff_output` reads what it says.
 
 safefix never re-implements a ruff rule: every fix comes from ruff itself, run on a scratch copy.
 The binary is the one the `ruff` package ships (not whatever is on PATH), so the version that
@@ -9,29 +9,33 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from safefix.fdio import read_whole
 from safefix.interrupts import end, spawn
-from safefix.types import Diagnostic, RuffOptions
+from safefix.ruff_output import (
+    FixRun,
+    JsonDiagnostic,
+    LintRun,
+    first_error_line,
+    json_diagnostics,
+    merged,
+    parse_fix_output,
+    parse_lint_output,
+    warnings,
+    without_notices,
+)
+from safefix.types import RuffOptions
 
 #: Overrides the ruff binary; meant for tests that simulate a missing or crashing ruff.
 RUFF_ENV = "SAFEFIX_RUFF"
 
-_CONCISE = re.compile(
-    r"^(?P<path>.+?)(?::cell (?P<cell>\d+))?:(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$"
-)
-_CODE = re.compile(r"^(?P<code>[A-Z]+[0-9]+) (?:\[\*\] )?(?P<message>.*)$")
-_FIXED_FILE = re.compile(r"^- (?P<path>.+):$")
-_FIXED_RULE = re.compile(r"^\s+(?P<count>\d+) \u00d7 (?P<first>\S+)(?: \((?P<second>[^)]+)\))?")
-_RULE_CODE = re.compile(r"^[A-Z]+[0-9]+$")
 #: Makes ruff print rule codes, not names, in every report safefix parses (preview prefers names).
 PREFER_CODES = ["--config", "output-prefer-rule-codes = true"]
 
@@ -42,31 +46,6 @@ class RuffError(Exception):
     def __init__(self, message: str, stderr: str = "") -> None:
         super().__init__(message)
         self.stderr = stderr
-
-
-@dataclass(frozen=True)
-class FixRun:
-    """What one `ruff check --fix` run reported."""
-
-    remaining: tuple[Diagnostic, ...]
-    #: Fixes applied, per absolute file path, as {rule code: count}.
-    fixed: dict[Path, dict[str, int]]
-    #: ruff's own warnings ("Failed to lint x.py: stream did not contain valid UTF-8").
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class JsonDiagnostic:
-    """A diagnostic from `--output-format json`, with the row its `# noqa` belongs on."""
-
-    path: Path
-    code: str
-    noqa_row: int
-    #: (first row, last row) of each edit the fix would make; empty when there is no fix.
-    edits: tuple[tuple[int, int], ...]
-
-    def edits_row(self, row: int) -> bool:
-        return any(first <= row <= last for first, last in self.edits)
 
 
 _LOCATING = threading.Lock()
@@ -157,7 +136,7 @@ class _Started:
             self.cancel()
             raise
         if self.proc.returncode not in (0, 1):
-            raise RuffError(_first_error_line(stderr, self.proc.returncode), stderr)
+            raise RuffError(first_error_line(stderr, self.proc.returncode), stderr)
         return subprocess.CompletedProcess(self.args, self.proc.returncode, stdout, stderr)
 
     def running(self) -> bool:
@@ -165,17 +144,6 @@ class _Started:
 
     def cancel(self) -> None:
         end(self.proc)
-
-
-def _first_error_line(stderr: str, code: int) -> str:
-    """ruff's own reason, on one line: its `Cause:` line where it gives one."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
-    if causes:
-        return f"ruff failed: {causes[-1]}"
-    if lines:
-        return f"ruff failed: {lines[0].removeprefix('error: ')}"
-    return f"ruff failed with exit code {code}"
 
 
 def version(binary: str) -> str:
@@ -199,16 +167,6 @@ def _installed_version() -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class LintRun:
-    """What `ruff check --no-fix` reported on the user's own tree (with ruff's own cache)."""
-
-    diagnostics: tuple[Diagnostic, ...]
-    #: Files with at least one violation ruff can fix: the only ones a fix run can change.
-    fixable: frozenset[Path]
-    warnings: tuple[str, ...]
-
-
 def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> LintRun:
     """Lint without fixing, in place: which files would ruff change, and what would remain."""
     return Lint(binary, paths, flags, cwd).result()
@@ -228,27 +186,10 @@ class Lint:
 
     def result(self) -> LintRun:
         proc = self._started.finish()
-        diagnostics = []
-        fixable = set()
-        seen: dict[str, Path] = {}
-        for line in proc.stdout.splitlines():
-            if found := _CONCISE.match(line):
-                diagnostic = _diagnostic(found, self._cwd, seen)
-                diagnostics.append(diagnostic)
-                if found["rest"].startswith(f"{diagnostic.code} [*] "):
-                    fixable.add(diagnostic.path)
-        return LintRun(tuple(diagnostics), frozenset(fixable), _warnings(proc.stderr))
+        return parse_lint_output(proc.stdout, proc.stderr, self._cwd)
 
     def cancel(self) -> None:
         self._started.cancel()
-
-
-def _warnings(stderr: str) -> tuple[str, ...]:
-    return tuple(
-        line.removeprefix("warning: ").strip()
-        for line in stderr.splitlines()
-        if line.startswith("warning: ")
-    )
 
 
 def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> list[Path]:
@@ -329,8 +270,8 @@ class Fix:
             assert self._started is not None
             proc = self._started.finish()
             found = parse_fix_output(proc.stdout, self._cwd, self._locate)
-            runs.append(replace(found, warnings=_warnings(proc.stderr)))
-        return _merged(runs)
+            runs.append(replace(found, warnings=warnings(proc.stderr)))
+        return merged(runs)
 
     def cancel(self) -> None:
         if self._started is not None:
@@ -351,14 +292,6 @@ def cancelled_on_error(*running: _Cancellable | None) -> Iterator[None]:
             if process is not None:
                 process.cancel()
         raise
-
-
-def _merged(runs: Sequence[FixRun]) -> FixRun:
-    return FixRun(
-        remaining=tuple(d for run in runs for d in run.remaining),
-        fixed={path: rules for run in runs for path, rules in run.fixed.items()},
-        warnings=tuple(dict.fromkeys(w for run in runs for w in run.warnings)),
-    )
 
 
 class StdinFixes:
@@ -394,24 +327,19 @@ class StdinFixes:
                 stdout, raw = proc.communicate()
                 stderr = raw.decode("utf-8", errors="replace")
                 if proc.returncode not in (0, 1):
-                    raise RuffError(_first_error_line(stderr, proc.returncode), stderr)
+                    raise RuffError(first_error_line(stderr, proc.returncode), stderr)
                 after[path] = stdout
                 # the report on stderr names the file as given: it is this one, however named
-                report = "\n".join(line for line in stderr.splitlines() if not _NOTICE.match(line))
-                found = parse_fix_output(report, self._cwd, _named(path))
-                runs.append(replace(found, warnings=_warnings(stderr)))
+                found = parse_fix_output(without_notices(stderr), self._cwd, _named(path))
+                runs.append(replace(found, warnings=warnings(stderr)))
         except BaseException:
             self.cancel()
             raise
-        return after, _merged(runs)
+        return after, merged(runs)
 
     def cancel(self) -> None:
         for _, proc in self._started:
             end(proc)
-
-
-#: Lines of ruff's stderr that are no report of the file: warnings and errors.
-_NOTICE = re.compile(r"^(?:warning|error): ")
 
 
 def _spawn_piped(command: list[str], cwd: Path) -> subprocess.Popen[bytes]:
@@ -469,51 +397,6 @@ def _argument_budget() -> int:
     return max(16_384, (limit - environment) // 2)
 
 
-def parse_fix_output(stdout: str, cwd: Path, locate: Callable[[Path], Path] = Path) -> FixRun:
-    """Parse remaining diagnostics and the `Fixed N errors:` summary of `--show-fixes`."""
-    remaining: list[Diagnostic] = []
-    fixed: dict[Path, dict[str, int]] = {}
-    current: dict[str, int] | None = None
-    seen: dict[str, Path] = {}
-    for line in stdout.splitlines():
-        if current is not None and (rule := _FIXED_RULE.match(line)):
-            code = rule["first"]
-            if not _RULE_CODE.match(code) and rule["second"]:
-                code = rule["second"]
-            current[code] = int(rule["count"])
-            continue
-        if fixed_file := _FIXED_FILE.match(line):
-            current = fixed.setdefault(locate(cwd / fixed_file["path"]), {})
-            continue
-        current = None
-        if found := _CONCISE.match(line):
-            remaining.append(_diagnostic(found, cwd, seen, locate))
-    return FixRun(remaining=tuple(remaining), fixed=fixed)
-
-
-def _diagnostic(
-    found: re.Match[str], cwd: Path, seen: dict[str, Path], locate: Callable[[Path], Path] = Path
-) -> Diagnostic:
-    """One concise-format line; `seen` reuses the Path of a file seen before (ruff reports
-    many violations per file, and building a Path is most of the cost of a line)."""
-    rest = found["rest"]
-    if coded := _CODE.match(rest):
-        code, message = coded["code"], coded["message"]
-    else:  # e.g. "invalid-syntax: unexpected EOF while parsing"
-        code, _, message = rest.partition(": ")
-    path = seen.get(found["path"])
-    if path is None:
-        path = seen[found["path"]] = locate(cwd / found["path"])
-    return Diagnostic(
-        path=path,
-        line=int(found["line"]),
-        col=int(found["col"]),
-        code=code,
-        message=message,
-        cell=int(found["cell"]) if found["cell"] else None,
-    )
-
-
 def diagnose(
     binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path
 ) -> list[JsonDiagnostic]:
@@ -524,15 +407,4 @@ def diagnose(
         raw = json.loads(proc.stdout or "[]")
     except json.JSONDecodeError as exc:
         raise RuffError("ruff printed JSON safefix cannot read", proc.stdout) from exc
-    return [
-        JsonDiagnostic(
-            path=Path(item["filename"]),
-            code=item.get("code") or "",
-            noqa_row=int(item.get("noqa_row") or item["location"]["row"]),
-            edits=tuple(
-                (int(edit["location"]["row"]), int(edit["end_location"]["row"]))
-                for edit in (item.get("fix") or {}).get("edits", [])
-            ),
-        )
-        for item in raw
-    ]
+    return json_diagnostics(raw)

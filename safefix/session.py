@@ -16,6 +16,7 @@ from safefix.types import Diagnostic, Options
 if TYPE_CHECKING:
     from safefix import workspace
     from safefix.ahead import Ahead
+    from safefix.ruff_output import FixRun
 
 # Light on purpose: the pipeline imports this before ruff's lint says whether there is work.
 
@@ -95,7 +96,7 @@ class Session:
             self.binary, relative, flags, self.scratch_cwd, apply=apply, locate=scratch.original
         )
 
-    def fix_copies(self, files: Sequence[Path], *, apply: bool = True) -> ruff.FixRun:
+    def fix_copies(self, files: Sequence[Path], *, apply: bool = True) -> FixRun:
         """`start_fix`, waited for."""
         return self.start_fix(files, apply=apply).result()
 

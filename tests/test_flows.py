@@ -68,6 +68,17 @@ def test_a_file_that_cannot_be_copied_sends_ruff_back_to_the_tree(tmp_path: Path
     assert (code, report["flow"]) == (1, "lint-then-fix")
 
 
+def test_an_unknown_forced_flow_is_a_usage_error(tmp_path: Path) -> None:
+    root = small(tmp_path / "repo", 2)
+    before = snapshot(root)
+    proc = safefix(root, env={"SAFEFIX_FLOW": "sideways"})
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "error: SAFEFIX_FLOW=sideways: expected one of lint-then-fix, one-pass, stdin\n"
+    )
+    assert snapshot(root) == before
+
+
 def small(root: Path, fixable: int) -> Path:
     """A project of 8 modules, `fixable` of them with an import ruff removes."""
     (root / "pkg").mkdir(parents=True)

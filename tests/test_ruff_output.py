@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from safefix import ruff
-from safefix.ruff import parse_fix_output
+from safefix.ruff_output import parse_fix_output
 
 OUTPUT = """\
 app/main.py:4:5: F821 Undefined name `undefined`
