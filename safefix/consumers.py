@@ -182,7 +182,7 @@ def _scan(
         tree = parse(data, str(path))
     except SyntaxError:
         return None
-    return python_consumers(path, tree, modules, modules.display_name(path), wanted)
+    return python_consumers(path, tree, modules, modules.display_name(path), wanted, data)
 
 
 def build_index(

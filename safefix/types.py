@@ -77,6 +77,7 @@ class ConsumerKind(str, Enum):
     GLOBALS = "module-globals"  # skipif("not HAS_X"), globals()["NAME"], eval("NAME")
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
+    TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
 
 
 class Verdict(str, Enum):

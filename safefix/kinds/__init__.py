@@ -59,13 +59,17 @@ def python_consumers(
     modules: ModuleMap,
     own_module: str | None,
     wanted: frozenset[str] | None = None,
+    source: bytes = b"",
 ) -> PythonScan:
     """Every consumer in one parsed Python file (doctests in its docstrings included).
 
     `wanted`: the only names anyone will ask about; the rest is skipped early (None: all).
+    `source`: the file's bytes, for what the tree does not keep (comments).
     """
     found = Found()
-    PythonFile(path, tree, modules, own_module, wanted, found, python_kinds()).run()
+    file = PythonFile(path, tree, modules, own_module, wanted, found, python_kinds())
+    file.source = source
+    file.run()
     return PythonScan(consumers=tuple(found.consumers), star_imports=tuple(found.stars))
 
 

@@ -109,6 +109,9 @@ class PythonFile:
         self.bound_elsewhere = bound_elsewhere
         self.found = found
         self.kinds = kinds
+        #: The file's bytes, where the kinds need what the tree drops (comments); empty for a
+        #: docstring's examples.
+        self.source = b""
 
     def run(self) -> PythonFile:
         """Let every kind look at this tree."""
@@ -119,8 +122,17 @@ class PythonFile:
 
     # ----- recording ------------------------------------------------------------------------
 
-    def add(self, line: int, module: str, name: str, kind: ConsumerKind, text: str) -> None:
-        """Record that the file consumes `module.name` at `line` (of this tree)."""
+    def add(
+        self,
+        line: int,
+        module: str,
+        name: str,
+        kind: ConsumerKind,
+        text: str,
+        typing_only: bool = False,
+    ) -> None:
+        """Record that the file consumes `module.name` at `line` (of this tree); `typing_only`:
+        for type checkers only, wherever it stands."""
         if self.wanted is not None and name not in self.wanted:
             return
         line += self.line_offset
@@ -128,7 +140,7 @@ class PythonFile:
         if key in self.found.seen:
             return
         self.found.seen.add(key)
-        typing_only = any(start <= line <= end for start, end in self.typing_ranges)
+        typing_only = typing_only or any(start <= line <= end for start, end in self.typing_ranges)
         self.found.consumers.append(
             Consumer(self.path, line, module, name, kind, text, typing_only)
         )
