@@ -66,15 +66,17 @@ def _codes(items: Sequence[str], limit: int) -> str:
 
 
 def failures(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Every test broken after safefix, grouped by the shape of its message (quoted names
-    taken out): how many, the names, the suspect imports, three test ids, and why."""
+    """Every test broken after safefix, grouped by its `why` note, or where it has none by the
+    shape of its message (quoted names taken out): how many, the first message, the names
+    quoted, the suspect imports, three test ids, and why."""
     lines = []
     for row in rows:
         groups: dict[str, list[Mapping[str, Any]]] = {}
         for test in row["safefix_broken"]:
             shape = _QUOTED.sub("'…'", test["message"] or f"({test['category']})")
-            groups.setdefault(shape, []).append(test)
-        for shape, tests in groups.items():
+            groups.setdefault(test["why"] or shape, []).append(test)
+        for tests in groups.values():
+            shape = _QUOTED.sub("'…'", tests[0]["message"] or f"({tests[0]['category']})")
             names = sorted({n for t in tests for n in _QUOTED.findall(t["message"])})
             found = sorted({s for t in tests for s in t["suspects"]})
             kinds = "/".join(sorted({t["category"] for t in tests}))
