@@ -230,9 +230,19 @@ PROJECTS: tuple[Project, ...] = (
         "24.10.0",
         "formatter: tests compare tests/data/cases/*.py (Python read as data) to goldens",
         (PYTEST,),
-        ("tests/test_format.py",),
+        ("tests/test_format.py", "-k", "import or comment"),
         pythonpath="src",
         typed=True,
+        why=(
+            (
+                "F401:tests.test_format",
+                "tests/data/cases/*.py are data: each holds an input and the output black must produce, and F401 removed an import from one half only (comments5.py, comments_in_blocks.py: imports in the input whose formatting is the case). Consumer kind: Python files the tests read as data.",
+            ),
+            (
+                "wide:tests.test_format",
+                "not a removed import: a wide-selection fix replaced src/blib2to3/pytree.py's `_P = TypeVar(...)` with `Self`, imported from typing_extensions (black's target is py39), which black does not install on Python 3.11: `import black` fails, nothing is collected. A fix that adds an import of an undeclared dependency; safefix writes it as ruff does.",
+            ),
+        ),
     ),
     Project(
         "pygments",
@@ -267,7 +277,7 @@ PROJECTS: tuple[Project, ...] = (
         "python-dateutil",
         "2.9.0.post0",
         "library: `six` compat, `_common` helpers, tests with `pytest.warns`, src/ layout",
-        (PYTEST, "six", "freezegun", "hypothesis==6.112.1"),
+        (PYTEST, "pytest-cov", "six", "freezegun", "hypothesis==6.112.1"),
         ("tests",),
         pythonpath="src",
         pytest_args=("--ignore=tests/property",),
@@ -277,7 +287,7 @@ PROJECTS: tuple[Project, ...] = (
         "3.1.4",
         "library: `__init__` star re-exports of every module; tests import examples/ as modules",
         (PYTEST, "railroad-diagrams", "jinja2"),
-        ("tests/test_simple_unit.py", "tests/test_unit.py", "tests/test_examples.py"),
+        ("tests/test_simple_unit.py", "tests/test_examples.py"),
         typed=True,
     ),
     Project(

@@ -120,6 +120,12 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         "(a kept line with a `# noqa` added is not gone; moved lines are not counted).\n\n"
         + HEADER
         + "".join(table_row(r) for r in rows)
+        + "\n## The projects\n\n| project | why it is here | tests run (pytest arguments) |\n"
+        + "|---|---|---|\n"
+        + "".join(
+            f"| {p['name']} {p['version']} | {p['shape']} | `{p['tests']}` |\n"
+            for p in document.get("projects", [])
+        )
         + "\n## Tests broken after safefix\n\n"
         + failures(rows)
         + ("\n## Tool errors\n\n" + "".join(errors) if errors else "")

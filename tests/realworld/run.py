@@ -348,12 +348,21 @@ def annotate(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         for tool in ("ruff_broken", "safefix_broken"):
             for test in row[tool]:
-                found = (
-                    n
-                    for prefix, n in notes.get(row["project"], ())
-                    if test["test"].startswith(prefix)
+                test["why"] = note_for(
+                    notes.get(row["project"], ()), row["selection"], test["test"]
                 )
-                test["why"] = next(found, "")
+
+
+def note_for(notes: tuple[tuple[str, str], ...], selection: str, test: str) -> str:
+    """The first note whose key is a prefix of the test id; a key may start with `F401:` or
+    `wide:` to hold for that selection only."""
+    for key, note in notes:
+        wanted, _, prefix = (
+            key.rpartition(":") if key.startswith(("F401:", "wide:")) else ("", "", key)
+        )
+        if wanted in ("", selection) and test.startswith(prefix):
+            return note
+    return ""
 
 
 def log(message: str) -> None:
@@ -406,7 +415,14 @@ def save(out: Path, rows: list[Row]) -> None:
     Written after every project, so an interrupted run keeps what it measured."""
     results = out / "results.json"
     previous = json.loads(results.read_text()) if results.is_file() else {"rows": []}
-    document = {"machine": machine(), "rows": merge(previous["rows"], rows)}
+    merged = merge(previous["rows"], rows)
+    present = {row["project"] for row in merged}
+    projects = [
+        {"name": p.name, "version": p.version, "shape": p.shape, "tests": " ".join(p.tests)}
+        for p in PROJECTS
+        if p.name in present
+    ]
+    document = {"machine": machine(), "projects": projects, "rows": merged}
     annotate(document["rows"])
     for path, text in (
         (results, json.dumps(document, indent=1) + "\n"),
