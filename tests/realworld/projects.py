@@ -251,7 +251,7 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST,),
         (
             "tests/examplefiles/python",
-            "tests/examplefiles/python2",
+            "tests/snippets/python2",
             "tests/examplefiles/pycon",
             "tests/snippets/python",
             "tests/test_basic_api.py",

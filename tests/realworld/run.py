@@ -358,7 +358,7 @@ def note_for(notes: tuple[tuple[str, str], ...], selection: str, test: str) -> s
     `wide:` to hold for that selection only."""
     for key, note in notes:
         wanted, _, prefix = (
-            key.rpartition(":") if key.startswith(("F401:", "wide:")) else ("", "", key)
+            key.partition(":") if key.startswith(("F401:", "wide:")) else ("", "", key)
         )
         if wanted in ("", selection) and test.startswith(prefix):
             return note
