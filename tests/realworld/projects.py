@@ -257,6 +257,16 @@ PROJECTS: tuple[Project, ...] = (
             "tests/test_basic_api.py",
             "tests/test_cmdline.py",
         ),
+        why=(
+            (
+                "tests.examplefiles.python",
+                "tests/examplefiles/python/linecontinuation.py is data: its `from \\\\ os \\\\ import \\\\ path` imports are what the lexer is tested on, against the golden token file beside it. Consumer kind: Python files the tests read as data.",
+            ),
+            (
+                "wide:tests.test_basic_api",
+                "not an import, not traced to the line: a wide-selection rewrite of the X++ lexer's token table leaves a state named `''` (`KeyError: ''` in `pygments/lexer.py`); safefix makes the same non-import edits.",
+            ),
+        ),
     ),
     Project(
         "nbformat",
@@ -281,6 +291,12 @@ PROJECTS: tuple[Project, ...] = (
         ("tests",),
         pythonpath="src",
         pytest_args=("--ignore=tests/property",),
+        why=(
+            (
+                "tests.test_imports::test_import_tz_all",
+                "tests/test_imports.py imports `tzutc`, `tzoffset`, ... inside the test function and reads them back with `lvars = locals(); lvars[var]` for each name in a list of strings: F401 removes every one. Consumer kind: `locals()[name]` lookups, here of function-local imports, which safefix does not guard (it keeps module-level names only).",
+            ),
+        ),
     ),
     Project(
         "pyparsing",
@@ -289,6 +305,12 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST, "railroad-diagrams", "jinja2"),
         ("tests/test_simple_unit.py", "tests/test_examples.py"),
         typed=True,
+        why=(
+            (
+                "wide:tests.",
+                "the circular-import case: isort (I001) moved `pyparsing/__init__.py`'s submodule imports above `__diag__` and the other names `pyparsing/helpers.py` imports back from the package (`cannot import name '__diag__' from partially initialized module 'pyparsing'`): nothing is collected. Not a removed import: the order of kept ones; safefix without `--verify` writes ruff's order. safefix also left pyparsing/results.py unchanged (exit 3: `could not keep Dict safely`) and took 47 s.",
+            ),
+        ),
     ),
     Project(
         "toolz",

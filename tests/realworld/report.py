@@ -28,8 +28,8 @@ def breakdown(broken: Sequence[Mapping[str, Any]]) -> str:
 
 def verdict(row: Mapping[str, Any]) -> str:
     """Whether safefix prevents what ruff breaks, in one phrase."""
-    if row["ruff"]["error"] or row["safefix"]["error"]:
-        return "tool error"
+    if 2 in (row["ruff"]["exit_code"], row["safefix"]["exit_code"]):
+        return "tool error"  # exit 3 (safefix left some files unchanged) is not one
     ruff, safefix = len(row["ruff_broken"]), len(row["safefix_broken"])
     if ruff == 0:
         return "safefix breaks tests" if safefix else "ruff breaks nothing"
@@ -128,5 +128,5 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         )
         + "\n## Tests broken after safefix\n\n"
         + failures(rows)
-        + ("\n## Tool errors\n\n" + "".join(errors) if errors else "")
+        + ("\n## Tool errors and files left unchanged\n\n" + "".join(errors) if errors else "")
     )
