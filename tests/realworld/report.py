@@ -97,6 +97,29 @@ def total_seconds(rows: Sequence[Mapping[str, Any]]) -> int:
     return round(sum({r["project"]: r.get("seconds", 0.0) for r in rows}.values()))
 
 
+def summary(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Where ruff breaks tests, and how often safefix prevents all, part or none of it."""
+    broken = [r for r in rows if r["ruff_broken"]]
+    projects = {r["project"] for r in rows}
+    verdicts = [verdict(r) for r in broken]
+    per_selection = ", ".join(
+        f"{name}: {sum(r['selection'] == name for r in broken)}"
+        for name in sorted({r["selection"] for r in rows})
+    )
+    return (
+        f"Plain ruff breaks tests in {len({r['project'] for r in broken})} of {len(projects)} "
+        f"projects ({len(broken)} of {len(rows)} project-selection rows; {per_selection}). "
+        f"Of those rows, safefix prevents all of it in {verdicts.count('**prevented**')}, part "
+        f"of it in {sum(v.startswith('partly') for v in verdicts)}, none of it in "
+        f"{verdicts.count('not prevented')}; it breaks nothing ruff does not.\n\n"
+        if all(
+            {t["test"] for t in r["safefix_broken"]} <= {t["test"] for t in r["ruff_broken"]}
+            for r in rows
+        )
+        else "safefix breaks tests that ruff does not: see below.\n\n"
+    )
+
+
 def render_markdown(document: Mapping[str, Any]) -> str:
     rows = document["rows"]
     errors = [
@@ -117,7 +140,11 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         "`--unsafe-fixes`. *Broken*: tests that passed in the pristine tree (same path, same\n"
         "venv) and then fail, error, are skipped, or are no longer collected. Import lines\n"
         "removed: lines `import`/`from` of the pristine files that are gone after the fix\n"
-        "(a kept line with a `# noqa` added is not gone; moved lines are not counted).\n\n"
+        "(a kept line with a `# noqa` added is not gone; moved lines are not counted).\n"
+        "A collection error ends pytest's run (its default), so every test of that run\n"
+        "then counts as vanished. *kept*: safefix's own count of imports it kept. Times: one\n"
+        "cold run of each tool (`--no-cache`) on a machine shared with other work.\n\n"
+        + summary(rows)
         + HEADER
         + "".join(table_row(r) for r in rows)
         + "\n## The projects\n\n| project | why it is here | tests run (pytest arguments) |\n"
