@@ -15,22 +15,19 @@ HEADER = (
 )
 
 
-def breakdown(broken: Sequence[Mapping[str, Any]]) -> str:
+def breakdown(counts: Mapping[str, int]) -> str:
     """`12` plus its kinds: failing, errored, vanished (no longer collected), skipped."""
-    if not broken:
+    if not counts:
         return "0"
-    counts: dict[str, int] = {}
-    for test in broken:
-        counts[test["category"]] = counts.get(test["category"], 0) + 1
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return f"{len(broken)} ({kinds})"
+    return f"{sum(counts.values())} ({kinds})"
 
 
 def verdict(row: Mapping[str, Any]) -> str:
     """Whether safefix prevents what ruff breaks, in one phrase."""
     if 2 in (row["ruff"]["exit_code"], row["safefix"]["exit_code"]):
         return "tool error"  # exit 3 (safefix left some files unchanged) is not one
-    ruff, safefix = len(row["ruff_broken"]), len(row["safefix_broken"])
+    ruff, safefix = sum(row["ruff_counts"].values()), sum(row["safefix_counts"].values())
     if ruff == 0:
         return "safefix breaks tests" if safefix else "ruff breaks nothing"
     if safefix == 0:
@@ -50,8 +47,8 @@ def table_row(row: Mapping[str, Any]) -> str:
         f"{ruff['removed_lines']} / {safefix['removed_lines']}",
         kept,
         str(row["tests"]),
-        breakdown(row["ruff_broken"]),
-        breakdown(row["safefix_broken"]),
+        breakdown(row["ruff_counts"]),
+        breakdown(row["safefix_counts"]),
         verdict(row),
         f"{ruff['seconds']:.1f}",
         f"{safefix['seconds']:.1f}",
@@ -89,6 +86,12 @@ def failures(rows: Sequence[Mapping[str, Any]]) -> str:
                 + (f" **Why:** {why}" if why else "")
                 + "\n"
             )
+        total = sum(row["safefix_counts"].values())
+        if total > len(row["safefix_broken"]):
+            lines.append(
+                f"  - ({row['project']}, {row['selection']}: {total} tests in all; "
+                f"results.json lists the first {len(row['safefix_broken'])})\n"
+            )
     return "".join(lines) or "None.\n"
 
 
@@ -99,7 +102,7 @@ def total_seconds(rows: Sequence[Mapping[str, Any]]) -> int:
 
 def summary(rows: Sequence[Mapping[str, Any]]) -> str:
     """Where ruff breaks tests, and how often safefix prevents all, part or none of it."""
-    broken = [r for r in rows if r["ruff_broken"]]
+    broken = [r for r in rows if r["ruff_counts"]]
     projects = {r["project"] for r in rows}
     verdicts = [verdict(r) for r in broken]
     per_selection = ", ".join(
@@ -112,11 +115,10 @@ def summary(rows: Sequence[Mapping[str, Any]]) -> str:
         f"Of those rows, safefix prevents all of it in {verdicts.count('**prevented**')}, part "
         f"of it in {sum(v.startswith('partly') for v in verdicts)}, none of it in "
         f"{verdicts.count('not prevented')}; it breaks nothing ruff does not.\n\n"
-        if all(
-            {t["test"] for t in r["safefix_broken"]} <= {t["test"] for t in r["ruff_broken"]}
-            for r in rows
-        )
-        else "safefix breaks tests that ruff does not: see below.\n\n"
+        if not any(r["safefix_only"] for r in rows)
+        else "safefix breaks tests that ruff does not: "
+        + ", ".join(f"`{test}`" for r in rows for test in r["safefix_only"])
+        + ".\n\n"
     )
 
 

@@ -51,6 +51,8 @@ WORK = Path(tempfile.gettempdir()) / "safefix-realworld"
 BIN = Path(sys.executable).parent
 PYTHON = shutil.which("python3.11") or sys.executable
 TEST_TIMEOUT = 600
+#: Broken tests listed per row and tool in results.json (all are counted).
+LISTED = 40
 #: The quick run: project -> (test files, selection), each where plain ruff breaks something.
 QUICK: dict[str, tuple[tuple[str, ...], str]] = {
     "mpmath": (("mpmath/tests/test_basic_ops.py", "mpmath/tests/test_convert.py"), "F401"),
@@ -354,6 +356,24 @@ def annotate(rows: list[dict[str, Any]]) -> None:
                 )
 
 
+def compact(row: dict[str, Any]) -> dict[str, Any]:
+    """Counts per category and the tests only safefix broke, from the full lists; then the
+    lists cut to their first LISTED entries (a tree that no longer imports breaks thousands)."""
+    if "ruff_counts" not in row:
+        for tool in ("ruff", "safefix"):
+            counts: dict[str, int] = {}
+            for test in row[f"{tool}_broken"]:
+                counts[test["category"]] = counts.get(test["category"], 0) + 1
+            row[f"{tool}_counts"] = counts
+        ruff = {test["test"] for test in row["ruff_broken"]}
+        row["safefix_only"] = sorted(
+            t["test"] for t in row["safefix_broken"] if t["test"] not in ruff
+        )
+    for tool in ("ruff", "safefix"):
+        row[f"{tool}_broken"] = row[f"{tool}_broken"][:LISTED]
+    return row
+
+
 def note_for(notes: tuple[tuple[str, str], ...], selection: str, test: str) -> str:
     """The first note whose key is a prefix of the test id; a key may start with `F401:` or
     `wide:` to hold for that selection only."""
@@ -417,7 +437,7 @@ def save(out: Path, rows: list[Row], catalogue: list[Project]) -> None:
     Written after every project, so an interrupted run keeps what it measured."""
     results = out / "results.json"
     previous = json.loads(results.read_text()) if results.is_file() else {"rows": []}
-    merged = merge(previous["rows"], rows)
+    merged = [compact(row) for row in merge(previous["rows"], rows)]
     present = {row["project"] for row in merged}
     projects = [
         {"name": p.name, "version": p.version, "shape": p.shape, "tests": " ".join(p.tests)}
