@@ -97,7 +97,8 @@ def failures(rows: Sequence[Mapping[str, Any]]) -> str:
 
 def total_seconds(rows: Sequence[Mapping[str, Any]]) -> int:
     """The wall time of the rows' measuring, each project once."""
-    return round(sum({r["project"]: r.get("seconds", 0.0) for r in rows}.values()))
+    seconds: dict[str, float] = {r["project"]: r.get("seconds", 0.0) for r in rows}
+    return round(sum(seconds.values()))
 
 
 def summary(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -444,8 +444,8 @@ def save(out: Path, rows: list[Row], catalogue: list[Project]) -> None:
         for p in catalogue
         if p.name in present
     ]
+    annotate(merged)
     document = {"machine": machine(), "projects": projects, "rows": merged}
-    annotate(document["rows"])
     for path, text in (
         (results, json.dumps(document, indent=1) + "\n"),
         (out / "results.md", render_markdown(document)),
