@@ -47,6 +47,12 @@ PROJECTS: tuple[Project, ...] = (
         ("tests",),
         pythonpath="src",
         typed=True,
+        why=(
+            (
+                "tests.test_",
+                'not an import: a wide-selection fix removed a duplicate `parametrize` case (`"cat "` twice; `"  [--------]"` twice), so those cases are no longer collected; safefix passes non-import fixes through as ruff makes them.',
+            ),
+        ),
     ),
     Project(
         "attrs",
@@ -103,6 +109,12 @@ PROJECTS: tuple[Project, ...] = (
             "src/requests",
         ),
         pythonpath="src",
+        why=(
+            (
+                "tests.test_utils::test_to_native_string",
+                'not an import: pyupgrade turned `u"T"` into `"T"`, and the now duplicate `parametrize` case was removed: one case fewer collected, nothing failing.',
+            ),
+        ),
     ),
     Project(
         "pluggy",
@@ -121,12 +133,18 @@ PROJECTS: tuple[Project, ...] = (
         ("tests",),
         pythonpath="src",
         typed=True,
+        why=(
+            (
+                "tests.test_pytest_mock::test_",
+                "not traced to the line: ruff's wide fixes of src/pytest_mock/plugin.py and the test module (pyupgrade, TC moves under `TYPE_CHECKING`, `import mock` -> `from unittest import mock`) leave the plugin's assertion introspection (pytest's rewrite of the plugin's `assert`s) without its detailed diff; safefix makes the same non-F401 edits, so the same four tests fail.",
+            ),
+        ),
     ),
     Project(
         "django-filter",
         "24.3",
         "Django application: settings module, models, apps, DRF integration",
-        (PYTEST, "pytest-django==4.9.0", "django==5.1.2", "djangorestframework==3.15.2"),
+        (PYTEST, "pytest-django==4.9.0", "django==5.1.2", "djangorestframework==3.15.2", "pytz"),
         ("tests",),
         pytest_args=("--ds=tests.settings",),
     ),
@@ -143,6 +161,12 @@ PROJECTS: tuple[Project, ...] = (
             "sympy/utilities/tests/test_lambdify.py",
             "sympy/core/tests/test_args.py",
         ),
+        why=(
+            (
+                "sympy.",
+                "the circular-import case: isort (I001) reordered sympy/core/basic.py's imports (and others in sympy/core), and `sympy` no longer imports (`cannot import name 'Basic' from partially initialized module 'sympy.core.basic'`), so conftest fails and nothing is collected. Not a removed import: the order of kept ones. safefix without `--verify` writes ruff's order as it is.",
+            ),
+        ),
     ),
     Project(
         "mpmath",
@@ -158,6 +182,12 @@ PROJECTS: tuple[Project, ...] = (
             "mpmath/ctx_mp.py",
             "mpmath/ctx_base.py",
             "mpmath/functions/functions.py",
+        ),
+        why=(
+            (
+                "",
+                "mpmath/ctx_mp_python.py builds its number types' arithmetic methods from source strings (`'return mpf_eq(sval, tval)'`, `'val = mpf_mul_int(sval, other, prec, rounding)'`, ...) and runs them with `exec_(code, globals(), np)`: `mpf_eq`, `mpf_add`, `mpf_div`, `mpf_mul_int`, `mpf_pow_int`, ... are imported from `.libmp` only for those strings. Removed, every operation raises NameError (the doctests fail for the same reason). Consumer kind: names used only inside strings the module `exec`s.",
+            ),
         ),
     ),
     Project(
@@ -180,15 +210,39 @@ PROJECTS: tuple[Project, ...] = (
             "tests/test_regrtest.py",
         ),
         typed=True,
+        why=(
+            (
+                "tests.test_builder",
+                "tests/testdata/python3/data/module.py is data: the tests parse it and check its locals (`NameNode`, `modutils`, `os` are imports it never uses) and the line numbers of the definitions below them; removing the imports (F401), or sorting and rewriting them (wide: I, UP), changes both. Consumer kind: Python files the tests read as data.",
+            ),
+            (
+                "tests.test_manager",
+                "tests/testdata/python3/data/namespace_pep_420/module.py is data: `from namespace_pep_420.submodule import var` is what the test infers `var` through. Consumer kind: Python files the tests read as data.",
+            ),
+            (
+                "tests.test_regrtest",
+                "tests/testdata/python3/data/package/import_package_subpackage_module.py is data: `import package.subpackage.module` is what the test infers `package` through. Consumer kind: Python files the tests read as data.",
+            ),
+        ),
     ),
     Project(
         "black",
         "24.10.0",
         "formatter: tests compare tests/data/cases/*.py (Python read as data) to goldens",
         (PYTEST,),
-        ("tests/test_format.py",),
+        ("tests/test_format.py", "-k", "import or comment"),
         pythonpath="src",
         typed=True,
+        why=(
+            (
+                "F401:tests.test_format",
+                "tests/data/cases/*.py are data: each holds an input and the output black must produce, and F401 removed an import from one half only (comments5.py, comments_in_blocks.py: imports in the input whose formatting is the case). Consumer kind: Python files the tests read as data.",
+            ),
+            (
+                "wide:tests.test_format",
+                "not a removed import: a wide-selection fix replaced src/blib2to3/pytree.py's `_P = TypeVar(...)` with `Self`, imported from typing_extensions (black's target is py39), which black does not install on Python 3.11: `import black` fails, nothing is collected. A fix that adds an import of an undeclared dependency; safefix writes it as ruff does.",
+            ),
+        ),
     ),
     Project(
         "pygments",
@@ -197,11 +251,21 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST,),
         (
             "tests/examplefiles/python",
-            "tests/examplefiles/python2",
+            "tests/snippets/python2",
             "tests/examplefiles/pycon",
             "tests/snippets/python",
             "tests/test_basic_api.py",
             "tests/test_cmdline.py",
+        ),
+        why=(
+            (
+                "tests.examplefiles.python",
+                "tests/examplefiles/python/linecontinuation.py is data: its `from \\\\ os \\\\ import \\\\ path` imports are what the lexer is tested on, against the golden token file beside it. Consumer kind: Python files the tests read as data.",
+            ),
+            (
+                "wide:tests.test_basic_api",
+                "not an import, not traced to the line: a wide-selection rewrite of the X++ lexer's token table leaves a state named `''` (`KeyError: ''` in `pygments/lexer.py`); safefix makes the same non-import edits.",
+            ),
         ),
     ),
     Project(
@@ -215,7 +279,7 @@ PROJECTS: tuple[Project, ...] = (
         "jaraco.functools",
         "4.1.0",
         "namespace package (`jaraco/` has no `__init__`), doctests, importlib import mode",
-        (PYTEST,),
+        (PYTEST, "jaraco.classes==3.4.0", "more-itertools"),
         ("jaraco", "test_functools.py"),
         typed=True,
     ),
@@ -223,18 +287,34 @@ PROJECTS: tuple[Project, ...] = (
         "python-dateutil",
         "2.9.0.post0",
         "library: `six` compat, `_common` helpers, tests with `pytest.warns`, src/ layout",
-        (PYTEST, "six", "freezegun", "hypothesis==6.112.1"),
+        (PYTEST, "pytest-cov", "six", "freezegun", "hypothesis==6.112.1"),
         ("tests",),
         pythonpath="src",
         pytest_args=("--ignore=tests/property",),
+        why=(
+            (
+                "wide:tests.test_tz::test_valid_dateutil_format",
+                "not an import: a wide-selection fix removed a duplicate `parametrize` case (`'EST5EDT,5,4,0,7200,11,-3,0,7200,3600'` listed twice): one case fewer collected, nothing failing.",
+            ),
+            (
+                "tests.test_imports::test_import_tz_all",
+                "tests/test_imports.py imports `tzutc`, `tzoffset`, ... inside the test function and reads them back with `lvars = locals(); lvars[var]` for each name in a list of strings: F401 removes every one. Consumer kind: `locals()[name]` lookups, here of function-local imports, which safefix does not guard (it keeps module-level names only).",
+            ),
+        ),
     ),
     Project(
         "pyparsing",
         "3.1.4",
         "library: `__init__` star re-exports of every module; tests import examples/ as modules",
         (PYTEST, "railroad-diagrams", "jinja2"),
-        ("tests/test_simple_unit.py", "tests/test_unit.py", "tests/test_examples.py"),
+        ("tests/test_simple_unit.py", "tests/test_examples.py"),
         typed=True,
+        why=(
+            (
+                "wide:tests.",
+                "the circular-import case: isort (I001) moved `pyparsing/__init__.py`'s submodule imports above `__diag__` and the other names `pyparsing/helpers.py` imports back from the package (`cannot import name '__diag__' from partially initialized module 'pyparsing'`): nothing is collected. Not a removed import: the order of kept ones; safefix without `--verify` writes ruff's order. safefix also left pyparsing/results.py unchanged (exit 3: `could not keep Dict safely`) and took 47 s.",
+            ),
+        ),
     ),
     Project(
         "toolz",
@@ -242,5 +322,11 @@ PROJECTS: tuple[Project, ...] = (
         "functional library: `curried` namespace of re-exports, `tlz` import-hook alias package",
         (PYTEST,),
         ("toolz/tests",),
+        why=(
+            (
+                "toolz.tests.test_dicttoolz",
+                "not an import: a wide-selection fix rewrote `assert not (merge(...) == {...})` as `assert merge(...) != {...}`; the test's own `defaultdict` subclass defines `__eq__` without a matching `__ne__`, which is what the test checks.",
+            ),
+        ),
     ),
 )

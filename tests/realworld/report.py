@@ -15,22 +15,19 @@ HEADER = (
 )
 
 
-def breakdown(broken: Sequence[Mapping[str, Any]]) -> str:
+def breakdown(counts: Mapping[str, int]) -> str:
     """`12` plus its kinds: failing, errored, vanished (no longer collected), skipped."""
-    if not broken:
+    if not counts:
         return "0"
-    counts: dict[str, int] = {}
-    for test in broken:
-        counts[test["category"]] = counts.get(test["category"], 0) + 1
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return f"{len(broken)} ({kinds})"
+    return f"{sum(counts.values())} ({kinds})"
 
 
 def verdict(row: Mapping[str, Any]) -> str:
     """Whether safefix prevents what ruff breaks, in one phrase."""
-    if row["ruff"]["error"] or row["safefix"]["error"]:
-        return "tool error"
-    ruff, safefix = len(row["ruff_broken"]), len(row["safefix_broken"])
+    if 2 in (row["ruff"]["exit_code"], row["safefix"]["exit_code"]):
+        return "tool error"  # exit 3 (safefix left some files unchanged) is not one
+    ruff, safefix = sum(row["ruff_counts"].values()), sum(row["safefix_counts"].values())
     if ruff == 0:
         return "safefix breaks tests" if safefix else "ruff breaks nothing"
     if safefix == 0:
@@ -50,8 +47,8 @@ def table_row(row: Mapping[str, Any]) -> str:
         f"{ruff['removed_lines']} / {safefix['removed_lines']}",
         kept,
         str(row["tests"]),
-        breakdown(row["ruff_broken"]),
-        breakdown(row["safefix_broken"]),
+        breakdown(row["ruff_counts"]),
+        breakdown(row["safefix_counts"]),
         verdict(row),
         f"{ruff['seconds']:.1f}",
         f"{safefix['seconds']:.1f}",
@@ -66,15 +63,17 @@ def _codes(items: Sequence[str], limit: int) -> str:
 
 
 def failures(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Every test broken after safefix, grouped by the shape of its message (quoted names
-    taken out): how many, the names, the suspect imports, three test ids, and why."""
+    """Every test broken after safefix, grouped by its `why` note, or where it has none by the
+    shape of its message (quoted names taken out): how many, the first message, the names
+    quoted, the suspect imports, three test ids, and why."""
     lines = []
     for row in rows:
         groups: dict[str, list[Mapping[str, Any]]] = {}
         for test in row["safefix_broken"]:
             shape = _QUOTED.sub("'…'", test["message"] or f"({test['category']})")
-            groups.setdefault(shape, []).append(test)
-        for shape, tests in groups.items():
+            groups.setdefault(test["why"] or shape, []).append(test)
+        for tests in groups.values():
+            shape = _QUOTED.sub("'…'", tests[0]["message"] or f"({tests[0]['category']})")
             names = sorted({n for t in tests for n in _QUOTED.findall(t["message"])})
             found = sorted({s for t in tests for s in t["suspects"]})
             kinds = "/".join(sorted({t["category"] for t in tests}))
@@ -87,6 +86,12 @@ def failures(rows: Sequence[Mapping[str, Any]]) -> str:
                 + (f" **Why:** {why}" if why else "")
                 + "\n"
             )
+        total = sum(row["safefix_counts"].values())
+        if total > len(row["safefix_broken"]):
+            lines.append(
+                f"  - ({row['project']}, {row['selection']}: {total} tests in all; "
+                f"results.json lists the first {len(row['safefix_broken'])})\n"
+            )
     return "".join(lines) or "None.\n"
 
 
@@ -94,6 +99,28 @@ def total_seconds(rows: Sequence[Mapping[str, Any]]) -> int:
     """The wall time of the rows' measuring, each project once."""
     seconds: dict[str, float] = {r["project"]: r.get("seconds", 0.0) for r in rows}
     return round(sum(seconds.values()))
+
+
+def summary(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Where ruff breaks tests, and how often safefix prevents all, part or none of it."""
+    broken = [r for r in rows if r["ruff_counts"]]
+    projects = {r["project"] for r in rows}
+    verdicts = [verdict(r) for r in broken]
+    per_selection = ", ".join(
+        f"{name}: {sum(r['selection'] == name for r in broken)}"
+        for name in sorted({r["selection"] for r in rows})
+    )
+    return (
+        f"Plain ruff breaks tests in {len({r['project'] for r in broken})} of {len(projects)} "
+        f"projects ({len(broken)} of {len(rows)} project-selection rows; {per_selection}). "
+        f"Of those rows, safefix prevents all of it in {verdicts.count('**prevented**')}, part "
+        f"of it in {sum(v.startswith('partly') for v in verdicts)}, none of it in "
+        f"{verdicts.count('not prevented')}; it breaks nothing ruff does not.\n\n"
+        if not any(r["safefix_only"] for r in rows)
+        else "safefix breaks tests that ruff does not: "
+        + ", ".join(f"`{test}`" for r in rows for test in r["safefix_only"])
+        + ".\n\n"
+    )
 
 
 def render_markdown(document: Mapping[str, Any]) -> str:
@@ -116,10 +143,20 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         "`--unsafe-fixes`. *Broken*: tests that passed in the pristine tree (same path, same\n"
         "venv) and then fail, error, are skipped, or are no longer collected. Import lines\n"
         "removed: lines `import`/`from` of the pristine files that are gone after the fix\n"
-        "(a kept line with a `# noqa` added is not gone; moved lines are not counted).\n\n"
+        "(a kept line with a `# noqa` added is not gone; moved lines are not counted).\n"
+        "A collection error ends pytest's run (its default), so every test of that run\n"
+        "then counts as vanished. *kept*: safefix's own count of imports it kept. Times: one\n"
+        "cold run of each tool (`--no-cache`) on a machine shared with other work.\n\n"
+        + summary(rows)
         + HEADER
         + "".join(table_row(r) for r in rows)
+        + "\n## The projects\n\n| project | why it is here | tests run (pytest arguments) |\n"
+        + "|---|---|---|\n"
+        + "".join(
+            f"| {p['name']} {p['version']} | {p['shape']} | `{p['tests']}` |\n"
+            for p in document.get("projects", [])
+        )
         + "\n## Tests broken after safefix\n\n"
         + failures(rows)
-        + ("\n## Tool errors\n\n" + "".join(errors) if errors else "")
+        + ("\n## Tool errors and files left unchanged\n\n" + "".join(errors) if errors else "")
     )
