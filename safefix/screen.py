@@ -34,7 +34,12 @@ def _own_globals() -> bytes:
 
 def uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
     """Whether a module's bytes can use one of `names` in its own globals (a kind's marker
-    stands before the name on its line)."""
+    stands before the name on its line, or the module looks names up at runtime)."""
+    from safefix.kinds import namespace_markers
+
+    names = list(names)
+    if names and any(marker in data for marker in namespace_markers()):
+        return True
     return any(
         name.encode() in data
         and re.search(_own_globals() + re.escape(name.encode()) + rb"\b", data)

@@ -27,6 +27,7 @@ __all__ = [
     "TextReader",
     "all_kinds",
     "literal_all",
+    "namespace_markers",
     "own_markers",
     "python_consumers",
     "python_kinds",
@@ -95,6 +96,11 @@ def text_names_and_suffixes() -> tuple[frozenset[str], frozenset[str]]:
         frozenset(name for reader in readers for name in reader.names),
         frozenset(suffix for reader in readers for suffix in reader.suffixes),
     )
+
+
+def namespace_markers() -> tuple[bytes, ...]:
+    """What marks a module that may look any of its own names up at runtime."""
+    return tuple(sorted({m for kind in all_kinds() for m in kind.namespace_markers}))
 
 
 def own_markers() -> Iterable[bytes]:

@@ -80,3 +80,6 @@ class Kind:
     text: TextReader | None = None
     #: For `Screen.OWN_GLOBALS`: byte strings that mark a line using the module's own names.
     own_markers: tuple[bytes, ...] = ()
+    #: For `Screen.OWN_GLOBALS`: byte strings that, anywhere in a module, say it may look any
+    #: of its own names up at runtime (then a name it mentions anywhere may be used).
+    namespace_markers: tuple[bytes, ...] = ()

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from safefix.kinds._kind import Example, Kind, Screen
-from safefix.kinds._syntax import BUILTINS, PythonFile, call_name, keyword, string_value
+from safefix.kinds._syntax import BUILTINS, PythonFile, call_name, docstring, keyword, string_value
 from safefix.types import ConsumerKind
 
 _CONDITION_CALLS = frozenset({"skipif", "xfail"})
+_NAMESPACES = frozenset({"globals", "locals", "vars"})
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def collect(file: PythonFile) -> None:
@@ -28,6 +31,65 @@ def collect(file: PythonFile) -> None:
                 _evaluated(file, source, name, call.lineno, f"{name}({source!r})")
     for node in file.nodes[ast.Subscript]:
         _globals_subscript(file, node)
+    how = _runs_strings_in_namespace(file)
+    if how is not None:
+        _identifiers_in_strings(file, how)
+
+
+def _runs_strings_in_namespace(file: PythonFile) -> str | None:
+    """How the module runs code it builds in its own namespace, if it does: `eval`/`exec` of
+    a computed string (in its globals, by default or by `globals()`), its namespace handed to
+    a call (`exec_(code, globals(), ns)`, `"{x}".format(**locals())`), a computed key into it
+    (`globals()[name]`), a skip condition held in a variable. Then any string may name any of
+    its globals, and none of them can be judged unused from the code alone."""
+    for call in file.nodes[ast.Call]:
+        name = call_name(call)
+        code = call.args[0] if call.args else None
+        computed = code is not None and string_value(code) is None
+        builtin = name in ("eval", "exec") and isinstance(call.func, ast.Name)
+        if builtin and computed and all(map(_namespace, call.args[1:2])):
+            return f"{name}() of a computed string"
+        if name in _CONDITION_CALLS and isinstance(code, ast.Name):
+            return f"{ast.unparse(call.func)}({code.id})"
+        values = [*call.args, *(k.value for k in call.keywords)]
+        if any(_namespace(value) for value in values):
+            return f"{ast.unparse(call.func)}(... {_namespace_name(values)}() ...)"
+    for node in file.nodes[ast.Subscript]:
+        if _namespace(node.value) and string_value(node.slice) is None:
+            return f"{ast.unparse(node.value)}[...]"
+    return None
+
+
+def _namespace(node: ast.expr) -> bool:
+    """`globals()`, `locals()` or `vars()`: the caller's own namespace."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _NAMESPACES
+        and not node.args
+    )
+
+
+def _namespace_name(values: list[ast.expr]) -> str:
+    call = next(v for v in values if _namespace(v))
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    return call.func.id
+
+
+def _identifiers_in_strings(file: PythonFile, how: str) -> None:
+    """Every identifier in the module's strings (not its docstrings) may be a global looked up."""
+    assert file.own_module is not None
+    docstrings = {
+        id(node.body[0].value)
+        for holder in (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        for node in file.nodes[holder]
+        if docstring(node) is not None
+    }
+    for node in file.nodes[ast.Constant]:
+        if isinstance(node.value, str) and id(node) not in docstrings and file.mentions(node.value):
+            for name in set(_IDENTIFIER.findall(node.value)):
+                text = f"{node.value[:40]!r} (the module runs strings in its namespace: {how})"
+                file.add(node.lineno, file.own_module, name, ConsumerKind.GLOBALS, text)
 
 
 def _evaluated(file: PythonFile, source: str, mode: str, line: int, text: str) -> None:
@@ -61,6 +123,15 @@ KIND = Kind(
     labels=(ConsumerKind.GLOBALS,),
     screen=Screen.OWN_GLOBALS,
     own_markers=(b"skipif", b"xfail", b"globals(", b"vars(", b"eval(", b"exec("),
+    namespace_markers=(
+        b"globals()",
+        b"locals()",
+        b"vars()",
+        b"eval(",
+        b"exec(",
+        b"skipif(",
+        b"xfail(",
+    ),
     python=collect,
     valid=(
         Example("skipif", "app/api.py", '@pytest.mark.skipif("not json")\ndef t(): pass\n'),
@@ -73,6 +144,27 @@ KIND = Kind(
         Example("vars-subscript", "app/api.py", 'x = vars()["json"]\n'),
         Example("eval", "app/api.py", 'eval("json.dumps(1) + re")\n'),
         Example("exec", "app/api.py", 'exec("x = json.dumps(1)")\n'),
+        Example(
+            "exec-wrapper-with-globals",
+            "app/api.py",
+            'CODE = "return json.dumps(x)"\ndef make(ns):\n    exec_(CODE, globals(), ns)\n',
+        ),
+        Example(
+            "eval-of-a-computed-string",
+            "app/api.py",
+            'TEMPLATE = "{}.dumps(1)"\ndef run(name):\n    return eval(TEMPLATE.format(name))\n'
+            'NAMES = ["json"]\n',
+        ),
+        Example(
+            "skipif-condition-in-a-variable",
+            "app/api.py",
+            'COND = "not json"\n@pytest.mark.skipif(COND, reason="x")\ndef t(): pass\n',
+        ),
+        Example(
+            "computed-globals-key",
+            "app/api.py",
+            'def get(n):\n    return globals()[n]\nN = "json"\n',
+        ),
     ),
     invalid=(
         Example("string-literal-in-eval", "app/api.py", "eval(\"'json'\")\n"),
@@ -82,5 +174,16 @@ KIND = Kind(
             '@pytest.mark.skipif("not json")\ndef t(): pass\n',
         ),
         Example("method-eval", "app/api.py", 'x = model.eval("json")\n'),
+        Example("string-without-evaluation", "app/api.py", 'MESSAGE = "json is not used here"\n'),
+        Example(
+            "evaluation-in-a-fresh-namespace",
+            "app/api.py",
+            'CODE = "json"\ndef run(code):\n    return eval(code, {})\n',
+        ),
+        Example(
+            "docstring-only",
+            "app/api.py",
+            '"""Talks json."""\ndef get(n):\n    return globals()[n]\n',
+        ),
     ),
 )
