@@ -195,7 +195,19 @@ def _function_effect(
     body = stmt.body[1:] if ast.get_docstring(stmt) is not None else stmt.body
     if body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body):
         return f"the import is the whole body of {stmt.name}() (an import check)"
+    if any(_reads_locals(node) for node in ast.walk(stmt)):
+        return f"{stmt.name}() reads its names back through locals()"
     return None
+
+
+def _reads_locals(node: ast.AST) -> bool:
+    """`locals()` or `vars()`: a function's own names, looked up by string at runtime."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("locals", "vars")
+        and not node.args
+    )
 
 
 def _bodies(stmt: ast.stmt) -> Iterator[Sequence[ast.stmt]]:

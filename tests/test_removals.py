@@ -107,6 +107,13 @@ CASES = [
         {("m", ("T", "test", "load"))},
         id="handed-to-assert-raises",
     ),
+    pytest.param(
+        "def test_all():\n    from m import a, b\n    names = locals()\n"
+        "    assert all(names[n] for n in ('a', 'b'))\n",
+        "def test_all():\n    names = locals()\n    assert all(names[n] for n in ('a', 'b'))\n",
+        {("a", ("test_all",)), ("b", ("test_all",))},
+        id="read-back-through-locals",
+    ),
     pytest.param("x = 1\nimport os\n", "x = 1\n", {("os", ())}, id="after-other-code"),
 ]
 

@@ -1,1 +1,2 @@
 UTC = "UTC"
+LOCAL = "local"
