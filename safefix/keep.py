@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 4
 #: Rules that are reported on a whole import block; a `noqa` for them would switch off sorting.
 BLOCK_RULES = frozenset({"I001"})
+#: Rules whose fixes delete an import statement's names: the `noqa` falls back on those ruff
+#: applied to the file when no violation on the protected line names one yet.
+REMOVING_RULES = frozenset({"F401", "F811"})
 
 
 @dataclass
@@ -295,4 +298,8 @@ def _learn_codes(state: FileState, protected: bytes, diagnostics: Sequence[JsonD
             for d in diagnostics
             if d.noqa_row in rows and d.edits_row(d.noqa_row) and d.code not in BLOCK_RULES
         }
+        if not codes and not protection.codes:
+            # the name is still used before the fixes (an annotation UP006 rewrites, say) and
+            # becomes unused only after them, where ruff's first look cannot see it
+            codes = set(REMOVING_RULES.intersection(state.fixes))
         state.protections[key] = replace(protection, codes=protection.codes | codes)

@@ -1,0 +1,4 @@
+import os
+from typing import Dict
+
+CACHE: Dict[str, int] = {}
