@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from support import copy_project, ruff_bin, run, safefix, snapshot
 F401 = '[tool.ruff.lint]\nselect = ["F401"]\n'
 
 
-def project(root: Path, files: dict[str, bytes | str], pyproject: str = F401) -> Path:
+def project(root: Path, files: Mapping[str, bytes | str], pyproject: str = F401) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(pyproject)
     for rel, content in files.items():
@@ -145,7 +146,12 @@ def test_invalid_pyproject_toml(tmp_path: Path) -> None:
 
 
 def test_notebooks_are_fixed_like_ruff_does_and_stay_valid(tmp_path: Path) -> None:
-    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    cell: dict[str, object] = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+    }
     notebook = {
         "cells": [{**cell, "source": ["import os\n", "import sys\n", "print(sys.version)"]}],
         "metadata": {},

@@ -38,7 +38,8 @@ NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "expected.toml").is_f
 
 
 def load(name: str) -> dict[str, Any]:
-    return tomllib.loads((SCENARIOS / name / "expected.toml").read_text())
+    spec: dict[str, Any] = tomllib.loads((SCENARIOS / name / "expected.toml").read_text())
+    return spec
 
 
 def runtime_import_names(source: bytes) -> set[str]:
