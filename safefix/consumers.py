@@ -20,7 +20,7 @@ from pathlib import Path
 
 from safefix.bindings import parse
 from safefix.cache import IndexCache
-from safefix.kinds import literal_all, python_consumers, text_consumers
+from safefix.kinds import all_kinds, literal_all, python_consumers, text_consumers
 from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
 from safefix.screen import (
@@ -233,6 +233,7 @@ def build_index(
     needles = {name: (words[name], direct[name]) for name in targets}
     leaves = {leaf.text.decode() for found in direct.values() for leaf in found}
     finder = mention_finder(targets, leaves)
+    all_kinds()  # found once here, not once in every forked worker
     removed = own_names if own_names is not None else dict.fromkeys(contents, targets)
     scopes = pytest_scopes(removed)
     screen = FileScreen(finder, needles, modules, own_names, contents.keys(), scopes)

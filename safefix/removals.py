@@ -13,6 +13,7 @@ libcst is kept for the files that get an edit.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,42 @@ from safefix.bindings import (
 )
 from safefix.import_text import WHOLE_FILE, import_section, lost_nested_imports, same_imports
 from safefix.types import Branch, Removal
+
+#: What every effect form but one names in the text: an observer, a probe's exception, a
+#: namespace read back. (The one, a function that is nothing but imports, ruff empties:
+#: `_emptied_function` sees it.)
+_EFFECT_HINTS = re.compile(
+    rb"ImportError|ModuleNotFoundError|raises|warns|deprecated_call|assertWarns|assertLogs"
+    rb"|assertNoLogs|catch_warnings|suppress|locals\(\)|vars\(\)"
+)
+_PASS = re.compile(rb"^[ \t]*pass[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+_DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?def[ \t][^\n]*:[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+_DOCSTRING_START = re.compile(rb'[ \t]+[rRuUbB]?("""|\'\'\')')
+
+
+def _emptied_function(before: bytes, after: bytes) -> bool:
+    """Whether ruff may have emptied a function: it writes `pass` into a body it leaves empty,
+    and leaves a docstring alone where there is one."""
+    if len(_PASS.findall(after)) > len(_PASS.findall(before)):
+        return True
+    return _docstring_only_bodies(after) > _docstring_only_bodies(before)
+
+
+def _docstring_only_bodies(source: bytes) -> int:
+    """How many one-line `def` headers are followed by a docstring and then nothing more."""
+    count = 0
+    for header in _DEF.finditer(source):
+        start = header.end() + 1
+        quote = _DOCSTRING_START.match(source, start)
+        if quote is None:
+            continue
+        close = source.find(quote.group(1), quote.end())
+        if close < 0:
+            continue
+        rest = source[source.find(b"\n", close) + 1 :].lstrip(b"\n")
+        indent = len(rest) - len(rest.lstrip(b" \t"))
+        count += not rest or indent <= len(header.group(1))
+    return count
 
 
 def _import_trees(
@@ -56,7 +93,9 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
     if same_imports(before, after):
         return []  # only import statements bind what ruff removes; these are all still there
     old_lines = before.decode("utf-8", errors="replace").splitlines()
-    effects = lost_nested_imports(before, after)
+    effects = lost_nested_imports(before, after) and (
+        _EFFECT_HINTS.search(before) is not None or _emptied_function(before, after)
+    )
     old_tree, new_tree, sections = _import_trees(path, before, after, effects)
     lazy = lazily_served(new_tree)
     found: dict[tuple[int, int, str], Removal] = {}
@@ -77,8 +116,9 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
         )
     if not effects:
         return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
-    kept_effects = effect_imports(new_tree)
-    for key, site in effect_imports(old_tree, old_lines).items():
+    looks = _Looks.of(before)
+    kept_effects = effect_imports(new_tree, (), looks)
+    for key, site in effect_imports(old_tree, old_lines, looks).items():
         if key not in kept_effects:
             where = (site.line, site.col, site.name)
             lost = found.get(where) or Removal(
@@ -120,8 +160,26 @@ _OBSERVERS = frozenset(
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
+@dataclass(frozen=True)
+class _Looks:
+    """Which of the rarer effect forms the text can hold at all: each costs a walk of the
+    tree, which most files need not pay."""
+
+    #: `assertRaises(ImportError, load)`: an observer handed a function that should fail.
+    handed: bool = True
+    #: `locals()` / `vars()` read back in a function.
+    read_back: bool = True
+
+    @classmethod
+    def of(cls, source: bytes) -> _Looks:
+        return cls(
+            handed=b"ImportError" in source or b"ModuleNotFoundError" in source,
+            read_back=b"locals()" in source or b"vars()" in source,
+        )
+
+
 def effect_imports(
-    tree: ast.Module, lines: Sequence[str] = ()
+    tree: ast.Module, lines: Sequence[str] = (), looks: _Looks = _Looks()
 ) -> dict[tuple[Any, ...], EffectSite]:
     """Imports whose execution is the point: run under an observer (`pytest.raises`,
     `assertWarns`, `suppress`... as a block, or a function handed to one), in a probe's
@@ -132,7 +190,7 @@ def effect_imports(
     """
     found: dict[tuple[Any, ...], EffectSite] = {}
     counts: dict[tuple[Any, ...], int] = {}
-    observed = _observed_callables(tree)
+    observed = _observed_callables(tree) if looks.handed else {}
 
     def record(stmt: ast.Import | ast.ImportFrom, scope: Branch, effect: str) -> None:
         for name, _, _ in bound_names(stmt):
@@ -148,7 +206,7 @@ def effect_imports(
                 if effect:
                     record(stmt, scope, effect)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                visit(stmt.body, (*scope, stmt.name), _function_effect(stmt, observed))
+                visit(stmt.body, (*scope, stmt.name), _function_effect(stmt, observed, looks))
             elif isinstance(stmt, ast.ClassDef):
                 visit(stmt.body, (*scope, stmt.name), None)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -188,14 +246,14 @@ def _observed_callables(tree: ast.Module) -> dict[str, str]:
 
 
 def _function_effect(
-    stmt: ast.FunctionDef | ast.AsyncFunctionDef, observed: dict[str, str]
+    stmt: ast.FunctionDef | ast.AsyncFunctionDef, observed: dict[str, str], looks: _Looks
 ) -> str | None:
     if stmt.name in observed:
         return f"the import is what {observed[stmt.name]} runs"
     body = stmt.body[1:] if ast.get_docstring(stmt) is not None else stmt.body
     if body and all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in body):
         return f"the import is the whole body of {stmt.name}() (an import check)"
-    if any(_reads_locals(node) for node in ast.walk(stmt)):
+    if looks.read_back and any(_reads_locals(node) for node in ast.walk(stmt)):
         return f"{stmt.name}() reads its names back through locals()"
     return None
 

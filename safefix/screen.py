@@ -100,21 +100,29 @@ class FileScreen:
         if (
             uses_own_globals(data, mine)
             or may_consume(data, needles, words=words)
-            or self._in_pytest_scope(path, mentioned)
+            or self._in_pytest_scope(path, data, mentioned)
         ):
             return Screened(mentioned, stars, data)
         return Screened(mentioned, stars, None)
 
-    def _in_pytest_scope(self, path: Path, mentioned: Iterable[str]) -> bool:
+    def _in_pytest_scope(self, path: Path, data: bytes, mentioned: Iterable[str]) -> bool:
         """A pytest file that names a fixture removed from a pytest file above it."""
         if not self.pytest_scopes or not is_pytest_file(path):
             return False
         text = str(path)
         return any(
-            text.startswith(directory + os.sep)
+            text.startswith(directory + os.sep) and _requested(data, name)
             for name in mentioned
             for directory in self.pytest_scopes.get(name, ())
         )
+
+
+def _requested(data: bytes, name: str) -> bool:
+    """Whether `name` can be asked for by name: a parameter in a `def`'s parentheses, or in
+    `usefixtures(...)`."""
+    word = re.escape(name.encode())
+    pattern = rb"(?:def[ \t]+\w+[ \t]*\(|usefixtures\()[^)]*\b" + word + rb"\b"
+    return re.search(pattern, data) is not None
 
 
 def pytest_scopes(removed: Mapping[Path, Iterable[str]]) -> dict[str, list[str]]:

@@ -42,6 +42,7 @@ def _runs_strings_in_namespace(file: PythonFile) -> str | None:
     a call (`exec_(code, globals(), ns)`, `"{x}".format(**locals())`), a computed key into it
     (`globals()[name]`), a skip condition held in a variable. Then any string may name any of
     its globals, and none of them can be judged unused from the code alone."""
+    strings = _string_constants(file)
     for call in file.nodes[ast.Call]:
         name = call_name(call)
         code = call.args[0] if call.args else None
@@ -49,7 +50,7 @@ def _runs_strings_in_namespace(file: PythonFile) -> str | None:
         builtin = name in ("eval", "exec") and isinstance(call.func, ast.Name)
         if builtin and computed and all(map(_namespace, call.args[1:2])):
             return f"{name}() of a computed string"
-        if name in _CONDITION_CALLS and isinstance(code, ast.Name):
+        if name in _CONDITION_CALLS and isinstance(code, ast.Name) and code.id in strings:
             return f"{ast.unparse(call.func)}({code.id})"
         values = [*call.args, *(k.value for k in call.keywords)]
         if any(_namespace(value) for value in values):
@@ -58,6 +59,18 @@ def _runs_strings_in_namespace(file: PythonFile) -> str | None:
         if _namespace(node.value) and string_value(node.slice) is None:
             return f"{ast.unparse(node.value)}[...]"
     return None
+
+
+def _string_constants(file: PythonFile) -> set[str]:
+    """Names the module binds to a string (`COND = "not HAS_X"`): a skip condition held in one
+    is evaluated; one held in a name bound to a bool is not."""
+    return {
+        target.id
+        for node in file.nodes[ast.Assign]
+        if string_value(node.value) is not None
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
 
 
 def _namespace(node: ast.expr) -> bool:
@@ -179,6 +192,11 @@ KIND = Kind(
             "evaluation-in-a-fresh-namespace",
             "app/api.py",
             'CODE = "json"\ndef run(code):\n    return eval(code, {})\n',
+        ),
+        Example(
+            "skipif-condition-a-bool",
+            "app/api.py",
+            'NO_JSON = not HAS\nX = "json"\n@pytest.mark.skipif(NO_JSON, reason="x")\ndef t(): pass\n',
         ),
         Example(
             "docstring-only",
