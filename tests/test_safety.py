@@ -13,21 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-from support import copy_project, ruff_bin, run, safefix, snapshot
+from support import copy_project, ruff_bin, run, safefix, snapshot, write_tree
 
 F401 = '[tool.ruff.lint]\nselect = ["F401"]\n'
 
 
 def project(root: Path, files: Mapping[str, bytes | str], pyproject: str = F401) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(pyproject)
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
+    write_tree(root, {"pyproject.toml": pyproject, **files})
     return root
 
 
