@@ -41,6 +41,7 @@ _EFFECT_HINTS = re.compile(
 _PASS = re.compile(rb"^[ \t]*pass[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
 _DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?def[ \t][^\n]*:[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
 _DOCSTRING_START = re.compile(rb'[ \t]+[rRuUbB]?("""|\'\'\')')
+_NEXT_LINE = re.compile(rb"\n([ \t]*)[^\s]")
 
 
 def _emptied_function(before: bytes, after: bytes) -> bool:
@@ -55,16 +56,15 @@ def _docstring_only_bodies(source: bytes) -> int:
     """How many one-line `def` headers are followed by a docstring and then nothing more."""
     count = 0
     for header in _DEF.finditer(source):
-        start = header.end() + 1
-        quote = _DOCSTRING_START.match(source, start)
+        quote = _DOCSTRING_START.match(source, header.end() + 1)
         if quote is None:
             continue
         close = source.find(quote.group(1), quote.end())
         if close < 0:
             continue
-        rest = source[source.find(b"\n", close) + 1 :].lstrip(b"\n")
-        indent = len(rest) - len(rest.lstrip(b" \t"))
-        count += not rest or indent <= len(header.group(1))
+        after = _NEXT_LINE.search(source, close)  # the first line with text after it
+        indent = len(after.group(1)) if after is not None else 0
+        count += after is None or indent <= len(header.group(1))
     return count
 
 

@@ -216,19 +216,6 @@ class FileListing:
         self._started.cancel()
 
 
-def fix(
-    binary: str,
-    paths: Sequence[str],
-    flags: Sequence[str],
-    cwd: Path,
-    *,
-    apply: bool = True,
-    locate: Callable[[Path], Path] = Path,
-) -> FixRun:
-    """Run `ruff check --fix` in `cwd` (a scratch directory) and parse its report (see `Fix`)."""
-    return Fix(binary, paths, flags, cwd, apply=apply, locate=locate).result()
-
-
 class Fix:
     """`ruff check --fix` in `cwd` (a scratch directory), started now and read (or cancelled)
     later, like `Lint`: the caller does work of its own while it is `running()`.

@@ -31,7 +31,6 @@ __all__ = [
     "own_markers",
     "python_consumers",
     "python_kinds",
-    "reads_text",
     "resolve_target",
     "star_exports",
     "text_consumers",
@@ -49,6 +48,7 @@ def all_kinds() -> tuple[Kind, ...]:
     return tuple(found)
 
 
+@cache
 def python_kinds() -> tuple[Callable[[PythonFile], None], ...]:
     """What each kind that reads Python does with a parsed tree."""
     return tuple(kind.python for kind in all_kinds() if kind.python is not None)
@@ -68,15 +68,9 @@ def python_consumers(
     `source`: the file's bytes, for what the tree does not keep (comments).
     """
     found = Found()
-    file = PythonFile(path, tree, modules, own_module, wanted, found, python_kinds())
-    file.source = source
-    file.run()
+    kinds = python_kinds()
+    PythonFile(path, tree, modules, own_module, wanted, found, kinds, source=source).run()
     return PythonScan(consumers=tuple(found.consumers), star_imports=tuple(found.stars))
-
-
-def reads_text(path: Path) -> bool:
-    """Whether any kind reads this non-Python file."""
-    return any(kind.text is not None and kind.text.reads(path) for kind in all_kinds())
 
 
 def text_consumers(path: Path, text: str, modules: ModuleMap) -> list[Consumer]:
@@ -98,6 +92,7 @@ def text_names_and_suffixes() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+@cache
 def namespace_markers() -> tuple[bytes, ...]:
     """What marks a module that may look any of its own names up at runtime."""
     return tuple(sorted({m for kind in all_kinds() for m in kind.namespace_markers}))

@@ -98,6 +98,7 @@ class PythonFile:
         line_offset: int = 0,
         doctest_of: str | None = None,
         bound_elsewhere: frozenset[str] = frozenset(),
+        source: bytes = b"",
     ) -> None:
         self.path = path
         self.modules = modules
@@ -111,7 +112,7 @@ class PythonFile:
         self.kinds = kinds
         #: The file's bytes, where the kinds need what the tree drops (comments); empty for a
         #: docstring's examples.
-        self.source = b""
+        self.source = source
 
     def run(self) -> PythonFile:
         """Let every kind look at this tree."""
@@ -222,6 +223,19 @@ class PythonFile:
         return frozenset(bound_names(self.nodes)) | self.bound_elsewhere
 
     @cached_property
+    def docstrings(self) -> list[tuple[ast.Constant, str]]:
+        """The string that opens the module, each class and each function (its docstring),
+        with its text."""
+        found = []
+        for holder in (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
+            for node in self.nodes[holder]:
+                first = node.body[0] if node.body else None
+                value = first.value if isinstance(first, ast.Expr) else None
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found.append((value, value.value))
+        return found
+
+    @cached_property
     def calls(self) -> dict[int, ast.Call]:
         """The call each argument node is passed to, by the argument's `id`."""
         return {
@@ -326,16 +340,6 @@ def attribute_chain(node: ast.Attribute) -> list[str] | None:
         return None
     parts.append(current.id)
     return parts[::-1]
-
-
-def docstring(node: ast.AST) -> tuple[int, str] | None:
-    """(line, raw text) of a module, class or function docstring."""
-    body = getattr(node, "body", None)
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        value = body[0].value.value
-        if isinstance(value, str):
-            return body[0].lineno, value
-    return None
 
 
 def literal_all(tree: ast.Module) -> set[str] | None:

@@ -9,23 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix.kinds._kind import Example, Kind, Screen, TextReader
-from safefix.kinds._syntax import BUILTINS, Found, PythonFile, bound_names, bucketed, docstring
+from safefix.kinds._syntax import BUILTINS, Found, PythonFile, bound_names, bucketed
 from safefix.modules import ModuleMap
 from safefix.types import Consumer, ConsumerKind
 
 if TYPE_CHECKING:
     import doctest
 
-_HOLDERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
 
 def collect(file: PythonFile) -> None:
     if file.doctest_of is None:
-        for holder in _HOLDERS:
-            for node in file.nodes[holder]:
-                found = docstring(node)
-                if found and ">>>" in found[1] and file.mentions(found[1]):
-                    examples(file, found[1], found[0])
+        for node, text in file.docstrings:
+            if ">>>" in text and file.mentions(text):
+                examples(file, text, node.lineno)
     elif file.doctest_of:  # examples run in their module's globals: bare names are its own
         bound = file.bound
         for node in file.nodes[ast.Name]:

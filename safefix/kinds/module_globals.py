@@ -7,7 +7,7 @@ import ast
 import re
 
 from safefix.kinds._kind import Example, Kind, Screen
-from safefix.kinds._syntax import BUILTINS, PythonFile, call_name, docstring, keyword, string_value
+from safefix.kinds._syntax import BUILTINS, PythonFile, call_name, keyword, string_value
 from safefix.types import ConsumerKind
 
 _CONDITION_CALLS = frozenset({"skipif", "xfail"})
@@ -92,12 +92,7 @@ def _namespace_name(values: list[ast.expr]) -> str:
 def _identifiers_in_strings(file: PythonFile, how: str) -> None:
     """Every identifier in the module's strings (not its docstrings) may be a global looked up."""
     assert file.own_module is not None
-    docstrings = {
-        id(node.body[0].value)
-        for holder in (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-        for node in file.nodes[holder]
-        if docstring(node) is not None
-    }
+    docstrings = {id(node) for node, _ in file.docstrings}
     for node in file.nodes[ast.Constant]:
         if isinstance(node.value, str) and id(node) not in docstrings and file.mentions(node.value):
             for name in set(_IDENTIFIER.findall(node.value)):
