@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safefix import config as config_file
-from safefix import pipeline
+from safefix import pipeline, ruff_flags
 from safefix.report import Report
 from safefix.types import Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
@@ -15,7 +15,7 @@ Result = Report
 
 
 def run(
-    paths: Sequence[str | Path] = (".",),
+    paths: str | Path | Sequence[str | Path] = (".",),
     *,
     cwd: str | Path | None = None,
     diff: bool = False,
@@ -41,9 +41,16 @@ def run(
     `diff=True` writes nothing (like `--diff`); `check=True` runs `safefix check`. Keyword
     arguments mirror the CLI flags; `[tool.safefix]` still applies where they are not given.
     Raises `pipeline.UsageError`, `ruff.RuffError` or `config.ConfigError` on bad input, with
-    the tree untouched.
+    the tree untouched; `ruff_args` may hold only ruff's settings-only flags (a flag that
+    would make ruff write or print differently is a `UsageError`).
     """
     base = Path(cwd).absolute() if cwd is not None else Path.cwd()
+    if isinstance(paths, (str, Path)):
+        paths = (paths,)  # one path, not its letters
+    try:
+        ruff_flags.check_passed(ruff_args)
+    except ruff_flags.FlagError as exc:
+        raise pipeline.UsageError(str(exc)) from None
     mode = Mode.CHECK if check else Mode.DIFF if diff else Mode.FIX
     options = Options(
         paths=tuple(Path(p) for p in paths),

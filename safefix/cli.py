@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from safefix import __version__
+from safefix import __version__, ruff_flags
 from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
@@ -24,8 +24,9 @@ HELP = """Run `ruff check --fix` on PATHS, but keep every import another module 
 `safefix check [PATHS]` fixes nothing and reports the import contracts nothing protects
 (exit 1 on findings); `safefix why MODULE:NAME` lists every consumer of a name.
 
-ruff's selection and configuration flags mean what they mean for ruff; anything after `--` is
-passed to ruff verbatim (for example `safefix src -- --line-length 100`).
+ruff's flags mean what they mean for ruff, before or after `--` (for example
+`safefix src -- --line-length 100`); one that would make ruff write, watch or print
+differently (`--add-noqa`, `--watch`, `--statistics`, ...) is refused with exit 2.
 """
 
 EPILOG = """Exit codes:
@@ -72,6 +73,7 @@ def _switch(parser: argparse._ActionsContainer, name: str, help: str) -> None:
 def fix_parser(prog: str) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=prog,
+        allow_abbrev=False,  # `--fix` must never be read as `--fixable`
         description=HELP,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -99,9 +101,15 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         help="Apply ruff's excludes to paths given explicitly.",
     )
     rules.add_argument(
-        "--no-cache", action="store_true", help="Read and write no cache (ruff's or safefix's)."
+        "-n",
+        "--no-cache",
+        action="store_true",
+        help="Read and write no cache (ruff's or safefix's).",
     )
     safe = parser.add_argument_group("safefix")
+    safe.add_argument(
+        "--fix", action="store_true", help="Accepted as in ruff: fixing is safefix's default."
+    )
     safe.add_argument(
         "--diff", action="store_true", help="Write nothing; print the diff safefix would apply."
     )
@@ -135,7 +143,9 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         **_choice(OutputFormat),  # type: ignore[arg-type]
         help="Report format [default: text].",
     )
-    out.add_argument("--exit-zero", action="store_true", help="Exit 0 even if violations remain.")
+    out.add_argument(
+        "-e", "--exit-zero", action="store_true", help="Exit 0 even if violations remain."
+    )
     out.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
@@ -150,7 +160,7 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def why_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="safefix why", description=WHY_HELP)
+    parser = _Parser(prog="safefix why", description=WHY_HELP, allow_abbrev=False)
     parser.add_argument("target", metavar="MODULE:NAME")
     parser.add_argument("--project-root", type=Path, help="Where consumers are searched.")
     parser.add_argument("--config", action="append", metavar="CONFIG_OPTION")
@@ -202,11 +212,8 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     from safefix.formats import render
     from safefix.report import Report
 
-    extra: list[str] = []
-    if "--" in args:
-        split = args.index("--")
-        args, extra = args[:split], args[split + 1 :]
-    ns = fix_parser(prog).parse_args(args)
+    parser = fix_parser(prog)
+    ns, extra = _parse(parser, args)
     options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
     restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
@@ -232,6 +239,26 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     sys.stdout.write(out)
     sys.stderr.write(err)
     return int(report.exit_code())
+
+
+def _parse(
+    parser: argparse.ArgumentParser, args: list[str]
+) -> tuple[argparse.Namespace, tuple[str, ...]]:
+    """safefix's options, and the settings-only ruff flags for every ruff run.
+
+    ruff's flags mean the same before and after `--`: those safefix reads are read by safefix
+    wherever they stand (paths too), settings-only ones go to ruff, and any that would make a
+    ruff run write, watch or print differently is refused with one line (`ruff_flags.py`).
+    """
+    at = args.index("--") if "--" in args else len(args)
+    before, after = args[:at], args[at + 1 :]
+    arity = {flag: a.nargs != 0 for a in parser._actions for flag in a.option_strings}
+    try:
+        words = [ruff_flags.split(part, arity) for part in (before, after)]
+    except ruff_flags.FlagError as exc:
+        parser.error(str(exc))
+    ns = parser.parse_intermixed_args([*words[0].own, *words[1].own])
+    return ns, words[0].ruff + words[1].ruff
 
 
 def _first_line(exc: BaseException) -> str:

@@ -91,10 +91,10 @@ def test_diff_on_clean_tree_exits_zero(incident: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--bogus"], "unexpected argument '--bogus'"),
         (["--select", "XYZ9"], "ruff failed: Unknown rule selector"),
         (["missing/"], "no such file or directory"),
-        (["--", "--no-such-ruff-flag"], "ruff failed"),
+        (["--", "--no-such-ruff-flag"], "unexpected argument"),
     ],
 )
 def test_bad_input_exits_2_and_touches_nothing(

@@ -1,0 +1,134 @@
+"""ruff's command-line flags through safefix: read, passed on, or refused; never a bypass.
+
+Each row is a `ruff check` command line a ruff user types; safefix runs it on the incident
+scenario through the real CLI, and it must either work with the load-bearing imports kept
+(writing the tree only in fix mode) or be refused with one line and exit 2, the tree as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import ruff, safefix, snapshot
+
+from safefix import ruff_flags
+from safefix.cli import fix_parser
+
+KEPT = ("KEEPALIVE", "SEEN_TTL", "_db_pool")
+
+#: (command line after `safefix`, whether it fixes the tree)
+ACCEPTED = [
+    pytest.param(["--fix", "."], True, id="fix-flag"),
+    pytest.param([".", "--", "--fix"], True, id="fix-after-dashes"),
+    pytest.param(["--diff", ".", "--", "--fix"], False, id="diff-with-fix-after-dashes"),
+    pytest.param(["--diff", "--", "--diff"], False, id="diff-after-dashes"),
+    pytest.param([".", "--", "--line-length", "100"], True, id="line-length-after-dashes"),
+    pytest.param(["--line-length=100", "."], True, id="line-length-before"),
+    pytest.param([".", "--", "--extend-exclude", "nothing"], True, id="extend-exclude"),
+    pytest.param(["-e", "-n", "."], True, id="short-exit-zero-no-cache"),
+    pytest.param(["--", "-e", "--select", "F401", "."], True, id="own-flags-and-path-after"),
+    pytest.param([".", "--", "--respect-gitignore"], True, id="respect-gitignore"),
+]
+
+#: (command line, a word of the one-line refusal)
+REFUSED = [
+    pytest.param([".", "--", "--add-noqa"], "--add-noqa", id="add-noqa-writes"),
+    pytest.param([".", "--", "--fix-only"], "--fix-only", id="fix-only"),
+    pytest.param(["--diff", ".", "--", "--fix-only"], "--fix-only", id="fix-only-under-diff"),
+    pytest.param([".", "--", "--watch"], "--watch", id="watch-would-hang"),
+    pytest.param([".", "--", "--statistics"], "--statistics", id="statistics"),
+    pytest.param([".", "--", "--show-files"], "--show-files", id="show-files"),
+    pytest.param([".", "--", "--ignore-noqa"], "--ignore-noqa", id="ignore-noqa"),
+    pytest.param([".", "--", "--stdin-filename", "x.py"], "--stdin-filename", id="stdin"),
+    pytest.param(["--fixa", "."], "--fixa", id="no-abbreviations"),
+    pytest.param(["--unsafe", "."], "--unsafe", id="unsafe-is-not-unsafe-fixes"),
+    pytest.param([".", "--", "--no-such-flag"], "--no-such-flag", id="unknown"),
+    pytest.param([".", "--", "--select"], "--select", id="missing-value"),
+]
+
+
+@pytest.mark.parametrize(("args", "fixes"), ACCEPTED)
+def test_accepted_lines_keep_what_is_needed(incident: Path, args: list[str], fixes: bool) -> None:
+    before = snapshot(incident)
+    proc = safefix(incident, *args)
+    assert proc.returncode in (0, 1), proc.stderr
+    main = (incident / "app/main.py").read_text()
+    if fixes:
+        assert all(name in main for name in KEPT)
+        assert "import os" not in main  # the fixes were made: only the needed imports stay
+    else:
+        assert snapshot(incident) == before
+
+
+@pytest.mark.parametrize(("args", "word"), REFUSED)
+def test_refused_lines_say_why_in_one_line(incident: Path, args: list[str], word: str) -> None:
+    before = snapshot(incident)
+    proc = safefix(incident, *args)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and word in proc.stderr.splitlines()[0]
+    assert snapshot(incident) == before
+
+
+def _every_flag() -> list[str]:
+    return sorted(
+        {*ruff_flags.PASSED_WITH_VALUE, *ruff_flags.PASSED_SWITCHES}
+        | ruff_flags.UNDERSTOOD
+        | set(ruff_flags.REFUSED)
+    )
+
+
+#: A value clap accepts for each of ruff's flags that take one.
+VALUES = {
+    "--output-format": "json",
+    "--target-version": "py310",
+    "--color": "never",
+    "--line-length": "100",
+    "--per-file-ignores": "a.py:F401",
+    "--extend-per-file-ignores": "a.py:F401",
+    "--extension": "pyw:python",
+    "--config": "line-length = 100",
+    "--stdin-filename": "a.py",
+    **dict.fromkeys(("--cache-dir", "--output-file", "-o", "--exclude", "--extend-exclude"), "x"),
+    **dict.fromkeys(("--select", "--extend-select", "--ignore", "--extend-ignore"), "F401"),
+    **dict.fromkeys(("--fixable", "--extend-fixable", "--unfixable"), "F401"),
+    "--dummy-variable-rgx": "_",
+}
+
+
+@pytest.mark.parametrize("flag", _every_flag())
+def test_every_flag_in_the_tables_is_a_real_ruff_flag(tmp_path: Path, flag: str) -> None:
+    """The tables name ruff's flags, not guesses: the real ruff's parser accepts each one
+    (`--help` after it stops ruff before it would do anything)."""
+    value = [VALUES[flag]] if flag in VALUES else []
+    proc = ruff(tmp_path, "check", flag, *value, "--help")
+    assert proc.returncode == 0, f"{flag}: {proc.stderr}"
+
+
+def _parser_arity() -> dict[str, bool]:
+    parser = fix_parser("safefix")
+    return {flag: a.nargs != 0 for a in parser._actions for flag in a.option_strings}
+
+
+def test_safefix_reads_every_flag_it_claims_to_understand() -> None:
+    assert set(_parser_arity()) >= ruff_flags.UNDERSTOOD
+
+
+@pytest.mark.parametrize(
+    ("words", "own", "passed"),
+    [
+        pytest.param(["src", "--line-length", "9"], ["src"], ["--line-length", "9"], id="value"),
+        pytest.param(["--select=F", "-e"], ["--select=F", "-e"], [], id="own-with-equals"),
+        pytest.param(["--exclude=a", "b"], ["b"], ["--exclude=a"], id="passed-with-equals"),
+        pytest.param(["-"], ["-"], [], id="stdin-path"),
+    ],
+)
+def test_split_sorts_words(words: list[str], own: list[str], passed: list[str]) -> None:
+    found = ruff_flags.split(words, _parser_arity())
+    assert (list(found.own), list(found.ruff)) == (own, passed)
+
+
+@pytest.mark.parametrize("words", [["--select", "F401"], ["src"], ["--add-noqa"]])
+def test_library_ruff_args_take_settings_only(words: list[str]) -> None:
+    with pytest.raises(ruff_flags.FlagError):
+        ruff_flags.check_passed(words)
