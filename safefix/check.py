@@ -79,6 +79,18 @@ def verify(
     ], notes
 
 
+def _binds(path: Path, name: str) -> bool:
+    """Whether the module's body binds `name` (a file that does not parse might)."""
+    from safefix.bindings import module_bindings, parse
+
+    try:
+        tree = parse(path.read_bytes(), str(path))
+    except (SyntaxError, OSError):
+        return True
+    bound = {b.name for b in module_bindings(tree)}
+    return name in bound or "__getattr__" in bound  # a module __getattr__ may serve it
+
+
 def explain(
     target: str, cwd: Path, project_root: Path | None, ruff_options: RuffOptions
 ) -> Explanation:
@@ -105,4 +117,6 @@ def explain(
         {c for path in files for c in index.consumers_of(path, name)},
         key=lambda c: (str(c.path), c.line, c.kind.value),
     )
+    if not consumers and not any(_binds(path, name) for path in files):
+        raise UsageError(f"{module}:{name}: {module} does not define {name}")
     return Explanation(module=module, name=name, files=files, consumers=tuple(consumers))

@@ -168,7 +168,8 @@ def why_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output-format",
         default=OutputFormat.TEXT.value,
-        **_choice(OutputFormat),  # type: ignore[arg-type]
+        type=str.lower,
+        choices=[OutputFormat.TEXT.value, OutputFormat.JSON.value],
     )
     return parser
 

@@ -69,17 +69,19 @@ class Report:
         return [o for o in self.result.outcomes if o.changed and not o.error]
 
     def exit_code(self) -> ExitCode:
-        if self.options.mode is Mode.CHECK:
-            return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
+        """ruff's codes; `--exit-zero` hides findings in every mode, as for ruff, but never
+        an error or a file left unchanged."""
         if self.file_errors:
             # left alone, as any file safefix cannot fix safely; but when every file failed
             # with an error of safefix's own, nothing could be done: an internal error
             nothing_done = all(o.failed for o in self.result.outcomes)
             return ExitCode.ERROR if nothing_done else ExitCode.NOT_WRITTEN
-        if self.options.mode is Mode.DIFF:
-            return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
         if self.options.exit_zero:
             return ExitCode.OK
+        if self.options.mode is Mode.CHECK:
+            return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
+        if self.options.mode is Mode.DIFF:
+            return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
         if self.result.remaining or (self.options.exit_non_zero_on_fix and self.fixed):
             return ExitCode.VIOLATIONS
         return ExitCode.OK

@@ -212,6 +212,11 @@ def test_why_lists_every_consumer(tmp_path: Path) -> None:
     proc = safefix(repo, "why", "app.nothing:x")
     assert proc.returncode == 2
     assert "no such module" in proc.stderr
+    proc = safefix(repo, "why", "app.api:no_such_name")
+    assert proc.returncode == 2
+    assert "app.api does not define no_such_name" in proc.stderr
+    proc = safefix(repo, "why", "--output-format", "sarif", "app.api:getcwd")
+    assert proc.returncode == 2
 
 
 def test_check_reports_unprotected_reexports_until_safefix_runs(incident: Path) -> None:

@@ -132,3 +132,18 @@ def test_split_sorts_words(words: list[str], own: list[str], passed: list[str]) 
 def test_library_ruff_args_take_settings_only(words: list[str]) -> None:
     with pytest.raises(ruff_flags.FlagError):
         ruff_flags.check_passed(words)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--diff", "--exit-zero"], id="diff"),
+        pytest.param(["check", "--exit-zero"], id="check"),
+        pytest.param(["--exit-zero", "--select", "F401", "--unfixable", "F401"], id="fix"),
+    ],
+)
+def test_exit_zero_in_every_mode(incident: Path, args: list[str]) -> None:
+    """As for ruff: findings, changes or violations left, and still exit 0."""
+    without = safefix(incident, *[a for a in args if a != "--exit-zero"])
+    assert without.returncode == 1, without.stderr  # there is something to hide
+    assert safefix(incident, *args).returncode == 0
