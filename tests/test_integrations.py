@@ -174,7 +174,7 @@ def test_pre_commit_hook_definition() -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "safefix"
     assert hook["language"] == "python"
-    assert hook["types_or"] == ["python", "pyi"]
+    assert hook["types_or"] == ["python", "pyi", "jupyter"]
     assert hook["require_serial"] is True
     assert hook["entry"].split()[0] == "safefix"
 
@@ -192,6 +192,9 @@ def test_workflow_file_has_the_expected_steps() -> None:
     assert "--output-format markdown" in fix["run"]
     assert steps[-1]["with"]["body-path"] == "${{ runner.temp }}/safefix-body.md"
     assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert workflow["concurrency"]["group"]
+    install = next(s for s in steps if s.get("name") == "Install safefix")
+    assert "git+https://" in install["run"]  # nothing is published on PyPI yet
     assert (
         readme_block("examples/safefix-pr.yml", "yaml").strip()
         in (REPO / "examples/safefix-pr.yml").read_text()
