@@ -113,7 +113,7 @@ class ConsumerIndex:
                 queue.append(importer)
                 via = f" (re-exported by `from {module} import *` in {importer.name})"
                 found += [
-                    replace(c, kind=ConsumerKind.STAR_IMPORT, text=c.text + via)
+                    replace(c, kind=_through_star(c.kind), text=c.text + via)
                     for c in self._direct(importer, name)
                 ]
         return sorted(set(found), key=lambda c: (str(c.path), c.line, c.kind.value, c.text))
@@ -171,6 +171,12 @@ class ConsumerIndex:
                     )
                 )
         return found
+
+
+def _through_star(kind: ConsumerKind) -> ConsumerKind:
+    """What a consumer of a star-importing module is to the module it star-imports: a
+    star-import user, unless it is the public API the star import re-exports."""
+    return kind if kind is ConsumerKind.PUBLIC_API else ConsumerKind.STAR_IMPORT
 
 
 def _scan(
