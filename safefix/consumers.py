@@ -29,6 +29,7 @@ from safefix.screen import (
     consumes_through_stars,
     may_consume,
     mention_finder,
+    module_prefixes,
     pytest_scopes,
     word,
 )
@@ -242,7 +243,8 @@ def build_index(
     all_kinds()  # found once here, not once in every forked worker
     removed = own_names if own_names is not None else dict.fromkeys(contents, targets)
     scopes = pytest_scopes(removed)
-    screen = FileScreen(finder, needles, modules, own_names, contents.keys(), scopes)
+    quoted = {name: module_prefixes(module_names) for name, module_names in targets.items()}
+    screen = FileScreen(finder, needles, modules, own_names, contents.keys(), scopes, quoted)
     selected: list[tuple[Path, bytes]] = []
     unsure: list[tuple[tuple[Path, bytes | None], set[str]]] = []
     for item, found in zip(items, parallel_map(screen, items), strict=True):
