@@ -39,7 +39,7 @@ def collect(file: PythonFile) -> None:
         _loaded_attribute(file, call, constants)
     for node in file.nodes[ast.Attribute]:
         if isinstance(node.value, ast.Call):
-            _loaded(file, node.value, node.attr, node.lineno, constants)
+            _loaded(file, node.value, node.attr, node.lineno, constants, ast.unparse(node))
 
 
 def _built(file: PythonFile) -> Iterator[ast.expr]:
@@ -58,10 +58,12 @@ def _loaded_attribute(file: PythonFile, call: ast.Call, constants: Constants) ->
     if call_name(call) == "getattr" and len(call.args) >= 2:
         loader, name = call.args[0], string_value(call.args[1])
         if isinstance(loader, ast.Call) and name is not None:
-            _loaded(file, loader, name, call.lineno, constants)
+            _loaded(file, loader, name, call.lineno, constants, ast.unparse(call))
 
 
-def _loaded(file: PythonFile, call: ast.Call, name: str, line: int, constants: Constants) -> None:
+def _loaded(
+    file: PythonFile, call: ast.Call, name: str, line: int, constants: Constants, text: str
+) -> None:
     """NAME looked up on the module `import_module(built name)` loads: in every project module
     the built name can be."""
     if call_name(call) not in MODULE_LOADERS or not call.args or not file.mentions(name):
@@ -70,7 +72,6 @@ def _loaded(file: PythonFile, call: ast.Call, name: str, line: int, constants: C
         return  # a literal module name: the attribute kind's
     parts = _parts(call.args[0], constants)
     for module in _matching(file, parts):
-        text = f"{ast.unparse(call)}.{name}"
         file.add(line, module, name, ConsumerKind.STRING, text)
 
 
