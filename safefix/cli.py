@@ -117,7 +117,7 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         "--restore-with",
         **_choice(RestoreWith),  # type: ignore[arg-type]
         help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
-        "auto (default) uses `__all__` where the module has a literal one.",
+        "auto (default) uses `__all__` only for a name a `from M import *` user needs.",
     )
     safe.add_argument(
         "--project-root",

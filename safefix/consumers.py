@@ -29,6 +29,7 @@ from safefix.screen import (
     consumes_through_stars,
     may_consume,
     mention_finder,
+    module_prefixes,
     pytest_scopes,
     word,
 )
@@ -113,7 +114,7 @@ class ConsumerIndex:
                 queue.append(importer)
                 via = f" (re-exported by `from {module} import *` in {importer.name})"
                 found += [
-                    replace(c, kind=ConsumerKind.STAR_IMPORT, text=c.text + via)
+                    replace(c, kind=_through_star(c.kind), text=c.text + via)
                     for c in self._direct(importer, name)
                 ]
         return sorted(set(found), key=lambda c: (str(c.path), c.line, c.kind.value, c.text))
@@ -171,6 +172,12 @@ class ConsumerIndex:
                     )
                 )
         return found
+
+
+def _through_star(kind: ConsumerKind) -> ConsumerKind:
+    """What a consumer of a star-importing module is to the module it star-imports: a
+    star-import user, unless it is the public API the star import re-exports."""
+    return kind if kind is ConsumerKind.PUBLIC_API else ConsumerKind.STAR_IMPORT
 
 
 def _scan(
@@ -236,7 +243,8 @@ def build_index(
     all_kinds()  # found once here, not once in every forked worker
     removed = own_names if own_names is not None else dict.fromkeys(contents, targets)
     scopes = pytest_scopes(removed)
-    screen = FileScreen(finder, needles, modules, own_names, contents.keys(), scopes)
+    quoted = {name: module_prefixes(module_names) for name, module_names in targets.items()}
+    screen = FileScreen(finder, needles, modules, own_names, contents.keys(), scopes, quoted)
     selected: list[tuple[Path, bytes]] = []
     unsure: list[tuple[tuple[Path, bytes | None], set[str]]] = []
     for item, found in zip(items, parallel_map(screen, items), strict=True):

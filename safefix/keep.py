@@ -263,7 +263,9 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
                     codes=known.codes if known else frozenset(),
                     # a second round means the first protection was not enough: `noqa` it
                     via_all=known is None
-                    and restore_via_all(removal.name, has_all, session.options.restore_with),
+                    and restore_via_all(
+                        removal.name, has_all, session.options.restore_with, decision.consumers
+                    ),
                 )
             protections = list(state.protections.values())
             scratch.write(state.path, restore.protect(state.before, protections))

@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from safefix.types import Consumer, Decision, Removal, RestoreWith, Verdict
+from safefix.types import Consumer, ConsumerKind, Decision, Removal, RestoreWith, Verdict
 
 ConsumerLookup = Callable[[Path, str], Sequence[Consumer]]
 
@@ -45,11 +45,20 @@ def _places(count: int) -> str:
     return f"{count} place" if count == 1 else f"{count} places"
 
 
-def restore_via_all(name: str, has_literal_all: bool, restore_with: RestoreWith) -> bool:
+def restore_via_all(
+    name: str,
+    has_literal_all: bool,
+    restore_with: RestoreWith,
+    consumers: Sequence[Consumer] = (),
+) -> bool:
     """Whether to keep `name` by listing it in `__all__` rather than with a `# noqa`.
 
+    Listing a name changes what `from M import *` exports (and what tests pinning `M.__all__`
+    see), so `auto` lists it only for a star-import user of it; `all` lists every kept name.
     A private name is never added to `__all__`: that would export it to `import *` users.
     """
     if not has_literal_all or name.startswith("_"):
         return False
-    return restore_with in (RestoreWith.AUTO, RestoreWith.ALL)
+    if restore_with is RestoreWith.AUTO:
+        return any(c.kind is ConsumerKind.STAR_IMPORT for c in consumers)
+    return restore_with is RestoreWith.ALL

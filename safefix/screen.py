@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -80,6 +80,9 @@ class FileScreen:
     #: name -> the directories of the pytest files (test modules, conftest.py) it is removed
     #: from: a pytest file below one of them may ask for it by name.
     pytest_scopes: Mapping[str, Sequence[str]]
+    #: name -> the dotted names of the modules it is removed from and of their packages: a
+    #: string constant that opens with one may build a target (`MODULE = "app.api"`).
+    quoted: Mapping[str, Sequence[bytes]] = field(default_factory=dict)
 
     def __call__(self, item: tuple[Path, bytes | None]) -> Screened:
         path, data = item
@@ -101,6 +104,8 @@ class FileScreen:
             uses_own_globals(data, mine)
             or may_consume(data, needles, words=words)
             or self._in_pytest_scope(path, data, mentioned)
+            or any(opens_a_string(data, self.quoted.get(name, ())) for name in mentioned)
+            or (bool(mine) and b"__name__" in data)  # f"{__name__}.NAME": its own name
         ):
             return Screened(mentioned, stars, data)
         return Screened(mentioned, stars, None)
@@ -115,6 +120,28 @@ class FileScreen:
             for name in mentioned
             for directory in self.pytest_scopes.get(name, ())
         )
+
+
+def opens_a_string(data: bytes, dotted: Iterable[bytes]) -> bool:
+    """Whether a string in `data` opens with one of the `dotted` names, whole or followed by a
+    dot (`"app.api"`, `f"app.plugins.{name}"`): where a target built of pieces starts."""
+    for prefix in dotted:
+        if prefix in data:
+            for quote in (b'"', b"'"):
+                if quote + prefix + b"." in data or quote + prefix + quote in data:
+                    return True
+    return False
+
+
+def module_prefixes(modules: Iterable[str]) -> list[bytes]:
+    """The modules' dotted names and those of the packages above them."""
+    found = {
+        ".".join(parts[:end]).encode()
+        for module in modules
+        for parts in [module.split(".")]
+        for end in range(1, len(parts) + 1)
+    }
+    return sorted(found)
 
 
 def _requested(data: bytes, name: str) -> bool:

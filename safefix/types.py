@@ -78,6 +78,7 @@ class ConsumerKind(str, Enum):
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
     TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
+    PUBLIC_API = "public-api"  # __all__ lists NAME (re-exported by `from .sub import *`)
 
 
 class Verdict(str, Enum):

@@ -43,7 +43,7 @@ def test_wrong_types_are_errors(incident: Path, table: str, message: str) -> Non
 
 
 def test_restore_with_from_config_and_cli_override(tmp_path: Path) -> None:
-    repo = copy_project(SCENARIOS / "dunder-all" / "repo", tmp_path / "repo")
+    repo = copy_project(SCENARIOS / "pinned-all" / "repo", tmp_path / "repo")
     add_table(repo, 'restore-with = "noqa"\n')
     _, report = safefix_json(repo, "--diff")
     assert report["files"][0]["kept"][0]["restored_with"] == "noqa: F401"

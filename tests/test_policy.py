@@ -106,16 +106,24 @@ def test_decide(
         assert decision.consumers == tuple(consumers)
 
 
+STAR = replace(CONSUMER, kind=ConsumerKind.STAR_IMPORT)
+
+
 @pytest.mark.parametrize(
-    ("name", "has_all", "mode", "expected"),
+    ("name", "has_all", "mode", "consumers", "expected"),
     [
-        ("X", True, RestoreWith.AUTO, True),
-        ("X", False, RestoreWith.AUTO, False),
-        ("X", True, RestoreWith.NOQA, False),
-        ("X", True, RestoreWith.ALL, True),
-        ("X", False, RestoreWith.ALL, False),
-        ("_private", True, RestoreWith.AUTO, False),
+        pytest.param("X", True, RestoreWith.AUTO, [STAR], True, id="auto-star-user"),
+        pytest.param("X", True, RestoreWith.AUTO, [CONSUMER], False, id="auto-other-user"),
+        pytest.param("X", True, RestoreWith.AUTO, [CONSUMER, STAR], True, id="auto-both"),
+        pytest.param("X", False, RestoreWith.AUTO, [STAR], False, id="auto-no-all"),
+        pytest.param("X", True, RestoreWith.NOQA, [STAR], False, id="noqa"),
+        pytest.param("X", True, RestoreWith.ALL, [CONSUMER], True, id="all"),
+        pytest.param("X", False, RestoreWith.ALL, [CONSUMER], False, id="all-no-all"),
+        pytest.param("_private", True, RestoreWith.AUTO, [STAR], False, id="private"),
+        pytest.param("_private", True, RestoreWith.ALL, [STAR], False, id="private-all"),
     ],
 )
-def test_restore_via_all(name: str, has_all: bool, mode: RestoreWith, expected: bool) -> None:
-    assert restore_via_all(name, has_all, mode) is expected
+def test_restore_via_all(
+    name: str, has_all: bool, mode: RestoreWith, consumers: list[Consumer], expected: bool
+) -> None:
+    assert restore_via_all(name, has_all, mode, consumers) is expected

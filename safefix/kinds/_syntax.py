@@ -39,6 +39,8 @@ NODE_TYPES = (
     ast.Attribute,
     ast.Subscript,
     ast.Constant,
+    ast.JoinedStr,
+    ast.BinOp,
     ast.Name,
     ast.If,
     ast.Module,

@@ -1,0 +1,5 @@
+from app.clients import fetch, retry
+
+
+def handler():
+    return "ok"

@@ -1,0 +1,1 @@
+HAS_FAST_JSON = False

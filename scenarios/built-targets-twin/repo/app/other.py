@@ -1,0 +1,5 @@
+from app.plugins._base import Plugin
+
+
+def other():
+    return "other"

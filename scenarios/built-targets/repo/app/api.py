@@ -1,0 +1,5 @@
+from app.clients import fetch, retry, timeout
+
+
+def handler():
+    return "ok"

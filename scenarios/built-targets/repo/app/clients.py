@@ -1,0 +1,10 @@
+def fetch():
+    return "real"
+
+
+def retry():
+    return "real"
+
+
+def timeout():
+    return "real"

@@ -1,0 +1,1 @@
+from app.plugins._base import Plugin

@@ -1,0 +1,5 @@
+from app.api import Model, create
+
+
+def view():
+    return Model, create()

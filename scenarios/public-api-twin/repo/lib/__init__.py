@@ -1,0 +1,4 @@
+from ._impl import Engine
+from .core import *
+
+__all__ = ["Engine", "VERSION"]

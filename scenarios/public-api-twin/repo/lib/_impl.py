@@ -1,0 +1,14 @@
+class Engine:
+    pass
+
+
+class Helper:
+    pass
+
+
+class Plugin:
+    pass
+
+
+class Unused:
+    pass

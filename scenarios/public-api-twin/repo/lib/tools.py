@@ -1,0 +1,7 @@
+from pathlib import Path
+
+__all__ = ["tool"]
+
+
+def tool():
+    return "tool"

@@ -1,0 +1,3 @@
+from lib._impl import Engine, Unused
+
+VERSION = "1.0"

@@ -1,0 +1,2 @@
+from ._impl import Helper
+from ._impl import Plugin
