@@ -20,7 +20,15 @@ from pathlib import Path
 
 from safefix.bindings import parse
 from safefix.cache import IndexCache
-from safefix.kinds import all_kinds, literal_all, python_consumers, text_consumers
+from safefix.conventions import PYTEST_PLUGIN, by_convention
+from safefix.kinds import (
+    all_kinds,
+    literal_all,
+    python_consumers,
+    text_consumers,
+    text_declares,
+)
+from safefix.kinds.pytest_fixtures import is_pytest_file
 from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
 from safefix.screen import (
@@ -30,6 +38,7 @@ from safefix.screen import (
     may_consume,
     mention_finder,
     pytest_scopes,
+    requested,
     word,
 )
 from safefix.types import Consumer, ConsumerKind, PythonScan
@@ -129,7 +138,17 @@ class ConsumerIndex:
         found: list[Consumer] = []
         for module in self.modules.names.get(path, ()):
             found += self._by_target.get((module, name), [])
+            found += by_convention(self._by_target, path, module, name)
         return found + self._unparsed_consumers(path, name)
+
+    def pytest_plugins(self) -> set[str]:
+        """The modules declared pytest plugins (`pytest_plugins`, `-p`, `pytest11`)."""
+        return {
+            consumer.module
+            for consumers in self.by_file.values()
+            for consumer in consumers
+            if consumer.name == PYTEST_PLUGIN
+        }
 
     def _star_importers_of(self, path: Path) -> set[Path]:
         importers: set[Path] = set()
@@ -256,9 +275,34 @@ def build_index(
             data = read_whole(path)
         except OSError:
             continue
-        if may_consume(data, every, relative_ok=False):
+        if may_consume(data, every, relative_ok=False) or text_declares(path, data):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
+    _scan_selected(index, _asking_plugins(index, unsure, targets), contents, cache)
     return index
+
+
+def _asking_plugins(
+    index: ConsumerIndex,
+    unsure: Sequence[tuple[tuple[Path, bytes | None], set[str]]],
+    targets: Mapping[str, Iterable[str]],
+) -> list[tuple[Path, bytes]]:
+    """Of the files that mention a name but passed no test, the pytest files that ask for a
+    fixture removed from a declared pytest plugin: known only once every declaration is read."""
+    tests = [(item, names) for item, names in unsure if is_pytest_file(item[0])]
+    plugins = index.pytest_plugins() if tests else set()
+    from_plugins = {name for name, modules in targets.items() if plugins.intersection(modules)}
+    found = []
+    for (path, data), mentioned in tests:
+        names = from_plugins.intersection(mentioned)
+        if not names or path in index.by_file:
+            continue
+        try:
+            data = read_whole(path) if data is None else data
+        except OSError:
+            continue
+        if any(requested(data, name) for name in names):
+            found.append((path, data))
+    return found
 
 
 def _star_leaves(

@@ -47,6 +47,16 @@ def uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
     )
 
 
+@cache
+def declares_pattern() -> bytes | None:
+    """What marks a file that may declare a module whose names a framework reads (the
+    `Screen.DECLARED` kinds' markers), as one of the screen search's patterns."""
+    from safefix.kinds import declares
+
+    markers = declares()
+    return b"|".join(re.escape(marker) for marker in markers) if markers else None
+
+
 STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
 IMPORT_STAR = re.compile(rb"import[ \t]*\*")
 #: What every relative import holds: a file without it needs no closer look for one.
@@ -90,6 +100,8 @@ class FileScreen:
                 return Screened(set(), [], None)
         mentioned, words = self.mentions(data)
         stars = star_imports(path, data, self.modules) if IMPORT_STAR.pattern in words else []
+        if declares_pattern() in words:
+            return Screened(mentioned, stars, data)  # names a framework reads: read it
         if not mentioned:
             return Screened(mentioned, stars, None)
         if self.own_names is None:  # every file of ruff's output may use any name itself
@@ -111,13 +123,13 @@ class FileScreen:
             return False
         text = str(path)
         return any(
-            text.startswith(directory + os.sep) and _requested(data, name)
+            text.startswith(directory + os.sep) and requested(data, name)
             for name in mentioned
             for directory in self.pytest_scopes.get(name, ())
         )
 
 
-def _requested(data: bytes, name: str) -> bool:
+def requested(data: bytes, name: str) -> bool:
     """Whether `name` can be asked for by name: a parameter in a `def`'s parentheses, or in
     `usefixtures(...)`."""
     word = re.escape(name.encode())
@@ -164,9 +176,10 @@ def mention_finder(
         if other
         else None
     )
+    declared = declares_pattern()
     search = finder(
         [*plain, *(word.encode() for word in also if word.isascii())],
-        markers=[IMPORT_STAR.pattern, RELATIVE_MARK],
+        markers=[IMPORT_STAR.pattern, RELATIVE_MARK, *([declared] if declared else [])],
     )
 
     def mentions(data: bytes) -> tuple[set[str], frozenset[bytes]]:

@@ -78,6 +78,9 @@ class ConsumerKind(str, Enum):
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
     TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
+    PYTEST_PLUGIN = "pytest-plugin"  # a hook or fixture of a conftest.py or declared plugin
+    DJANGO_SETTINGS = "django-settings"  # an UPPERCASE name of a DJANGO_SETTINGS_MODULE
+    MYPY_PLUGIN = "mypy-plugin"  # the `plugin` entry of a module [tool.mypy] plugins names
 
 
 class Verdict(str, Enum):

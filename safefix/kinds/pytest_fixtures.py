@@ -9,6 +9,7 @@ import ast
 import os
 from pathlib import Path
 
+from safefix.conventions import ANY_PYTEST_PLUGIN
 from safefix.kinds._kind import Example, Kind, Screen
 from safefix.kinds._syntax import PythonFile, call_name, string_value
 from safefix.types import ConsumerKind
@@ -30,8 +31,6 @@ def collect(file: PythonFile) -> None:
     if file.doctest_of is not None or not is_pytest_file(file.path):
         return
     scopes = _scopes(file)
-    if not scopes:
-        return
     for node in file.nodes[ast.FunctionDef] + file.nodes[ast.AsyncFunctionDef]:
         if node.name.startswith("test") or _is_fixture(node):
             arguments = node.args
@@ -47,13 +46,13 @@ def collect(file: PythonFile) -> None:
 
 def _scopes(file: PythonFile) -> list[str]:
     """The modules whose globals pytest searches for this file's fixtures: its own, then each
-    conftest.py from its directory up."""
+    conftest.py from its directory up, then every plugin (which only the index knows)."""
     found = [file.own_module] if file.own_module else []
     for directory in file.path.parents:
         conftest = directory / "conftest.py"
         if conftest in file.modules.names and conftest != file.path:
             found.append(file.modules.display_name(conftest))
-    return found
+    return [*found, ANY_PYTEST_PLUGIN]
 
 
 def _request(file: PythonFile, scopes: list[str], name: str, line: int, text: str) -> None:
