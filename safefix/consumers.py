@@ -28,17 +28,17 @@ from safefix.kinds import (
     text_consumers,
     text_declares,
 )
-from safefix.kinds.pytest_fixtures import is_pytest_file
+from safefix.kinds.pytest_fixtures import binds_fixture, is_pytest_file
 from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
 from safefix.screen import (
     FileScreen,
     Word,
+    asking_for,
     consumes_through_stars,
     may_consume,
     mention_finder,
     pytest_scopes,
-    requested,
     word,
 )
 from safefix.types import Consumer, ConsumerKind, PythonScan
@@ -62,6 +62,8 @@ class ConsumerIndex:
     _by_target: dict[tuple[str, str], list[Consumer]] | None = None
     #: Each star exporter's literal `__all__` (or None), parsed once per content.
     _all: dict[Path, set[str] | None] = field(default_factory=dict)
+    #: Whether a file binds a name to a fixture, found once per (file, name).
+    _fixtures: dict[tuple[Path, str], bool] = field(default_factory=dict)
 
     def set_file(self, path: Path, source: bytes) -> None:
         """(Re)index one Python file from its current content."""
@@ -125,7 +127,17 @@ class ConsumerIndex:
                     replace(c, kind=ConsumerKind.STAR_IMPORT, text=c.text + via)
                     for c in self._direct(importer, name)
                 ]
+        if any(c.kind in _REQUESTS for c in found) and not self._binds_fixture(path, name):
+            found = [c for c in found if c.kind not in _REQUESTS]
         return sorted(set(found), key=lambda c: (str(c.path), c.line, c.kind.value, c.text))
+
+    def _binds_fixture(self, path: Path, name: str) -> bool:
+        """Whether pytest can find a fixture (or hook) in `name` as the file on disk binds it:
+        a parameter asks for a fixture, not for whatever shares its name."""
+        key = (path, name)
+        if key not in self._fixtures:
+            self._fixtures[key] = binds_fixture(path, name, self.modules)
+        return self._fixtures[key]
 
     def _direct(self, path: Path, name: str) -> list[Consumer]:
         if self._by_target is None:
@@ -190,6 +202,10 @@ class ConsumerIndex:
                     )
                 )
         return found
+
+
+#: What asks pytest for a fixture by name (a test's parameter, a plugin's fixture asked for).
+_REQUESTS = frozenset({ConsumerKind.PYTEST_FIXTURE, ConsumerKind.PYTEST_PLUGIN})
 
 
 def _scan(
@@ -277,32 +293,12 @@ def build_index(
             continue
         if may_consume(data, every, relative_ok=False) or text_declares(path, data):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
-    _scan_selected(index, _asking_plugins(index, unsure, targets), contents, cache)
-    return index
-
-
-def _asking_plugins(
-    index: ConsumerIndex,
-    unsure: Sequence[tuple[tuple[Path, bytes | None], set[str]]],
-    targets: Mapping[str, Iterable[str]],
-) -> list[tuple[Path, bytes]]:
-    """Of the files that mention a name but passed no test, the pytest files that ask for a
-    fixture removed from a declared pytest plugin: known only once every declaration is read."""
+    # a test asks for a fixture of any plugin: known to be one once every declaration is read
     tests = [(item, names) for item, names in unsure if is_pytest_file(item[0])]
     plugins = index.pytest_plugins() if tests else set()
     from_plugins = {name for name, modules in targets.items() if plugins.intersection(modules)}
-    found = []
-    for (path, data), mentioned in tests:
-        names = from_plugins.intersection(mentioned)
-        if not names or path in index.by_file:
-            continue
-        try:
-            data = read_whole(path) if data is None else data
-        except OSError:
-            continue
-        if any(requested(data, name) for name in names):
-            found.append((path, data))
-    return found
+    _scan_selected(index, asking_for(tests, from_plugins, index.by_file), contents, cache)
+    return index
 
 
 def _star_leaves(

@@ -137,6 +137,27 @@ def requested(data: bytes, name: str) -> bool:
     return re.search(pattern, data) is not None
 
 
+def asking_for(
+    tests: Sequence[tuple[tuple[Path, bytes | None], set[str]]],
+    names: Collection[str],
+    done: Collection[Path],
+) -> list[tuple[Path, bytes]]:
+    """Of pytest files that mention a name (and are not `done`), those that ask for one of
+    `names` by name: read again."""
+    found = []
+    for (path, data), mentioned in tests:
+        asked = [name for name in names if name in mentioned]
+        if not asked or path in done:
+            continue
+        try:
+            data = read_whole(path) if data is None else data
+        except OSError:
+            continue
+        if any(requested(data, name) for name in asked):
+            found.append((path, data))
+    return found
+
+
 def pytest_scopes(removed: Mapping[Path, Iterable[str]]) -> dict[str, list[str]]:
     """name -> the directories of the pytest files it is removed from (see `FileScreen`)."""
     scopes: dict[str, list[str]] = {}

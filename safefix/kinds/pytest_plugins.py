@@ -64,8 +64,26 @@ def config_plugins(path: Path, text: str, modules: ModuleMap) -> list[Consumer]:
 
 
 _TEST = ("tests/test_a.py", "def test_a(json):\n    assert json\n")
-_DECLARED = (("tests/conftest.py", 'pytest_plugins = ["app.api"]\n'),)
+#: The plugin module the name is removed from: it imports a fixture.
+_PLUGIN = (
+    ("app/plugin.py", "from app.fixtures import json\n"),
+    ("app/fixtures.py", "import pytest\n@pytest.fixture\ndef json():\n    return 1\n"),
+)
+_DECLARED = (("tests/conftest.py", 'pytest_plugins = ["app.plugin"]\n'), *_PLUGIN)
 _HOOK = "pytest_configure"
+
+
+def _row(
+    id: str,
+    path: str,
+    text: str,
+    target: str = "app/plugin.py",
+    also: tuple[tuple[str, str], ...] = (),
+    name: str = "json",
+) -> Example:
+    """A row whose name is removed from the plugin module `app.plugin` (unless said)."""
+    return Example(id, path, text, target, (*also, *_PLUGIN), name)
+
 
 KIND = Kind(
     name="pytest_plugins",
@@ -75,40 +93,40 @@ KIND = Kind(
     python=collect,
     text=TextReader(CONFIG_FILES, frozenset(), config_plugins, (b"-p", b"pytest11")),
     valid=(
-        Example("fixture-of-a-conftest-plugin", *_TEST, also=_DECLARED),
-        Example(
+        _row("fixture-of-a-conftest-plugin", *_TEST, also=_DECLARED[:1]),
+        _row(
             "fixture-of-a-test-module-plugin",
             "tests/test_b.py",
-            'pytest_plugins = ("app.api",)\ndef test_b(json):\n    assert json\n',
+            'pytest_plugins = ("app.plugin",)\ndef test_b(json):\n    assert json\n',
         ),
-        Example(
+        _row(
             "addopts-p",
             "pyproject.toml",
-            '[tool.pytest.ini_options]\naddopts = "-q -p app.api"\n',
+            '[tool.pytest.ini_options]\naddopts = "-q -p app.plugin"\n',
             also=(_TEST,),
         ),
-        Example(
+        _row(
             "pytest-ini-p",
             "pytest.ini",
-            "[pytest]\naddopts = -papp.api\n",
+            "[pytest]\naddopts = -papp.plugin\n",
             also=(_TEST,),
         ),
-        Example(
+        _row(
             "pytest11-setup-cfg",
             "setup.cfg",
-            "[options.entry_points]\npytest11 =\n    mine = app.api\n",
+            "[options.entry_points]\npytest11 =\n    mine = app.plugin\n",
             also=(_TEST,),
         ),
-        Example(
+        _row(
             "pytest11-pyproject",
             "pyproject.toml",
-            '[project.entry-points.pytest11]\nmine = "app.api"\n',
+            '[project.entry-points.pytest11]\nmine = "app.plugin"\n',
             also=(_TEST,),
         ),
-        Example(
-            "hook-of-a-plugin", "tests/conftest.py", 'pytest_plugins = "app.api"\n', name=_HOOK
+        _row(
+            "hook-of-a-plugin", "tests/conftest.py", 'pytest_plugins = "app.plugin"\n', name=_HOOK
         ),
-        Example(
+        _row(
             "hook-of-a-conftest",
             "tests/conftest.py",
             "import pytest\n",
@@ -117,47 +135,47 @@ KIND = Kind(
         ),
     ),
     invalid=(
-        Example("undeclared-module", *_TEST),
-        Example(
+        _row("undeclared-module", *_TEST),
+        _row(
             "another-plugin",
             *_TEST,
             also=(("tests/conftest.py", 'pytest_plugins = ["app.other"]\n'),),
         ),
-        Example(
+        _row(
             "plugin-switched-off",
             "pytest.ini",
-            "[pytest]\naddopts = -p no:app.api\n",
+            "[pytest]\naddopts = -p no:app.plugin\n",
             also=(_TEST,),
         ),
-        Example(
+        _row(
             "not-a-test-file",
             "tests/helpers.py",
             "def make(json):\n    return json\n",
-            also=_DECLARED,
+            also=_DECLARED[:1],
         ),
-        Example(
+        _row(
             "not-asked-for",
             "tests/test_c.py",
             "def test_c(tmp_path):\n    assert tmp_path\n",
-            also=_DECLARED,
+            also=_DECLARED[:1],
         ),
-        Example(
+        _row(
             "not-a-hook",
             "tests/conftest.py",
             "import pytest\n",
             "tests/conftest.py",
             name="configure",
         ),
-        Example(
+        _row(
             "hook-of-an-undeclared-module",
             "tests/test_d.py",
             "def test_d():\n    pass\n",
             name=_HOOK,
         ),
-        Example(
+        _row(
             "nested-pytest-plugins",
             "tests/conftest.py",
-            'def f():\n    pytest_plugins = ["app.api"]\n',
+            'def f():\n    pytest_plugins = ["app.plugin"]\n',
             also=(_TEST,),
         ),
     ),
