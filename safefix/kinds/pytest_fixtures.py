@@ -12,7 +12,7 @@ from pathlib import Path
 
 from safefix.conventions import ANY_PYTEST_PLUGIN
 from safefix.kinds._kind import Example, Kind, Screen
-from safefix.kinds._syntax import PythonFile, call_name, string_value
+from safefix.kinds._syntax import PythonFile, call_name, keyword, string_value
 from safefix.modules import ModuleMap
 from safefix.types import ConsumerKind
 
@@ -36,14 +36,31 @@ def collect(file: PythonFile) -> None:
     for node in file.nodes[ast.FunctionDef] + file.nodes[ast.AsyncFunctionDef]:
         if node.name.startswith("test") or _is_fixture(node):
             arguments = node.args
+            given = _parametrized(node)
             for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
-                if arg.arg not in _NOT_FIXTURES:
+                if arg.arg not in _NOT_FIXTURES and arg.arg not in given:
                     _request(file, scopes, arg.arg, node.lineno, f"{node.name}({arg.arg})")
     for call in file.nodes[ast.Call]:
         if call_name(call) == "usefixtures":
             for argument in call.args:
                 if name := string_value(argument):
                     _request(file, scopes, name, call.lineno, f"usefixtures({name!r})")
+
+
+def _parametrized(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The arguments the function's own `@pytest.mark.parametrize("a, b", ...)` gives it
+    directly: pytest fills them with values, not fixtures (unless `indirect`)."""
+    given: set[str] = set()
+    for decorator in node.decorator_list:
+        is_parametrize = isinstance(decorator, ast.Call) and call_name(decorator) == "parametrize"
+        if not is_parametrize or keyword(decorator, "indirect") or not decorator.args:
+            continue
+        names = decorator.args[0]
+        items = names.elts if isinstance(names, (ast.List, ast.Tuple)) else [names]
+        for item in items:
+            text = string_value(item) or ""
+            given.update(part.strip() for part in text.split(","))
+    return given
 
 
 def _scopes(file: PythonFile) -> list[str]:
@@ -179,6 +196,20 @@ KIND = Kind(
             (_FIXTURES,),
         ),
         Example(
+            "indirect-parametrize",
+            "tests/test_p.py",
+            '@pytest.mark.parametrize("json", [1], indirect=True)\ndef test_p(json):\n    pass\n',
+            _CONFTEST,
+            _IMPORTED,
+        ),
+        Example(
+            "parametrize-of-another-argument",
+            "tests/test_p.py",
+            '@pytest.mark.parametrize("x", [1])\ndef test_p(x, json):\n    assert json\n',
+            _CONFTEST,
+            _IMPORTED,
+        ),
+        Example(
             "fixture-through-a-re-export",
             *_TEST,
             _CONFTEST,
@@ -235,6 +266,13 @@ KIND = Kind(
                 ("tests/conftest.py", "from app.helpers import json\n"),
                 ("app/helpers.py", "json = 1\n"),
             ),
+        ),
+        Example(
+            "parametrized-argument",
+            "tests/test_p.py",
+            '@pytest.mark.parametrize("x, json", [(1, 2)])\ndef test_p(x, json):\n    assert json\n',
+            _CONFTEST,
+            _IMPORTED,
         ),
         Example(
             "not-a-test-file",

@@ -91,7 +91,7 @@ KIND = Kind(
     screen=Screen.DECLARED,
     declares=(b"pytest_plugins",),
     python=collect,
-    text=TextReader(CONFIG_FILES, frozenset(), config_plugins, (b"-p", b"pytest11")),
+    text=TextReader(CONFIG_FILES, frozenset(), config_plugins, (b"addopts", b"pytest11")),
     valid=(
         _row("fixture-of-a-conftest-plugin", *_TEST, also=_DECLARED[:1]),
         _row(
