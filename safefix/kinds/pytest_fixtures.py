@@ -52,8 +52,9 @@ def _parametrized(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     directly: pytest fills them with values, not fixtures (unless `indirect`)."""
     given: set[str] = set()
     for decorator in node.decorator_list:
-        is_parametrize = isinstance(decorator, ast.Call) and call_name(decorator) == "parametrize"
-        if not is_parametrize or keyword(decorator, "indirect") or not decorator.args:
+        if not isinstance(decorator, ast.Call) or call_name(decorator) != "parametrize":
+            continue
+        if keyword(decorator, "indirect") or not decorator.args:
             continue
         names = decorator.args[0]
         items = names.elts if isinstance(names, (ast.List, ast.Tuple)) else [names]
