@@ -20,7 +20,7 @@ from safefix.kinds._config_files import (
     settings,
 )
 from safefix.kinds._kind import Example, Kind, Screen, TextReader
-from safefix.kinds._syntax import PythonFile, string_value
+from safefix.kinds._syntax import PythonFile, keyword, string_value
 from safefix.modules import ModuleMap
 from safefix.types import Consumer, ConsumerKind
 
@@ -31,6 +31,8 @@ def collect(file: PythonFile) -> None:
     """`pytest_plugins = "m"` / `["m", ...]` at module level declares each project module."""
     if file.doctest_of is not None:
         return
+    if file.path.name == "setup.py":
+        collect_setup_py(file)
     for module in file.nodes[ast.Module]:
         for stmt in module.body:
             if isinstance(stmt, ast.Assign) and _declares(stmt.targets):
@@ -38,6 +40,20 @@ def collect(file: PythonFile) -> None:
                     if file.modules.is_module(name):
                         text = f"pytest_plugins = [{name!r}]"
                         file.add(stmt.lineno, name, PYTEST_PLUGIN, _KIND, text)
+
+
+def collect_setup_py(file: PythonFile) -> None:
+    """`setup(entry_points={"pytest11": ["name = module"]})` in setup.py."""
+    for call in file.nodes[ast.Call]:
+        groups = keyword(call, "entry_points")
+        if not isinstance(groups, ast.Dict):
+            continue
+        for group, specs in zip(groups.keys, groups.values, strict=True):
+            if group is not None and string_value(group) == "pytest11":
+                for spec in _strings(specs):
+                    module = spec.partition("=")[2].split(":")[0].split("[")[0].strip()
+                    if file.modules.is_module(module):
+                        file.add(call.lineno, module, PYTEST_PLUGIN, _KIND, f"pytest11: {spec}")
 
 
 def _declares(targets: list[ast.expr]) -> bool:
@@ -89,7 +105,7 @@ KIND = Kind(
     name="pytest_plugins",
     labels=(_KIND,),
     screen=Screen.DECLARED,
-    declares=(b"pytest_plugins",),
+    declares=(b"pytest_plugins", b"pytest11"),
     python=collect,
     text=TextReader(CONFIG_FILES, frozenset(), config_plugins, (b"addopts", b"pytest11")),
     valid=(
@@ -118,6 +134,12 @@ KIND = Kind(
             also=(_TEST,),
         ),
         _row(
+            "pytest11-setup-py",
+            "setup.py",
+            'from setuptools import setup\nsetup(entry_points={"pytest11": ["mine = app.plugin"]})\n',
+            also=(_TEST,),
+        ),
+        _row(
             "pytest11-pyproject",
             "pyproject.toml",
             '[project.entry-points.pytest11]\nmine = "app.plugin"\n',
@@ -135,6 +157,12 @@ KIND = Kind(
         ),
     ),
     invalid=(
+        _row(
+            "console-script-setup-py",
+            "setup.py",
+            'from setuptools import setup\nsetup(entry_points={"console_scripts": ["x = app.plugin"]})\n',
+            also=(_TEST,),
+        ),
         _row("undeclared-module", *_TEST),
         _row(
             "another-plugin",
