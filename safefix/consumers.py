@@ -20,12 +20,21 @@ from pathlib import Path
 
 from safefix.bindings import parse
 from safefix.cache import IndexCache
-from safefix.kinds import all_kinds, literal_all, python_consumers, text_consumers
+from safefix.conventions import PYTEST_PLUGIN, by_convention
+from safefix.kinds import (
+    all_kinds,
+    literal_all,
+    python_consumers,
+    text_consumers,
+    text_declares,
+)
+from safefix.kinds.pytest_fixtures import binds_fixture, is_pytest_file
 from safefix.modules import PY_SUFFIXES, ModuleMap
 from safefix.parallel import parallel_map
 from safefix.screen import (
     FileScreen,
     Word,
+    asking_for,
     consumes_through_stars,
     may_consume,
     mention_finder,
@@ -54,6 +63,8 @@ class ConsumerIndex:
     _by_target: dict[tuple[str, str], list[Consumer]] | None = None
     #: Each star exporter's literal `__all__` (or None), parsed once per content.
     _all: dict[Path, set[str] | None] = field(default_factory=dict)
+    #: Whether a file binds a name to a fixture, found once per (file, name).
+    _fixtures: dict[tuple[Path, str], bool] = field(default_factory=dict)
 
     def set_file(self, path: Path, source: bytes) -> None:
         """(Re)index one Python file from its current content."""
@@ -117,7 +128,17 @@ class ConsumerIndex:
                     replace(c, kind=_through_star(c.kind), text=c.text + via)
                     for c in self._direct(importer, name)
                 ]
+        if any(c.kind in _REQUESTS for c in found) and not self._binds_fixture(path, name):
+            found = [c for c in found if c.kind not in _REQUESTS]
         return sorted(set(found), key=lambda c: (str(c.path), c.line, c.kind.value, c.text))
+
+    def _binds_fixture(self, path: Path, name: str) -> bool:
+        """Whether pytest can find a fixture (or hook) in `name` as the file on disk binds it:
+        a parameter asks for a fixture, not for whatever shares its name."""
+        key = (path, name)
+        if key not in self._fixtures:
+            self._fixtures[key] = binds_fixture(path, name, self.modules)
+        return self._fixtures[key]
 
     def _direct(self, path: Path, name: str) -> list[Consumer]:
         if self._by_target is None:
@@ -130,7 +151,17 @@ class ConsumerIndex:
         found: list[Consumer] = []
         for module in self.modules.names.get(path, ()):
             found += self._by_target.get((module, name), [])
+            found += by_convention(self._by_target, path, module, name)
         return found + self._unparsed_consumers(path, name)
+
+    def pytest_plugins(self) -> set[str]:
+        """The modules declared pytest plugins (`pytest_plugins`, `-p`, `pytest11`)."""
+        return {
+            consumer.module
+            for consumers in self.by_file.values()
+            for consumer in consumers
+            if consumer.name == PYTEST_PLUGIN
+        }
 
     def _star_importers_of(self, path: Path) -> set[Path]:
         importers: set[Path] = set()
@@ -178,6 +209,10 @@ def _through_star(kind: ConsumerKind) -> ConsumerKind:
     """What a consumer of a star-importing module is to the module it star-imports: a
     star-import user, unless it is the public API the star import re-exports."""
     return kind if kind is ConsumerKind.PUBLIC_API else ConsumerKind.STAR_IMPORT
+
+
+#: What asks pytest for a fixture by name (a test's parameter, a plugin's fixture asked for).
+_REQUESTS = frozenset({ConsumerKind.PYTEST_FIXTURE, ConsumerKind.PYTEST_PLUGIN})
 
 
 def _scan(
@@ -264,8 +299,13 @@ def build_index(
             data = read_whole(path)
         except OSError:
             continue
-        if may_consume(data, every, relative_ok=False):
+        if may_consume(data, every, relative_ok=False) or text_declares(path, data):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
+    # a test asks for a fixture of any plugin: known to be one once every declaration is read
+    tests = [(item, names) for item, names in unsure if is_pytest_file(item[0])]
+    plugins = index.pytest_plugins() if tests else set()
+    from_plugins = {name for name, modules in targets.items() if plugins.intersection(modules)}
+    _scan_selected(index, asking_for(tests, from_plugins, index.by_file), contents, cache)
     return index
 
 

@@ -323,7 +323,9 @@ def lazily_served(tree: ast.Module) -> set[str]:
     """Names a module-level `__getattr__` (PEP 562) serves by name: reachable without a binding.
 
     Counted: string literals in its body, and in module-level literals (dicts, sets, lists)
-    its body refers to.
+    its body refers to. Not counted: what it reads back from the module's own namespace, the
+    values of a dict (a rename map `{"old": "new"}` serves `old` by `globals()["new"]`: `new`
+    must stay bound) and the keys of `globals()[...]`.
     """
     literals: dict[str, ast.expr] = {}
     getattr_def = None
@@ -338,15 +340,34 @@ def lazily_served(tree: ast.Module) -> set[str]:
     served: set[str] = set()
     for node in ast.walk(getattr_def):
         if isinstance(node, ast.Name) and node.id in literals:
-            served |= _strings(literals[node.id])
-    served |= _strings(getattr_def)
+            served |= _served_strings(literals[node.id])
+    served |= _served_strings(getattr_def)
     return served
 
 
-def _strings(node: ast.AST) -> set[str]:
+def _served_strings(node: ast.AST) -> set[str]:
+    """The strings under `node` that can name what `__getattr__` serves."""
+    read_back: set[int] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Dict):
+            read_back.update(id(n) for value in sub.values for n in ast.walk(value))
+        elif isinstance(sub, ast.Subscript) and _own_namespace(sub.value):
+            read_back.update(id(n) for n in ast.walk(sub.slice))
     return {
-        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        n.value
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in read_back
     }
+
+
+def _own_namespace(node: ast.expr) -> bool:
+    """`globals()` or `vars()`: the module's own names."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("globals", "vars")
+        and not node.args
+    )
 
 
 def removals_or_error(item: tuple[Path, bytes, bytes]) -> list[Removal] | str:

@@ -47,6 +47,16 @@ def uses_own_globals(data: bytes, names: Iterable[str]) -> bool:
     )
 
 
+@cache
+def declares_pattern() -> bytes | None:
+    """What marks a file that may declare a module whose names a framework reads (the
+    `Screen.DECLARED` kinds' markers), as one of the screen search's patterns."""
+    from safefix.kinds import declares
+
+    markers = declares()
+    return b"|".join(re.escape(marker) for marker in markers) if markers else None
+
+
 STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
 IMPORT_STAR = re.compile(rb"import[ \t]*\*")
 #: What every relative import holds: a file without it needs no closer look for one.
@@ -93,6 +103,8 @@ class FileScreen:
                 return Screened(set(), [], None)
         mentioned, words = self.mentions(data)
         stars = star_imports(path, data, self.modules) if IMPORT_STAR.pattern in words else []
+        if declares_pattern() in words:
+            return Screened(mentioned, stars, data)  # names a framework reads: read it
         if not mentioned:
             return Screened(mentioned, stars, None)
         if self.own_names is None:  # every file of ruff's output may use any name itself
@@ -116,7 +128,7 @@ class FileScreen:
             return False
         text = str(path)
         return any(
-            text.startswith(directory + os.sep) and _requested(data, name)
+            text.startswith(directory + os.sep) and requested(data, name)
             for name in mentioned
             for directory in self.pytest_scopes.get(name, ())
         )
@@ -144,12 +156,33 @@ def module_prefixes(modules: Iterable[str]) -> list[bytes]:
     return sorted(found)
 
 
-def _requested(data: bytes, name: str) -> bool:
+def requested(data: bytes, name: str) -> bool:
     """Whether `name` can be asked for by name: a parameter in a `def`'s parentheses, or in
     `usefixtures(...)`."""
     word = re.escape(name.encode())
     pattern = rb"(?:def[ \t]+\w+[ \t]*\(|usefixtures\()[^)]*\b" + word + rb"\b"
     return re.search(pattern, data) is not None
+
+
+def asking_for(
+    tests: Sequence[tuple[tuple[Path, bytes | None], set[str]]],
+    names: Collection[str],
+    done: Collection[Path],
+) -> list[tuple[Path, bytes]]:
+    """Of pytest files that mention a name (and are not `done`), those that ask for one of
+    `names` by name: read again."""
+    found = []
+    for (path, data), mentioned in tests:
+        asked = [name for name in names if name in mentioned]
+        if not asked or path in done:
+            continue
+        try:
+            data = read_whole(path) if data is None else data
+        except OSError:
+            continue
+        if any(requested(data, name) for name in asked):
+            found.append((path, data))
+    return found
 
 
 def pytest_scopes(removed: Mapping[Path, Iterable[str]]) -> dict[str, list[str]]:
@@ -191,9 +224,10 @@ def mention_finder(
         if other
         else None
     )
+    declared = declares_pattern()
     search = finder(
         [*plain, *(word.encode() for word in also if word.isascii())],
-        markers=[IMPORT_STAR.pattern, RELATIVE_MARK],
+        markers=[IMPORT_STAR.pattern, RELATIVE_MARK, *([declared] if declared else [])],
     )
 
     def mentions(data: bytes) -> tuple[set[str], frozenset[bytes]]:

@@ -79,6 +79,9 @@ class ConsumerKind(str, Enum):
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
     TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
     PUBLIC_API = "public-api"  # __all__ lists NAME (re-exported by `from .sub import *`)
+    PYTEST_PLUGIN = "pytest-plugin"  # a hook or fixture of a conftest.py or declared plugin
+    DJANGO_SETTINGS = "django-settings"  # an UPPERCASE name of a DJANGO_SETTINGS_MODULE
+    MYPY_PLUGIN = "mypy-plugin"  # the `plugin` entry of a module [tool.mypy] plugins names
 
 
 class Verdict(str, Enum):

@@ -43,13 +43,14 @@ def _index(tmp_path: Path, example: Example, *, screened: bool) -> ConsumerIndex
     contents = {target: target.read_bytes()} if example.path == example.target else {}
     if not screened:
         return build_full_index(files, modules, docs)
-    removed_from = {"json": list(modules.names[target])}
-    return build_index(files, contents, removed_from, modules, docs, own_names={target: ["json"]})
+    removed_from = {example.name: list(modules.names[target])}
+    own = {target: [example.name]}
+    return build_index(files, contents, removed_from, modules, docs, own_names=own)
 
 
 def _consumers(tmp_path: Path, example: Example, *, screened: bool = True) -> list[Consumer]:
     index = _index(tmp_path, example, screened=screened)
-    return index.consumers_of(tmp_path / example.target, "json")
+    return index.consumers_of(tmp_path / example.target, example.name)
 
 
 @pytest.mark.parametrize(("kind", "example"), _rows("valid"))
@@ -82,6 +83,8 @@ def test_every_kind_module_declares_a_kind_with_both_tables() -> None:
         assert kind.valid and kind.invalid, name
         assert (kind.python, kind.text) != (None, None), name
         assert bool(kind.own_markers) == (kind.screen is Screen.OWN_GLOBALS), name
+        markers = kind.declares or (kind.text.markers if kind.text else ())
+        assert bool(markers) == (kind.screen is Screen.DECLARED), name
 
 
 def test_typing_only_consumers_are_labelled(tmp_path: Path) -> None:

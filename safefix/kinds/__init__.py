@@ -26,6 +26,7 @@ __all__ = [
     "Screen",
     "TextReader",
     "all_kinds",
+    "declares",
     "literal_all",
     "namespace_markers",
     "own_markers",
@@ -34,6 +35,7 @@ __all__ = [
     "resolve_target",
     "star_exports",
     "text_consumers",
+    "text_declares",
 ]
 
 
@@ -96,6 +98,22 @@ def text_names_and_suffixes() -> tuple[frozenset[str], frozenset[str]]:
 def namespace_markers() -> tuple[bytes, ...]:
     """What marks a module that may look any of its own names up at runtime."""
     return tuple(sorted({m for kind in all_kinds() for m in kind.namespace_markers}))
+
+
+@cache
+def declares() -> tuple[bytes, ...]:
+    """What marks a Python file that may declare a module whose names a framework reads."""
+    return tuple(sorted({m for kind in all_kinds() for m in kind.declares}))
+
+
+def text_declares(path: Path, data: bytes) -> bool:
+    """Whether a non-Python file may declare such a module (read it, whatever it mentions)."""
+    return any(
+        kind.text is not None
+        and kind.text.reads(path)
+        and any(marker in data for marker in kind.text.markers)
+        for kind in all_kinds()
+    )
 
 
 def own_markers() -> Iterable[bytes]:

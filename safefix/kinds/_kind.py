@@ -32,20 +32,26 @@ class Screen(str, Enum):
     #: pytest looks the name up in a test module or conftest.py: the consumer is a test file in
     #: that module's directory (or below it) that names it, as a parameter say.
     PYTEST_SCOPE = "pytest-scope"
+    #: A framework reads the module's names by convention once a file declares it (its
+    #: `DJANGO_SETTINGS_MODULE`, its `pytest_plugins`): a file holding one of the kind's
+    #: `declares` markers (or a config file holding one of its reader's `markers`) is always
+    #: read, whichever names it mentions.
+    DECLARED = "declared"
 
 
 @dataclass(frozen=True)
 class Example:
     """One table row. The project holds `app/__init__.py`, `app/api.py` (`import json`) and
     `app/other.py` (`import json`); the row adds (or, for `app/api.py`, replaces: ruff's
-    output) the file `path` holding `text`, and the files in `also`. The question: is `json`,
-    removed from the file `target`, used?"""
+    output) the file `path` holding `text`, and the files in `also`. The question: is `name`
+    (`json` unless said), removed from the file `target`, used?"""
 
     id: str
     path: str
     text: str
     target: str = "app/api.py"
     also: tuple[tuple[str, str], ...] = ()
+    name: str = "json"
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,9 @@ class TextReader:
     names: frozenset[str]
     suffixes: frozenset[str]
     collect: Callable[[Path, str, ModuleMap], list[Consumer]]
+    #: For `Screen.DECLARED`: byte strings that make the file worth reading whatever it
+    #: mentions (it may declare a module whose names a framework reads).
+    markers: tuple[bytes, ...] = ()
 
     def reads(self, path: Path) -> bool:
         return path.name in self.names or path.suffix in self.suffixes
@@ -83,3 +92,6 @@ class Kind:
     #: For `Screen.OWN_GLOBALS`: byte strings that, anywhere in a module, say it may look any
     #: of its own names up at runtime (then a name it mentions anywhere may be used).
     namespace_markers: tuple[bytes, ...] = ()
+    #: For `Screen.DECLARED`: byte strings that mark a Python file that may declare a module
+    #: whose names a framework reads (`DJANGO_SETTINGS_MODULE`, `pytest_plugins`).
+    declares: tuple[bytes, ...] = ()

@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from safefix.conventions import PLACEHOLDERS
 from safefix.modules import ModuleMap
 from safefix.types import Consumer, ConsumerKind
 
@@ -136,7 +137,7 @@ class PythonFile:
     ) -> None:
         """Record that the file consumes `module.name` at `line` (of this tree); `typing_only`:
         for type checkers only, wherever it stands."""
-        if self.wanted is not None and name not in self.wanted:
+        if self.wanted is not None and name not in self.wanted and name not in PLACEHOLDERS:
             return
         line += self.line_offset
         key = (module, name, line, kind)

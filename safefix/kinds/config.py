@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from safefix.kinds._config_files import CONFIG_FILES
 from safefix.kinds._kind import Example, Kind, Screen, TextReader
 from safefix.kinds._syntax import resolve_target
 from safefix.modules import ModuleMap
@@ -20,7 +21,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-CONFIG_FILES = frozenset({"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"})
 ENTRY_POINT_TABLES = {
     ("project", "scripts"),
     ("project", "gui-scripts"),

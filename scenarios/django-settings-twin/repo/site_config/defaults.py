@@ -1,0 +1,2 @@
+SECRET_KEY = "not-a-secret"
+TIME_ZONE = "UTC"

@@ -1,0 +1,3 @@
+DEBUG = False
+SECRET_KEY = "not-a-secret"
+TIME_ZONE = "UTC"

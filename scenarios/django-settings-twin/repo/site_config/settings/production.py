@@ -1,0 +1,5 @@
+from os.path import join
+
+from .base import *  # noqa: F403
+
+LOGGING = {"version": 1}

@@ -1,0 +1,3 @@
+from site_config.defaults import SECRET_KEY, TIME_ZONE
+
+DEBUG = False

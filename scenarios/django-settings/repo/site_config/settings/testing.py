@@ -1,0 +1,3 @@
+from .base import DEBUG, TIME_ZONE
+
+SECRET_KEY = "test"

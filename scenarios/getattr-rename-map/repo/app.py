@@ -1,0 +1,3 @@
+from pkg.api import old_name
+
+print(old_name())

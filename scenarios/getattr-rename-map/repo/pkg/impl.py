@@ -1,0 +1,2 @@
+def new_name() -> str:
+    return "new"

@@ -1,0 +1,1 @@
+from app._mypy_impl import plugin as entry

@@ -1,0 +1,1 @@
+from app.testing.fixtures import user

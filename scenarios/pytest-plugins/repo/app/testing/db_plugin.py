@@ -1,0 +1,3 @@
+import os
+
+from app.testing.fixtures import db
