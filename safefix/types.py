@@ -78,6 +78,8 @@ class ConsumerKind(str, Enum):
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
     TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
+    SUBMODULE = "submodule"  # import pkg; pkg.sub.X, where some other import set pkg.sub
+    EFFECT = "effect"  # not a consumer: the import ran an effect module (see Removal.effect)
 
 
 class Verdict(str, Enum):
@@ -119,6 +121,12 @@ class Removal:
     effect: str | None = None
     #: The module's `__getattr__` still serves the name: consumers keep working without it.
     lazy: bool = False
+    #: The modules the import ran that the file's remaining imports no longer run (dotted,
+    #: relative ones with their dots: `..pkg.sub`); empty for what is not an import.
+    runs: tuple[str, ...] = ()
+    #: False when the name stays bound (an import in a function, `import pkg.sub` beside
+    #: `import pkg`): only what the import ran can make it matter, never the name's consumers.
+    bound: bool = True
 
 
 @dataclass(frozen=True)

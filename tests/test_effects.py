@@ -1,0 +1,113 @@
+"""Effect modules as a data table: EFFECTS must be found (with their line), PURE must not, and
+the byte screen must let through every module that has an effect."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from safefix.effects import Effect, EffectModules, may_affect, module_effect
+from safefix.modules import build_module_map
+
+EFFECTS = [
+    pytest.param("import atexit\natexit.register(print)\n", 2, id="atexit-register"),
+    pytest.param("import codecs\n\ncodecs.register(lambda name: None)\n", 3, id="codecs"),
+    pytest.param(
+        "from app.signals import receiver\n\n@receiver('saved')\ndef on_saved(): ...\n",
+        3,
+        id="receiver-decorator",
+    ),
+    pytest.param(
+        "from app.registry import registry\n\n@registry.register\nclass Csv: ...\n",
+        3,
+        id="registry-register-class",
+    ),
+    pytest.param("from django.contrib import admin\nadmin.site.register(object)\n", 2, id="admin"),
+    pytest.param("from app import app\n\n@app.route('/')\ndef index(): ...\n", 3, id="route"),
+    pytest.param("import sys\nsys.modules['legacy'] = sys\n", 2, id="sys-modules-write"),
+    pytest.param("import app.config as config\nconfig.DEBUG = True\n", 2, id="other-module-attr"),
+    pytest.param("import app\nsetattr(app, 'x', 1)\n", 2, id="setattr"),
+    pytest.param("def setup(): ...\n\nsetup()\n", 3, id="own-function-call"),
+    pytest.param("import os\nif os.name == 'nt':\n    print('windows')\n", 3, id="under-if"),
+    pytest.param(
+        "try:\n    import numpy\nexcept ImportError:\n    numpy = None\nelse:\n"
+        "    numpy.seterr(all='ignore')\n",
+        6,
+        id="try-else",
+    ),
+    pytest.param(
+        "class Registry(dict): ...\nREG = Registry()\nREG.register('a')\n", 3, id="own-register"
+    ),
+    pytest.param(
+        "from blinker import signal\nhandler = signal('x').connect(print)\n", 2, id="assign-connect"
+    ),
+    pytest.param("import app\n\ndel app.legacy\n", 3, id="delete-other"),
+    pytest.param("from app import cli\n\n@cli.command()\ndef run(): ...\n", 3, id="click-command"),
+]
+
+PURE = [
+    pytest.param('"""Docstring."""\n\nX = 1\nNAMES = ("a", "b")\n', id="constants"),
+    pytest.param("import logging\n\nlogger = logging.getLogger(__name__)\n", id="get-logger"),
+    pytest.param("from flask import Flask\n\napp = Flask(__name__)\n", id="flask-app"),
+    pytest.param(
+        "from typing import NamedTuple, NewType, TypedDict, TypeVar\nT = TypeVar('T')\n"
+        "UserId = NewType('UserId', int)\nclass P(NamedTuple):\n    x: int\n",
+        id="typing-constructs",
+    ),
+    pytest.param("__all__ = ['a']\n__all__ += ['b']\n__all__.extend(['c'])\n", id="dunder-all"),
+    pytest.param(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    print('never')\n",
+        id="type-checking",
+    ),
+    pytest.param("def main(): ...\n\nif __name__ == '__main__':\n    main()\n", id="main-guard"),
+    pytest.param(
+        "import functools\nfrom dataclasses import dataclass\n\n@dataclass(frozen=True)\nclass A:\n"
+        "    x: int\n\n@functools.lru_cache\ndef f(): ...\n",
+        id="returning-decorators",
+    ),
+    pytest.param(
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json\n",
+        id="import-fallback",
+    ),
+    pytest.param(
+        "def f():\n    print('only when called')\n    other.x = 1\n", id="inside-function"
+    ),
+    pytest.param("CACHE = {}\nCACHE['a'] = 1\nclass A: ...\nA.x = 2\n", id="own-state"),
+    pytest.param("import logging\n\nhandler = logging.StreamHandler()\n", id="stream-handler"),
+    pytest.param("x: int\ny: int = 2\n", id="annotations"),
+]
+
+
+@pytest.mark.parametrize(("source", "line"), EFFECTS)
+def test_effects_are_found(source: str, line: int) -> None:
+    effect = module_effect(ast.parse(source))
+    assert effect is not None and effect.line == line, effect
+    assert may_affect(source.encode())
+
+
+@pytest.mark.parametrize("source", PURE)
+def test_pure_modules_have_no_effect(source: str) -> None:
+    assert module_effect(ast.parse(source)) is None
+
+
+def test_the_screen_skips_modules_of_definitions_and_imports() -> None:
+    source = b'"""Doc."""\nimport os\nfrom . import x\n\nX = 1\n\n\ndef f(a):\n    os.x(a)\n'
+    assert not may_affect(source)
+
+
+def test_effect_modules_are_read_once_and_name_the_statement(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    for name, text in {
+        "__init__": "",
+        "signals": "import atexit\natexit.register(print)\n",
+    }.items():
+        (tmp_path / "app" / f"{name}.py").write_text(text)
+    modules = build_module_map(sorted(tmp_path.rglob("*.py")), tmp_path)
+    effects = EffectModules(modules)
+    signals = tmp_path / "app" / "signals.py"
+    assert effects.effect_of("app.signals") == (signals, Effect(2, "atexit.register(...)"))
+    assert effects.effect_of("app") is None
+    signals.write_text("")
+    assert effects.effect_of("app.signals") is not None  # read once a run
