@@ -4,8 +4,8 @@ An import of such a module is load-bearing even when nothing uses the name it bi
 `AppConfig.ready(): from . import signals`, a package `__init__` importing its plugins so that
 their `@registry.register` runs, `codecs.register(...)` at a module's top level. Whether a
 module is one is decided from its top-level statements alone (`module_effect`), and only for
-the project modules that removed imports ran (`EffectModules`, one per run): the hot path
-never parses a file for this.
+the project modules that removed imports ran (`EffectModules`, one per run), and from their
+top-level code alone (`top_level.py`): the hot path never parses a file for this.
 
 Pure (binds names only): `def`/`class` without a registering decorator, assignments of
 literals or of calls (`logger = logging.getLogger(__name__)`, `app = Flask(__name__)`,
@@ -20,12 +20,12 @@ or item (`other.x = 1`, `sys.modules["m"] = m`).
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from safefix.modules import ModuleMap
+from safefix.top_level import top_level_code
 from safefix.types import Consumer, ConsumerKind, Removal
 
 #: Words that say a call or decorator hands something to a registry, a signal or a router.
@@ -52,14 +52,6 @@ _REGISTERING = frozenset(
 #: A decorator registers with these words too: `@app.get("/")`, `@app.errorhandler(404)`.
 _DECORATING = _REGISTERING | {"get", "post", "put", "patch", "delete", "websocket", "event"}
 
-#: Top-level text that can hold an effect: a decorator, a statement that starts with a name and
-#: goes on with a call, an item or an attribute, or a compound statement (its body may).
-_MAY_AFFECT = re.compile(
-    rb"^(?:@|(?:if|try|for|while|with|async|match|del)\b"
-    rb"|(?!(?:import|from|def|class)\b)[^\s#'\")\]}][^\n]*[(\[.])",
-    re.MULTILINE,
-)
-
 
 def registers(names: Sequence[str], words: frozenset[str] = _REGISTERING) -> bool:
     """Whether a callable's dotted names say it registers (`admin.site.register`,
@@ -71,11 +63,6 @@ def registers(names: Sequence[str], words: frozenset[str] = _REGISTERING) -> boo
         if any(part in words for part in lowered.split("_")):
             return True
     return False
-
-
-def may_affect(source: bytes) -> bool:
-    """A cheap byte test: False when no top-level statement can be an effect."""
-    return _MAY_AFFECT.search(source) is not None
 
 
 @dataclass(frozen=True)
@@ -252,13 +239,15 @@ def _file_effect(path: Path) -> Effect | None:
         source = path.read_bytes()
     except OSError:
         return None
-    if not may_affect(source):
+    reduced = top_level_code(source)
+    if reduced is None:
         return None
-    try:
-        tree = ast.parse(source, str(path))
-    except (SyntaxError, ValueError):
-        return None
-    return module_effect(tree)
+    for text in (reduced, source):  # a cut that does not parse: the whole module
+        try:
+            return module_effect(ast.parse(text, str(path)))
+        except (SyntaxError, ValueError):
+            continue
+    return None
 
 
 def ran_modules(removal: Removal, modules: ModuleMap) -> list[str]:

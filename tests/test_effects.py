@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from safefix.effects import Effect, EffectModules, may_affect, module_effect
+from safefix.effects import Effect, EffectModules, module_effect
 from safefix.modules import build_module_map
+from safefix.top_level import top_level_code
 
 EFFECTS = [
     pytest.param("import atexit\natexit.register(print)\n", 2, id="atexit-register"),
@@ -84,7 +85,7 @@ PURE = [
 def test_effects_are_found(source: str, line: int) -> None:
     effect = module_effect(ast.parse(source))
     assert effect is not None and effect.line == line, effect
-    assert may_affect(source.encode())
+    assert _through_the_cut(source.encode()) == effect
 
 
 @pytest.mark.parametrize("source", PURE)
@@ -92,9 +93,39 @@ def test_pure_modules_have_no_effect(source: str) -> None:
     assert module_effect(ast.parse(source)) is None
 
 
-def test_the_screen_skips_modules_of_definitions_and_imports() -> None:
-    source = b'"""Doc."""\nimport os\nfrom . import x\n\nX = 1\n\n\ndef f(a):\n    os.x(a)\n'
-    assert not may_affect(source)
+def _through_the_cut(source: bytes) -> Effect | None:
+    reduced = top_level_code(source)
+    return None if reduced is None else module_effect(ast.parse(reduced))
+
+
+def test_the_cut_skips_modules_of_definitions_and_imports() -> None:
+    source = b'"""Doc.\n\nText.\n"""\n# note\nimport os\nfrom . import (\n    x,\n)\n\n\n'
+    source += b"@functools.cache\ndef f(a):\n    os.x(a)\n\n\nclass A(\n    B,\n):\n    c = d()\n"
+    assert top_level_code(source) is None
+
+
+def test_the_cut_keeps_line_numbers() -> None:
+    source = b'def f():\n    return """\nSELECT 1\n"""\n\n\n@app.route("/")\ndef g(): ...\n'
+    assert _through_the_cut(source) == Effect(7, "@app.route(...)")
+
+
+SOURCES = sorted(
+    p
+    for root in ("safefix", "tests", "scenarios")
+    for p in (Path(__file__).resolve().parent.parent / root).rglob("*.py")
+)
+
+
+def test_the_cut_finds_what_a_whole_parse_finds() -> None:
+    """Differential: the cut module's effect is the whole module's, on every file here
+    (where the cut does not parse, the whole module is parsed instead)."""
+    for path in SOURCES:
+        source = path.read_bytes()
+        whole = module_effect(ast.parse(source))
+        try:
+            assert _through_the_cut(source) == whole, path
+        except SyntaxError:
+            continue
 
 
 def test_effect_modules_are_read_once_and_name_the_statement(tmp_path: Path) -> None:
