@@ -304,6 +304,7 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
                     codes=known.codes if known else frozenset(),
                     # a second round means the first protection was not enough: `noqa` it
                     via_all=known is None
+                    and _exported(decision)
                     and restore_via_all(removal.name, has_all, session.options.restore_with),
                 )
             protections = list(state.protections.values())
@@ -321,6 +322,13 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
             _learn_codes(state, scratch.read(state.path), codes)
             protections = list(state.protections.values())
             scratch.write(state.path, restore.protect(state.before, protections))
+
+
+def _exported(decision: Decision) -> bool:
+    """Whether the kept name is what consumers use, so that `__all__` may list it: not when
+    what the import ran is the point (an effect module, a submodule it set)."""
+    ran = (ConsumerKind.EFFECT, ConsumerKind.SUBMODULE)
+    return decision.removal.bound and not any(c.kind in ran for c in decision.consumers)
 
 
 def _learn_codes(state: FileState, protected: bytes, diagnostics: Sequence[JsonDiagnostic]) -> None:
