@@ -251,12 +251,19 @@ def _file_effect(path: Path) -> Effect | None:
 
 
 def ran_modules(removal: Removal, modules: ModuleMap) -> list[str]:
-    """The project modules a removed import ran that the file's other imports no longer run."""
+    """The project modules a removed import ran that the file's other imports no longer run,
+    nor its own import (the packages it is in run before it does)."""
+    own = {
+        ".".join(parts[:i])
+        for name in modules.names.get(removal.path, ())
+        for parts in [name.split(".")]
+        for i in range(1, len(parts) + 1)
+    }
     found = []
     for text in removal.runs:
         dots = len(text) - len(text.lstrip("."))
         name = modules.absolute(removal.path, dots, text[dots:]) if dots else text
-        if name and modules.is_module(name) and name not in found:
+        if name and name not in own and modules.is_module(name) and name not in found:
             found.append(name)
     return found
 

@@ -4,13 +4,15 @@ the byte screen must let through every module that has an effect."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from safefix.effects import Effect, EffectModules, module_effect
+from safefix.effects import Effect, EffectModules, module_effect, ran_modules
 from safefix.modules import build_module_map
 from safefix.top_level import top_level_code
+from safefix.types import Removal
 
 EFFECTS = [
     pytest.param("import atexit\natexit.register(print)\n", 2, id="atexit-register"),
@@ -142,3 +144,17 @@ def test_effect_modules_are_read_once_and_name_the_statement(tmp_path: Path) -> 
     assert effects.effect_of("app") is None
     signals.write_text("")
     assert effects.effect_of("app.signals") is not None  # read once a run
+
+
+def test_the_packages_a_module_is_in_have_run_before_it(tmp_path: Path) -> None:
+    """`from app.signals import x` in app/main.py runs app.signals, not app: importing
+    app.main ran app/__init__.py first."""
+    for name in ("app/__init__.py", "app/signals.py", "app/main.py", "other.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("")
+    modules = build_module_map(sorted(tmp_path.rglob("*.py")), tmp_path)
+    runs = ("app", "app.signals", "app.signals.x")
+    inside = Removal(tmp_path / "app/main.py", "app.main", "x", 1, 0, (), "import", "", runs=runs)
+    assert ran_modules(inside, modules) == ["app.signals"]
+    outside = replace(inside, path=tmp_path / "other.py")
+    assert ran_modules(outside, modules) == ["app", "app.signals"]
