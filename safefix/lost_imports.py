@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from safefix.bindings import statement_text
-from safefix.types import Branch
+from safefix.bindings import is_type_checking, statement_text
+from safefix.types import TYPE_CHECKING_SEGMENT, Branch
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,19 @@ def lost_imports(
     """The import names of `old` that `new` no longer has in the same scope; `nested`: look
     inside functions and classes too (False when the trees are only the import sections)."""
     remaining = Counter(key for key, _, _, _ in _imports(new.body, (), nested))
-    still_run = {m for key, *_ in _imports(new.body, (), False) for m in _chain(key[1], key[2])}
+    still_run = {
+        module
+        for key, *_ in _imports(new.body, (), False)
+        if TYPE_CHECKING_SEGMENT not in key[0]
+        for module in _chain(key[1], key[2])
+    }
     lost = []
     for key, stmt, alias, scope in _imports(old.body, (), nested):
         if remaining[key]:
             remaining[key] -= 1
             continue
+        if TYPE_CHECKING_SEGMENT in scope:
+            continue  # it never ran
         name = alias.asname or alias.name.split(".")[0]
         runs = tuple(m for m in _chain(key[1], key[2]) if m not in still_run)
         text = statement_text(stmt, lines)
@@ -71,6 +78,10 @@ def _imports(
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if nested:
                 yield from _imports(stmt.body, (*scope, stmt.name), nested)
+        elif isinstance(stmt, ast.If) and is_type_checking(stmt.test):
+            # an import moved here (ruff's TC rules) no longer runs: it counts as lost
+            yield from _imports(stmt.body, (*scope, TYPE_CHECKING_SEGMENT), nested)
+            yield from _imports(stmt.orelse, scope, nested)
         else:
             for field in ("body", "orelse", "finalbody"):
                 yield from _imports(getattr(stmt, field, None) or (), scope, nested)

@@ -157,6 +157,13 @@ def test_find_removals(before: str, after: str, expected: set[tuple[str, tuple[s
             {("a", (), ("a.b",), False)},
             id="sibling-still-imported",
         ),
+        pytest.param(
+            "from app import plugins\n\nx: plugins.P\n",
+            "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+            "    from app import plugins\n\nx: plugins.P\n",
+            {("plugins", (), ("app", "app.plugins"), True)},
+            id="moved-under-type-checking",
+        ),
     ],
 )
 def test_lost_imports_say_what_they_ran(
