@@ -152,6 +152,15 @@ def same_object(old: str | None, new: str | None) -> bool:
     return old_attr == new_attr and {old_module, new_module} <= _INTERCHANGEABLE
 
 
+def _same_package(name: str, old: str | None, new: str | None) -> bool:
+    """`import pkg.sub` and `import pkg` both bind `pkg` to the package (what losing the
+    first loses is the attribute `pkg.sub`: `lost_imports.py`)."""
+    return all(
+        source is not None and ":" not in source and source.split(".")[0] == name
+        for source in (old, new)
+    )
+
+
 def lost_bindings(before: Sequence[Binding], after: Sequence[Binding]) -> list[Binding]:
     """The runtime bindings of `before` that no longer serve their branch in `after`.
 
@@ -180,6 +189,7 @@ def lost_bindings(before: Sequence[Binding], after: Sequence[Binding]) -> list[B
             key in final_source
             and seen.kind == "import"
             and not same_object(seen.source, final_source[key])
+            and not _same_package(key[0], seen.source, final_source[key])
         ):
             lost.append(seen)
     return lost

@@ -140,7 +140,11 @@ class ConsumerIndex:
             self._fixtures[key] = binds_fixture(path, name, self.modules)
         return self._fixtures[key]
 
-    def _direct(self, path: Path, name: str) -> list[Consumer]:
+    def consumers_of_module(self, module: str, name: str) -> list[Consumer]:
+        """The consumers of `module.name` found by that name (a package may have no file)."""
+        return list(self._table().get((module, name), []))
+
+    def _table(self) -> dict[tuple[str, str], list[Consumer]]:
         if self._by_target is None:
             self._by_target = {}
             for consumers in self.by_file.values():
@@ -148,10 +152,14 @@ class ConsumerIndex:
                     self._by_target.setdefault((consumer.module, consumer.name), []).append(
                         consumer
                     )
+        return self._by_target
+
+    def _direct(self, path: Path, name: str) -> list[Consumer]:
+        table = self._table()
         found: list[Consumer] = []
         for module in self.modules.names.get(path, ()):
-            found += self._by_target.get((module, name), [])
-            found += by_convention(self._by_target, path, module, name)
+            found += table.get((module, name), [])
+            found += by_convention(table, path, module, name)
         return found + self._unparsed_consumers(path, name)
 
     def pytest_plugins(self) -> set[str]:

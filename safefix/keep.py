@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import failures, ruff
-from safefix.types import Decision, Fixed, Protection, Removal, Verdict
+from safefix.effects import EffectModules, ran_modules, reached_attributes
+from safefix.types import Consumer, ConsumerKind, Decision, Fixed, Protection, Removal, Verdict
 
 if TYPE_CHECKING:
     from safefix.cache import IndexCache
@@ -77,8 +78,9 @@ def keep_load_bearing(session: Session, states: list[FileState], project: Sequen
     index = _index(session, python, project, _find_all_removals(session, python))
     if index is None:
         return
+    ran = _RanLookup(EffectModules(session.ahead.modules), index)
     for _ in range(MAX_ROUNDS):
-        pending = [s for s in python if _decide(s, index, session)]
+        pending = [s for s in python if _decide(s, index, session, ran)]
         if not pending:
             return
         _protect(session, pending, index)
@@ -90,7 +92,7 @@ def keep_load_bearing(session: Session, states: list[FileState], project: Sequen
                 _find_removals(session, state)
             index.set_file(state.path, state.after)
     for state in python:
-        if _decide(state, index, session):
+        if _decide(state, index, session, ran):
             names_left = ", ".join(sorted({d.removal.name for d in _unkept(state)}))
             state.leave_unchanged(f"could not keep {names_left} safely; left the file unchanged")
 
@@ -129,15 +131,24 @@ def _index(
 
     targets: dict[str, set[str]] = {}
     star_targets: dict[str, set[str]] = {}
+    modules = session.ahead.modules
     for state in python:
         if not state.removals:
             continue
-        names = session.ahead.modules.names.get(state.path, ())
+        names = modules.names.get(state.path, ())
         for removal in state.removals:
+            for package, attribute in reached_attributes(ran_modules(removal, modules), modules):
+                targets.setdefault(attribute, set()).add(package)
+            if not removal.bound:
+                continue
             targets.setdefault(removal.name, set()).update(names)
             if removal.name in exports[state.path]:
                 star_targets.setdefault(removal.name, set()).update(names)
     if not targets:
+        if any(state.removals for state in python):  # what they ran may still matter
+            from safefix.consumers import ConsumerIndex
+
+            return ConsumerIndex(modules)
         return None
     from safefix.consumers import build_index  # the index's modules are only needed from here
 
@@ -147,9 +158,9 @@ def _index(
     say(
         session.options, f"looking for consumers of {len(targets)} names in {len(everything)} files"
     )
-    own = {s.path: [r.name for r in s.removals] for s in python if s.removals}
+    own = {s.path: [r.name for r in s.removals if r.bound] for s in python if s.removals}
     cache = open_cache(session)
-    modules, text_files = session.ahead.modules, session.ahead.text_files
+    text_files = session.ahead.text_files
     index = build_index(
         everything, contents, targets, modules, text_files, star_targets, own, cache
     )
@@ -206,19 +217,49 @@ def _record_removals(session: Session, state: FileState, found: list[Removal] | 
         state.leave_unchanged(f"ruff's fix does not parse ({found}); left the file unchanged")
         return
     if found:  # naming the module needs the module map: only build it when it is needed
-        module = session.ahead.modules.display_name(state.path)
-        found = [replace(removal, module=module) for removal in found]
+        modules = session.ahead.modules
+        module = modules.display_name(state.path)
+        # an import whose name stays bound matters only if it ran one of the project's modules
+        found = [
+            replace(removal, module=module)
+            for removal in found
+            if removal.bound or removal.effect or ran_modules(removal, modules)
+        ]
     state.removals = found
 
 
-def _decide(state: FileState, index: ConsumerIndex, session: Session) -> bool:
+@dataclass(frozen=True)
+class _RanLookup:
+    """What needs the modules a removed import ran: the effect modules among them, and the
+    modules that reach a submodule it set through its package."""
+
+    effects: EffectModules
+    index: ConsumerIndex
+
+    def __call__(self, removal: Removal) -> list[Consumer]:
+        if not removal.runs:
+            return []
+        modules = self.effects.modules
+        ran = ran_modules(removal, modules)
+        found = self.effects.consumers(removal)
+        for package, attribute in reached_attributes(ran, modules):
+            found += [
+                consumer
+                for consumer in self.index.consumers_of_module(package, attribute)
+                if consumer.kind is ConsumerKind.SUBMODULE
+            ]
+        return found
+
+
+def _decide(state: FileState, index: ConsumerIndex, session: Session, ran: _RanLookup) -> bool:
     """Record decisions; True while some consumed removal is not protected successfully."""
     from safefix.policy import decide
 
     if state.error:
         return False
     with contained(state, index):
-        state.decisions = decide(state.removals, index.consumers_of, session.options.keep)
+        keep = session.options.keep
+        state.decisions = decide(state.removals, index.consumers_of, keep, ran)
     return not state.error and bool(_unkept(state))
 
 
@@ -263,6 +304,7 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
                     codes=known.codes if known else frozenset(),
                     # a second round means the first protection was not enough: `noqa` it
                     via_all=known is None
+                    and _exported(decision)
                     and restore_via_all(
                         removal.name, has_all, session.options.restore_with, decision.consumers
                     ),
@@ -282,6 +324,13 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
             _learn_codes(state, scratch.read(state.path), codes)
             protections = list(state.protections.values())
             scratch.write(state.path, restore.protect(state.before, protections))
+
+
+def _exported(decision: Decision) -> bool:
+    """Whether the kept name is what consumers use, so that `__all__` may list it: not when
+    what the import ran is the point (an effect module, a submodule it set)."""
+    ran = (ConsumerKind.EFFECT, ConsumerKind.SUBMODULE)
+    return decision.removal.bound and not any(c.kind in ran for c in decision.consumers)
 
 
 def _learn_codes(state: FileState, protected: bytes, diagnostics: Sequence[JsonDiagnostic]) -> None:

@@ -12,11 +12,25 @@ ConsumerLookup = Callable[[Path, str], Sequence[Consumer]]
 
 
 def decide(
-    removals: Sequence[Removal], consumers_of: ConsumerLookup, keep: Sequence[str] = ()
+    removals: Sequence[Removal],
+    consumers_of: ConsumerLookup,
+    keep: Sequence[str] = (),
+    ran: Callable[[Removal], Sequence[Consumer]] = lambda removal: (),
 ) -> list[Decision]:
-    """Keep exactly the removals something else in the project consumes (or `keep` names)."""
+    """Keep exactly the removals something else in the project consumes (or `keep` names).
+
+    `ran`: what needs the modules a removed import ran (effect modules, submodules reached
+    as attributes); for an import whose name stays bound, nothing else can need it.
+    """
     return [
-        decide_one(removal, tuple(consumers_of(removal.path, removal.name)), keep)
+        decide_one(
+            removal,
+            (
+                *(consumers_of(removal.path, removal.name) if removal.bound else ()),
+                *ran(removal),
+            ),
+            keep,
+        )
         for removal in removals
     ]
 
@@ -32,8 +46,19 @@ def decide_one(
         return Decision(removal, Verdict.REMOVE, "still served by the module's __getattr__")
     if not consumers:
         return Decision(removal, Verdict.REMOVE, "no consumer in the project")
+    effects = [c for c in consumers if c.kind is ConsumerKind.EFFECT]
+    if effects:
+        first = effects[0]
+        reason = (
+            f"importing {first.module} has effects ({first.path.name}:{first.line} {first.text})"
+        )
+        return Decision(removal, Verdict.KEEP, reason, consumers)
     runtime = [c for c in consumers if not c.typing_only]
-    if runtime:
+    if runtime and all(c.kind is ConsumerKind.SUBMODULE for c in consumers):
+        first = runtime[0]
+        where = _places(len(runtime))
+        reason = f"{first.module}.{first.name} is reached through {first.module} in {where}"
+    elif runtime:
         reason = f"{removal.module}.{removal.name} is used in {_places(len(runtime))}"
     else:
         where = _places(len(consumers))

@@ -29,6 +29,7 @@ from safefix.bindings import (
     statement_text,
 )
 from safefix.import_text import WHOLE_FILE, import_section, lost_nested_imports, same_imports
+from safefix.lost_imports import LostImport, lost_imports
 from safefix.types import Branch, Removal
 
 #: What every effect form but one names in the text: an observer, a probe's exception, a
@@ -93,10 +94,11 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
     if same_imports(before, after):
         return []  # only import statements bind what ruff removes; these are all still there
     old_lines = before.decode("utf-8", errors="replace").splitlines()
-    effects = lost_nested_imports(before, after) and (
+    nested = lost_nested_imports(before, after)
+    effects = nested and (
         _EFFECT_HINTS.search(before) is not None or _emptied_function(before, after)
     )
-    old_tree, new_tree, sections = _import_trees(path, before, after, effects)
+    old_tree, new_tree, sections = _import_trees(path, before, after, nested)
     lazy = lazily_served(new_tree)
     found: dict[tuple[int, int, str], Removal] = {}
     old_bindings = module_bindings(old_tree, old_lines)
@@ -114,6 +116,8 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
             statement=b.statement,
             lazy=b.name in lazy,
         )
+    deleted = lost_imports(old_tree, new_tree, old_lines, nested=not sections)
+    _add_lost_imports(found, deleted, path, module)
     if not effects:
         return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
     looks = _Looks.of(before)
@@ -126,6 +130,32 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
             )
             found[where] = replace(lost, effect=site.effect)
     return sorted(found.values(), key=lambda r: (r.line, r.col, r.name))
+
+
+def _add_lost_imports(
+    found: dict[tuple[int, int, str], Removal], lost: list[LostImport], path: Path, module: str
+) -> None:
+    """Say what each lost import ran; an import whose name stays bound (in a function, or
+    `import pkg.sub` beside `import pkg`) is a removal too, if it ran a module nothing else
+    in the file runs: only that can make it matter."""
+    for imp in lost:
+        key = (imp.line, imp.col, imp.name)
+        known = found.get(key)
+        if known is not None:
+            found[key] = replace(known, runs=tuple(dict.fromkeys((*known.runs, *imp.runs))))
+        elif imp.runs:
+            found[key] = Removal(
+                path,
+                module,
+                imp.name,
+                imp.line,
+                imp.col,
+                imp.scope,
+                "import",
+                imp.statement,
+                runs=imp.runs,
+                bound=False,
+            )
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class ConsumerKind(str, Enum):
     PYTEST_PLUGIN = "pytest-plugin"  # a hook or fixture of a conftest.py or declared plugin
     DJANGO_SETTINGS = "django-settings"  # an UPPERCASE name of a DJANGO_SETTINGS_MODULE
     MYPY_PLUGIN = "mypy-plugin"  # the `plugin` entry of a module [tool.mypy] plugins names
+    SUBMODULE = "submodule"  # import pkg; pkg.sub.X, where some other import set pkg.sub
+    EFFECT = "effect"  # not a consumer: the import ran an effect module (see Removal.effect)
 
 
 class Verdict(str, Enum):
@@ -123,6 +125,12 @@ class Removal:
     effect: str | None = None
     #: The module's `__getattr__` still serves the name: consumers keep working without it.
     lazy: bool = False
+    #: The modules the import ran that the file's remaining imports no longer run (dotted,
+    #: relative ones with their dots: `..pkg.sub`); empty for what is not an import.
+    runs: tuple[str, ...] = ()
+    #: False when the name stays bound (an import in a function, `import pkg.sub` beside
+    #: `import pkg`): only what the import ran can make it matter, never the name's consumers.
+    bound: bool = True
 
 
 @dataclass(frozen=True)

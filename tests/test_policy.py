@@ -127,3 +127,50 @@ def test_restore_via_all(
     name: str, has_all: bool, mode: RestoreWith, consumers: list[Consumer], expected: bool
 ) -> None:
     assert restore_via_all(name, has_all, mode, consumers) is expected
+
+
+UNBOUND = replace(REMOVAL, name="signals", bound=False, runs=(".signals",))
+RAN_EFFECT = Consumer(
+    Path("app/signals.py"), 5, "app.signals", "signals", ConsumerKind.EFFECT, "@receiver(...)"
+)
+REACHED = Consumer(Path("app/r.py"), 7, "app", "units", ConsumerKind.SUBMODULE, "app.units")
+
+
+@pytest.mark.parametrize(
+    ("removal", "ran", "verdict", "reason"),
+    [
+        pytest.param(
+            UNBOUND,
+            [RAN_EFFECT],
+            Verdict.KEEP,
+            "importing app.signals has effects (signals.py:5 @receiver(...))",
+            id="effect-module",
+        ),
+        pytest.param(
+            UNBOUND,
+            [REACHED],
+            Verdict.KEEP,
+            "app.units is reached through app in 1 place",
+            id="submodule-attribute",
+        ),
+        pytest.param(
+            replace(UNBOUND, name="KEEPALIVE"),
+            [],
+            Verdict.REMOVE,
+            "no consumer in the project",
+            id="still-bound-name-consumers-do-not-count",
+        ),
+    ],
+)
+def test_what_the_import_ran(
+    removal: Removal, ran: list[Consumer], verdict: Verdict, reason: str
+) -> None:
+    """An import's effects and the submodules it set keep it; for a name that stays bound,
+    the name's consumers do not."""
+    (decision,) = decide(
+        [removal],
+        lambda path, name: [CONSUMER] if name == "KEEPALIVE" else [],
+        (),
+        lambda r: ran if r is removal else [],
+    )
+    assert (decision.verdict, decision.reason) == (verdict, reason)

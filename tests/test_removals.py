@@ -121,7 +121,57 @@ CASES = [
 @pytest.mark.parametrize(("before", "after", "expected"), CASES)
 def test_find_removals(before: str, after: str, expected: set[tuple[str, tuple[str, ...]]]) -> None:
     found = find_removals(Path("m.py"), "m", before.encode(), after.encode())
-    assert {(r.name, r.branch) for r in found} == expected
+    assert {(r.name, r.branch) for r in found if r.bound or r.effect} == expected
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        pytest.param(
+            "def ready():\n    from . import signals\n    x = 1\n",
+            "def ready():\n    x = 1\n",
+            {("signals", ("ready",), (".signals",), False)},
+            id="in-a-function",
+        ),
+        pytest.param(
+            "import pkg\nimport pkg.sub.mod\n\npkg.x\n",
+            "import pkg\n\npkg.x\n",
+            {("pkg", (), ("pkg.sub", "pkg.sub.mod"), False)},
+            id="submodule-beside-its-package",
+        ),
+        pytest.param(
+            "from app.signals import handler\n",
+            "",
+            {("handler", (), ("app", "app.signals", "app.signals.handler"), True)},
+            id="binding-lost-too",
+        ),
+        pytest.param(
+            "import app.signals\n\ndef f():\n    import app.signals\n    x = 1\n",
+            "import app.signals\n\ndef f():\n    x = 1\n",
+            set(),
+            id="still-run-at-module-level",
+        ),
+        pytest.param(
+            "import a.b\nimport a.c\n\na.c.x\n",
+            "import a.c\n\na.c.x\n",
+            {("a", (), ("a.b",), False)},
+            id="sibling-still-imported",
+        ),
+        pytest.param(
+            "from app import plugins\n\nx: plugins.P\n",
+            "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+            "    from app import plugins\n\nx: plugins.P\n",
+            {("plugins", (), ("app", "app.plugins"), True)},
+            id="moved-under-type-checking",
+        ),
+    ],
+)
+def test_lost_imports_say_what_they_ran(
+    before: str, after: str, expected: set[tuple[str, tuple[str, ...], tuple[str, ...], bool]]
+) -> None:
+    """An import whose name stays bound is a removal too, with the modules nothing else runs."""
+    found = find_removals(Path("m.py"), "m", before.encode(), after.encode())
+    assert {(r.name, r.branch, r.runs, r.bound) for r in found} == expected
 
 
 def test_removal_remembers_the_original_statement() -> None:

@@ -28,12 +28,14 @@ def collect(file: PythonFile) -> None:
 def _follow(
     file: PythonFile, current: str, attrs: list[str], line: int, kind: ConsumerKind
 ) -> None:
-    """Each attribute of a module along `current.a.b.c`, as far as the chain names modules."""
+    """Each attribute of a module along `current.a.b.c`, as far as the chain names modules.
+    (A submodule reached as an attribute is the `submodules` kind's: it is set by whoever
+    imports it, not by a name its package binds.)"""
     for attr in attrs:
-        if file.modules.is_module(current):
-            file.add(line, current, attr, kind, f"{current}.{attr}")
         following = f"{current}.{attr}"
         if not file.modules.is_module(following):
+            if file.modules.is_module(current):
+                file.add(line, current, attr, kind, f"{current}.{attr}")
             return
         current = following
 

@@ -1,0 +1,6 @@
+import shop
+import shop.compat.aliases
+
+
+def package() -> str:
+    return shop.__name__

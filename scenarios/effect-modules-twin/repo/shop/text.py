@@ -1,0 +1,7 @@
+import codecs
+
+from shop import textcodec
+
+
+def encode(text: str) -> str:
+    return codecs.encode(text, "shop_rot13")

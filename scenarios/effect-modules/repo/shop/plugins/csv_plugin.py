@@ -1,0 +1,6 @@
+from shop import registry
+
+
+@registry.register
+class CsvExporter:
+    suffix = ".csv"

@@ -1,0 +1,5 @@
+import geo
+
+
+def version() -> str:
+    return geo.VERSION

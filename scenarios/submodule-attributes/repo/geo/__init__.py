@@ -1,0 +1,3 @@
+"""Nothing imported here: `geo.units` is an attribute only once something imports it."""
+
+VERSION = "1.0"

@@ -1,0 +1,3 @@
+from .units import imperial
+
+SIDES = 4
