@@ -20,7 +20,9 @@ class Project:
     the whole suite takes minutes on two cores; the same for every tree); `quick` is the
     smaller subset for `--quick` (empty: not in the quick run); `typed`: the wide selection
     adds F811 and TC; `why` maps a test id's prefix to why the import it lost was
-    load-bearing, written after reading the failure (the harness finds the failures)."""
+    load-bearing, written after reading the failure (the harness finds the failures); `keeps`:
+    (`path:name` prefix, verdict, evidence) for imports safefix keeps that no test shows
+    consumed, read by hand (verdicts: audit.VERDICTS)."""
 
     name: str
     version: str
@@ -32,6 +34,7 @@ class Project:
     typed: bool = False
     quick: tuple[str, ...] = ()
     why: tuple[tuple[str, str], ...] = ()
+    keeps: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def requirement(self) -> str:
@@ -185,6 +188,10 @@ PROJECTS: tuple[Project, ...] = (
         ),
         why=(
             (
+                "wide:mpmath.tests.test_matrices::test_matmul",
+                "not an import, and not a module-level name: the wide selection's unsafe F841 fix (unused local variable) turned `A4 = matrix(...)` and `A5 = matrix(...)` inside `test_matmul()` into bare calls, and the function's next line is `exec(\"assert A4 @ A5 == A4 * A5\")`, which looks the two locals up at runtime. ruff marks that fix unsafe for this reason; safefix guards the module-level names and imports fixes remove (F401, F811), not function locals, so it passes ruff's F841 edit through as it is. Out of issue #16's scope (imports ruff removes); the principle that would cover it: a local a fix removes stays when its function runs `exec`/`eval` on a string naming it or hands `locals()`/`vars()` to a call.",
+            ),
+            (
                 "",
                 "mpmath/ctx_mp_python.py builds its number types' arithmetic methods from source strings (`'return mpf_eq(sval, tval)'`, `'val = mpf_mul_int(sval, other, prec, rounding)'`, ...) and runs them with `exec_(code, globals(), np)`: `mpf_eq`, `mpf_add`, `mpf_div`, `mpf_mul_int`, `mpf_pow_int`, ... are imported from `.libmp` only for those strings. Removed, every operation raises NameError (the doctests fail for the same reason). Consumer kind: names used only inside strings the module `exec`s.",
             ),
@@ -291,6 +298,21 @@ PROJECTS: tuple[Project, ...] = (
         ("tests",),
         pythonpath="src",
         pytest_args=("--ignore=tests/property",),
+        keeps=(
+            *(
+                (
+                    f"tests/test_imports.py:{line}",
+                    "consumed",
+                    "`test_import_tz_all()` reads its imports back by name through `lvars = locals(); lvars[var]`, and adds `tzwin`, `tzwinlocal` to the names it reads when `sys.platform` is Windows: consumed there, so no run on Linux can show it",
+                )
+                for line in (184, 185)
+            ),
+            (
+                "tests/test_imports.py:",
+                "consumed",
+                'an import check: the import is the whole body of a `test_import_*()` function, whose point is that the import runs without error (issue #16\'s "imports whose execution is the point"); removed, the test still passes but tests nothing, so no test run can show it',
+            ),
+        ),
         why=(
             (
                 "wide:tests.test_tz::test_valid_dateutil_format",
