@@ -112,6 +112,13 @@ PROJECTS: tuple[Project, ...] = (
             "src/requests",
         ),
         pythonpath="src",
+        keeps=(
+            (
+                "src/requests/compat.py:55",
+                "consumed",
+                "the `try:` arm of `try: from simplejson import JSONDecodeError / except ImportError: from json import JSONDecodeError`: the binding `requests.exceptions` and `requests.models` import wherever simplejson is installed (not in the test venv, so no test runs that arm); the `except` arm's import (line 57) is needed by every test",
+            ),
+        ),
         why=(
             (
                 "tests.test_utils::test_to_native_string",
@@ -186,6 +193,23 @@ PROJECTS: tuple[Project, ...] = (
             "mpmath/ctx_base.py",
             "mpmath/functions/functions.py",
         ),
+        keeps=(
+            (
+                "mpmath/ctx_mp.py:51",
+                "consumed",
+                "the `if BACKEND == 'sage':` arm of `import sage.libs.mpmath.ext_main as _mpf_module` / `from . import ctx_mp_python as _mpf_module`: mpmath/__init__.py sets `_ctx_mp._mpf_module.mpf` (its pickle hack) on whichever arm ran; Sage is not in the test venv, so no test runs this arm (the other arm, line 54, is needed by every test)",
+            ),
+            (
+                "mpmath/tests/extratest_gamma.py:ifac",
+                "consumed",
+                "the module's test table holds strings such as `\"log(ifac(24))\"` that it runs with `eval(result)` in its own globals; an `extratest_` file, outside pytest's collection, so no test run shows it",
+            ),
+            (
+                "mpmath/libmp/libhyper.py:xrange",
+                "consumed",
+                '`make_hyp_summator()` builds the summation loop as source (`add("for n in xrange(1,10**8):")`) and runs it with `exec_(source, globals(), namespace)`',
+            ),
+        ),
         why=(
             (
                 "wide:mpmath.tests.test_matrices::test_matmul",
@@ -204,6 +228,14 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST,),
         ("networkx/classes", "networkx/algorithms/shortest_paths", "networkx/utils"),
         pytest_args=("--doctest-modules",),
+        keeps=tuple(
+            (
+                path,
+                "consumed",
+                "inside `with pytest.raises(ImportError):` the import is the assertion (that the package does not expose the name); removed, the block raises nothing and pytest fails the test (DID NOT RAISE), as ruff's F401 edit fails networkx.utils.tests.test__init::test_utils_namespace",
+            )
+            for path in ("networkx/tests/test_import.py:", "networkx/utils/tests/test__init.py:")
+        ),
     ),
     Project(
         "astroid",
@@ -217,6 +249,13 @@ PROJECTS: tuple[Project, ...] = (
             "tests/test_regrtest.py",
         ),
         typed=True,
+        keeps=(
+            (
+                "tests/testdata/python3/data/module1abs/core.py:sys",
+                "consumed",
+                "the package's `__init__.py` does `from .core import *` and then `print(sys.version)`: importing the package needs core.py's `sys` (test data that tests/test_nodes.py builds, outside this run's test selection)",
+            ),
+        ),
         why=(
             (
                 "tests.test_builder",
@@ -331,6 +370,23 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST, "railroad-diagrams", "jinja2"),
         ("tests/test_simple_unit.py", "tests/test_examples.py"),
         typed=True,
+        keeps=(
+            (
+                "examples/protobuf_parser.py:Keyword",
+                "consumed",
+                "`exec(\"{}_ = Keyword('{}')\".format(kw.upper(), kw))` at module level builds the keyword parsers from a computed string in the module's own globals (no test imports this example)",
+            ),
+            (
+                "pyparsing/core.py:",
+                "consumed",
+                "`List`, `Tuple` reach pyparsing/helpers.py through its `from .core import *` (core.py has no `__all__`) and are evaluated at runtime there: parameter, return and module-level annotations (`_builtin_exprs: List[ParserElement]`), with no `from __future__ import annotations`; requires-python >= 3.6.8 keeps UP006 from rewriting them",
+            ),
+            (
+                "pyparsing/results.py:Dict",
+                "false",
+                "the consumers safefix names are `from pyparsing import Dict` (examples/*.py), reached through pyparsing/__init__.py's `from .results import *` (line 133); but line 134's `from .core import *` binds `Dict` again, to core's `Dict` class, so `pyparsing.Dict is pyparsing.core.Dict` and results.py's `typing.Dict` reaches no one. The star-import chain (consumers.py `consumers_of`/`_exports`) does not see a later binding of the name in the star importer",
+            ),
+        ),
         why=(
             (
                 "wide:tests.",

@@ -351,7 +351,8 @@ def measure(
             if tool == "safefix" and name in audit and run.kept_imports:
                 run = audit_keeps(project, venv, tree, run, after, out / f"{name}-audit")
             runs[tool] = (run, broken)
-            log(f"{project.name} {name} {tool}: {run}, {len(broken)} tests broken")
+            shown = replace(run, kept_imports=())  # each keep was logged by the audit
+            log(f"{project.name} {name} {tool}: {shown}, {len(broken)} tests broken")
         rows.append(row(project, name, flags, source, pristine, runs, test_seconds))
     elapsed = round(time.perf_counter() - start, 1)
     return [replace(r, seconds=elapsed) for r in rows]
