@@ -114,8 +114,9 @@ def test_the_rate_counts_unaudited_keeps_against_safefix() -> None:
         "selection": "F401",
         "safefix": {"imports_removed": 19, "kept_imports": keeps},
     }
-    table = audit.rate_rows([row, {"project": "old", "safefix": {}}])
+    table = audit.rate_rows([row, {"project": "old", "selection": "wide", "safefix": {}}])
     assert "| p | F401 | 22 | 19 | 1 / 0 | 1 | 1 | 95.0% |" in table
-    assert "old" not in table
+    assert "| old |" not in table
+    assert "before the harness read safefix's report: old (wide)." in table
     assert "`a.py:2` `u`: **unaudited**" in table
     assert "**all** | | | 19 | | | 1 | **95.0%**" in table

@@ -128,10 +128,12 @@ def rate_rows(rows: Iterable[Mapping[str, Any]]) -> str:
     )
     out = [header]
     details: list[str] = []
+    missing: list[str] = []
     total_removed = total_false = 0
     for row in rows:
         run = row["safefix"]
         if run.get("imports_removed") is None:
+            missing.append(f"{row['project']} ({row['selection']})")
             continue
         counts = {"test": 0, "note": 0, "intent": 0, "false": 0}
         for keep in run["kept_imports"]:
@@ -156,4 +158,10 @@ def rate_rows(rows: Iterable[Mapping[str, Any]]) -> str:
         f"| **all** | | | {total_removed} | | | {total_false} "
         f"| **{rate(total_removed, total_false)}** |\n"
     )
-    return "".join(out) + ("\n" + "".join(details) if details else "")
+    if missing:
+        out.append(
+            f"\nRows measured before the harness read safefix's report: {', '.join(missing)}.\n"
+        )
+    return "".join(out) + (
+        "\nKeeps no test showed consumed:\n\n" + "".join(details) if details else ""
+    )

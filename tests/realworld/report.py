@@ -133,8 +133,7 @@ RATE = (
     "(`run.py --audit F401,wide`: its name taken out of the statement, as ruff would, and the\n"
     "tests re-run), or when a note in projects.py (`keeps`, read by hand) names its consumer;\n"
     "*intent only*: kept for documentation or public-API intent, not counted against the rate;\n"
-    "a keep with neither is counted as false. Rows measured before the harness read safefix's\n"
-    "report are left out.\n\n"
+    "a keep with neither is counted as false.\n\n"
 )
 
 
