@@ -55,6 +55,16 @@ def test_unbind_takes_out_only_that_import(line: int, name: str, gone: str, stay
     assert "import os" in edited
 
 
+def test_unbind_takes_the_import_from_where_the_statement_imports() -> None:
+    """isort may put `from pkg.rel import rel` (another test's) nearer the reported line."""
+    text = "def f():\n    from pkg import rel\n\ndef g():\n    from pkg.rel import rel\n"
+    edited = audit.unbind(text, 5, "rel", "from pkg import rel")
+    assert edited == "def f():\n    pass\n\ndef g():\n    from pkg.rel import rel\n"
+    assert audit.unbind(text, 2, "rel", "from pkg.rel import rel") == (
+        "def f():\n    from pkg import rel\n\ndef g():\n    pass\n"
+    )
+
+
 def test_unbind_of_a_name_no_import_binds_is_none() -> None:
     assert audit.unbind(SOURCE, 1, "missing") is None
 
@@ -118,5 +128,5 @@ def test_the_rate_counts_unaudited_keeps_against_safefix() -> None:
     assert "| p | F401 | 22 | 19 | 1 / 0 | 1 | 1 | 95.0% |" in table
     assert "| old |" not in table
     assert "before the harness read safefix's report: old (wide)." in table
-    assert "`a.py:2` `u`: **unaudited**" in table
+    assert "- p: `a.py:2` `u` (F401): **unaudited**" in table
     assert "**all** | | | 19 | | | 1 | **95.0%**" in table

@@ -59,26 +59,40 @@ def keeps_and_removed(report: Mapping[str, Any]) -> tuple[tuple[Keep, ...], int]
     return tuple(keeps), removed
 
 
+def _bound(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
+    """The name an alias binds: `import a.b` binds `a`."""
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
+
+
 def _binds(node: ast.Import | ast.ImportFrom, name: str) -> ast.alias | None:
-    for alias in node.names:
-        bound = alias.asname or (
-            alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
-        )
-        if bound == name:
-            return alias
-    return None
+    return next((alias for alias in node.names if _bound(node, alias) == name), None)
 
 
-def unbind(text: str, line: int, name: str) -> str | None:
-    """`text` without the import of `name` nearest `line`, as ruff's F401 fix would leave it (the
-    alias dropped; a statement with none left becomes `pass`, which keeps any block valid).
-    None when no import there binds `name`."""
+def _source(node: ast.Import | ast.ImportFrom, name: str) -> tuple[str, int]:
+    """Where the import of `name` comes from: (`module:attr` or the dotted module, level)."""
+    alias = _binds(node, name)
+    assert alias is not None
+    if isinstance(node, ast.Import):
+        return alias.name, 0
+    return f"{node.module}:{alias.name}", node.level
+
+
+def unbind(text: str, line: int, name: str, statement: str = "") -> str | None:
+    """`text` without the import of `name` nearest `line` (of those importing it from where
+    `statement` does: isort may have moved it next to another import of the same name), as
+    ruff's F401 fix would leave it (the alias dropped; a statement with none left becomes
+    `pass`, which keeps any block valid). None when no import there binds `name`."""
     tree = ast.parse(text)
     found = [
         (abs(node.lineno - line), node)
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom) and _binds(node, name)
     ]
+    wanted = _imports(statement)
+    if wanted:
+        found = [pair for pair in found if _source(pair[1], name) in wanted] or found
     if not found:
         return None
     node = min(found, key=lambda pair: pair[0])[1]
@@ -98,6 +112,20 @@ def unbind(text: str, line: int, name: str) -> str | None:
         + edited
         + "".join(lines[node.end_lineno or node.lineno :])
     )
+
+
+def _imports(statement: str) -> set[tuple[str, int]]:
+    """The sources `statement` (one import, as safefix reports it) imports from, or none."""
+    try:
+        nodes = ast.parse(statement.strip()).body
+    except SyntaxError:
+        return set()
+    return {
+        _source(node, _bound(node, alias))
+        for node in nodes
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
 
 
 def verdict(keep: Mapping[str, Any], notes: Sequence[tuple[str, str, str]]) -> tuple[str, str]:
@@ -127,7 +155,8 @@ def rate_rows(rows: Iterable[Mapping[str, Any]]) -> str:
         "|---|---|--:|--:|--:|--:|--:|--:|\n"
     )
     out = [header]
-    details: list[str] = []
+    #: (project, verdict, evidence) -> `path:line` `name` (selections): one line per note.
+    details: dict[tuple[str, str, str], dict[str, list[str]]] = {}
     missing: list[str] = []
     total_removed = total_false = 0
     for row in rows:
@@ -143,10 +172,9 @@ def rate_rows(rows: Iterable[Mapping[str, Any]]) -> str:
             else:
                 counts["intent" if said == "intent" else "false"] += 1
             if not keep.get("needed_by"):
-                details.append(
-                    f"- {row['project']} ({row['selection']}) `{keep['path']}:{keep['line']}` "
-                    f"`{keep['name']}`: **{said}**: {keep.get('evidence') or keep['reason']}\n"
-                )
+                key = (row["project"], said, keep.get("evidence") or keep["reason"])
+                where = f"`{keep['path']}:{keep['line']}` `{keep['name']}`"
+                details.setdefault(key, {}).setdefault(where, []).append(row["selection"])
         removed = run["imports_removed"]
         total_removed, total_false = total_removed + removed, total_false + counts["false"]
         out.append(
@@ -163,5 +191,14 @@ def rate_rows(rows: Iterable[Mapping[str, Any]]) -> str:
             f"\nRows measured before the harness read safefix's report: {', '.join(missing)}.\n"
         )
     return "".join(out) + (
-        "\nKeeps no test showed consumed:\n\n" + "".join(details) if details else ""
+        "\nKeeps no test showed consumed:\n\n" + "".join(_detail(*i) for i in details.items())
+        if details
+        else ""
     )
+
+
+def _detail(key: tuple[str, str, str], keeps: Mapping[str, list[str]]) -> str:
+    """One note's keeps on one line: `- project: keeps (selections): **verdict**: evidence`."""
+    project, said, why = key
+    listed = ", ".join(f"{where} ({', '.join(sel)})" for where, sel in keeps.items())
+    return f"- {project}: {listed}: **{said}**: {why}\n"

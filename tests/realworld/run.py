@@ -302,7 +302,7 @@ def audit_keeps(
     for number, keep in enumerate(run.kept_imports):
         path = tree / keep.path
         text = path.read_text()
-        edited = unbind(text, keep.kept_line, keep.name)
+        edited = unbind(text, keep.kept_line, keep.name, keep.statement)
         if edited is None:
             audited.append(keep)
             continue
