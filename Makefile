@@ -53,6 +53,7 @@ bench: venv
 stress: venv
 	$(BIN)/python tests/stress.py --iterations 200
 
-## realworld: ruff and safefix on real projects' own test suites (tests/realworld/results.md); QUICK=1 for a few minutes
+## realworld: ruff and safefix on real projects' own test suites (tests/realworld/results.md); QUICK=1 for a few minutes;
+## AUDIT=F401,wide re-runs the tests once per import safefix keeps, without it (the removal rate's evidence)
 realworld: venv
-	$(BIN)/python tests/realworld/run.py $(if $(QUICK),--quick,)
+	$(BIN)/python tests/realworld/run.py $(if $(QUICK),--quick,) $(if $(AUDIT),--audit=$(AUDIT),)

@@ -20,7 +20,9 @@ class Project:
     the whole suite takes minutes on two cores; the same for every tree); `quick` is the
     smaller subset for `--quick` (empty: not in the quick run); `typed`: the wide selection
     adds F811 and TC; `why` maps a test id's prefix to why the import it lost was
-    load-bearing, written after reading the failure (the harness finds the failures)."""
+    load-bearing, written after reading the failure (the harness finds the failures); `keeps`:
+    (`path:name` prefix, verdict, evidence) for imports safefix keeps that no test shows
+    consumed, read by hand (verdicts: audit.VERDICTS)."""
 
     name: str
     version: str
@@ -32,6 +34,7 @@ class Project:
     typed: bool = False
     quick: tuple[str, ...] = ()
     why: tuple[tuple[str, str], ...] = ()
+    keeps: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def requirement(self) -> str:
@@ -109,6 +112,13 @@ PROJECTS: tuple[Project, ...] = (
             "src/requests",
         ),
         pythonpath="src",
+        keeps=(
+            (
+                "src/requests/compat.py:55",
+                "consumed",
+                "the `try:` arm of `try: from simplejson import JSONDecodeError / except ImportError: from json import JSONDecodeError`: the binding `requests.exceptions` and `requests.models` import wherever simplejson is installed (not in the test venv, so no test runs that arm); the `except` arm's import (line 57) is needed by every test",
+            ),
+        ),
         why=(
             (
                 "tests.test_utils::test_to_native_string",
@@ -133,6 +143,13 @@ PROJECTS: tuple[Project, ...] = (
         ("tests",),
         pythonpath="src",
         typed=True,
+        keeps=(
+            (
+                "src/pytest_mock/plugin.py:",
+                "consumed",
+                "`Dict`, `List` are named in PEP 484 type comments (`_mock_module_patches = []  # type: List[Any]`, `_mock_module_originals = {}  # type: Dict[str, Any]`) that mypy, which pytest-mock's CI runs, reads; the wide selection's UP006 rewrote the annotations that also used them, not the comments. A type checker's consumer (issue #16's \"type comments\"): no test run can show it",
+            ),
+        ),
         why=(
             (
                 "tests.test_pytest_mock::test_",
@@ -183,7 +200,28 @@ PROJECTS: tuple[Project, ...] = (
             "mpmath/ctx_base.py",
             "mpmath/functions/functions.py",
         ),
+        keeps=(
+            (
+                "mpmath/ctx_mp.py:51",
+                "consumed",
+                "the `if BACKEND == 'sage':` arm of `import sage.libs.mpmath.ext_main as _mpf_module` / `from . import ctx_mp_python as _mpf_module`: mpmath/__init__.py sets `_ctx_mp._mpf_module.mpf` (its pickle hack) on whichever arm ran; Sage is not in the test venv, so no test runs this arm (the other arm, line 54, is needed by every test)",
+            ),
+            (
+                "mpmath/tests/extratest_gamma.py:ifac",
+                "consumed",
+                "the module's test table holds strings such as `\"log(ifac(24))\"` that it runs with `eval(result)` in its own globals; an `extratest_` file, outside pytest's collection, so no test run shows it",
+            ),
+            (
+                "mpmath/libmp/libhyper.py:xrange",
+                "consumed",
+                '`make_hyp_summator()` builds the summation loop as source (`add("for n in xrange(1,10**8):")`) and runs it with `exec_(source, globals(), namespace)`',
+            ),
+        ),
         why=(
+            (
+                "wide:mpmath.tests.test_matrices::test_matmul",
+                "not an import, and not a module-level name: the wide selection's unsafe F841 fix (unused local variable) turned `A4 = matrix(...)` and `A5 = matrix(...)` inside `test_matmul()` into bare calls, and the function's next line is `exec(\"assert A4 @ A5 == A4 * A5\")`, which looks the two locals up at runtime. ruff marks that fix unsafe for this reason; safefix guards the module-level names and imports fixes remove (F401, F811), not function locals, so it passes ruff's F841 edit through as it is. Out of issue #16's scope (imports ruff removes); the principle that would cover it: a local a fix removes stays when its function runs `exec`/`eval` on a string naming it or hands `locals()`/`vars()` to a call.",
+            ),
             (
                 "",
                 "mpmath/ctx_mp_python.py builds its number types' arithmetic methods from source strings (`'return mpf_eq(sval, tval)'`, `'val = mpf_mul_int(sval, other, prec, rounding)'`, ...) and runs them with `exec_(code, globals(), np)`: `mpf_eq`, `mpf_add`, `mpf_div`, `mpf_mul_int`, `mpf_pow_int`, ... are imported from `.libmp` only for those strings. Removed, every operation raises NameError (the doctests fail for the same reason). Consumer kind: names used only inside strings the module `exec`s.",
@@ -197,6 +235,14 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST,),
         ("networkx/classes", "networkx/algorithms/shortest_paths", "networkx/utils"),
         pytest_args=("--doctest-modules",),
+        keeps=tuple(
+            (
+                path,
+                "consumed",
+                "inside `with pytest.raises(ImportError):` the import is the assertion (that the package does not expose the name); removed, the block raises nothing and pytest fails the test (DID NOT RAISE), as ruff's F401 edit fails networkx.utils.tests.test__init::test_utils_namespace",
+            )
+            for path in ("networkx/tests/test_import.py:", "networkx/utils/tests/test__init.py:")
+        ),
     ),
     Project(
         "astroid",
@@ -210,6 +256,13 @@ PROJECTS: tuple[Project, ...] = (
             "tests/test_regrtest.py",
         ),
         typed=True,
+        keeps=(
+            (
+                "tests/testdata/python3/data/module1abs/core.py:sys",
+                "consumed",
+                "the package's `__init__.py` does `from .core import *` and then `print(sys.version)`: importing the package needs core.py's `sys` (test data that tests/test_nodes.py builds, outside this run's test selection)",
+            ),
+        ),
         why=(
             (
                 "tests.test_builder",
@@ -233,6 +286,18 @@ PROJECTS: tuple[Project, ...] = (
         ("tests/test_format.py", "-k", "import or comment"),
         pythonpath="src",
         typed=True,
+        keeps=(
+            (
+                "tests/data/cases/comments6.py:Tuple",
+                "consumed",
+                "named in a PEP 484 type comment (`)  # type: Tuple[int, int]`) of a test case file: the type-comment kind, a type checker's consumer no test can show (the case is also data, compared to its golden output)",
+            ),
+            (
+                "src/blib2to3/pgen2/pgen.py:os",
+                "false",
+                "the wide selection's TC003 moved `import os` under `if TYPE_CHECKING:` (its one use is the forward reference `Path = Union[str, \"os.PathLike[str]\"]`, which nothing evaluates at runtime); safefix kept it as module-globals because the module also runs `eval(label)`, and that rule takes every identifier in the module's strings, the forward reference's `os` too, though `eval(label)` only unquotes grammar labels. A string that is a type expression (an argument of a typing subscript, an annotation) is not one the module's own eval reads",
+            ),
+        ),
         why=(
             (
                 "F401:tests.test_format",
@@ -291,6 +356,21 @@ PROJECTS: tuple[Project, ...] = (
         ("tests",),
         pythonpath="src",
         pytest_args=("--ignore=tests/property",),
+        keeps=(
+            *(
+                (
+                    f"tests/test_imports.py:{line}",
+                    "consumed",
+                    "`test_import_tz_all()` reads its imports back by name through `lvars = locals(); lvars[var]`, and adds `tzwin`, `tzwinlocal` to the names it reads when `sys.platform` is Windows: consumed there, so no run on Linux can show it",
+                )
+                for line in (184, 185)
+            ),
+            (
+                "tests/test_imports.py:",
+                "consumed",
+                'an import check: the import is the whole body of a `test_import_*()` function, whose point is that the import runs without error (issue #16\'s "imports whose execution is the point"); removed, the test still passes but tests nothing, so no test run can show it',
+            ),
+        ),
         why=(
             (
                 "wide:tests.test_tz::test_valid_dateutil_format",
@@ -309,6 +389,23 @@ PROJECTS: tuple[Project, ...] = (
         (PYTEST, "railroad-diagrams", "jinja2"),
         ("tests/test_simple_unit.py", "tests/test_examples.py"),
         typed=True,
+        keeps=(
+            (
+                "examples/protobuf_parser.py:Keyword",
+                "consumed",
+                "`exec(\"{}_ = Keyword('{}')\".format(kw.upper(), kw))` at module level builds the keyword parsers from a computed string in the module's own globals (no test imports this example)",
+            ),
+            (
+                "pyparsing/core.py:",
+                "consumed",
+                "`List`, `Tuple` reach pyparsing/helpers.py through its `from .core import *` (core.py has no `__all__`) and are evaluated at runtime there: parameter, return and module-level annotations (`_builtin_exprs: List[ParserElement]`), with no `from __future__ import annotations`; requires-python >= 3.6.8 keeps UP006 from rewriting them",
+            ),
+            (
+                "pyparsing/results.py:Dict",
+                "false",
+                "the consumers safefix names are `from pyparsing import Dict` (examples/*.py), reached through pyparsing/__init__.py's `from .results import *` (line 133); but line 134's `from .core import *` binds `Dict` again, to core's `Dict` class, so `pyparsing.Dict is pyparsing.core.Dict` and results.py's `typing.Dict` reaches no one. The star-import chain (consumers.py `consumers_of`/`_exports`) does not see a later binding of the name in the star importer",
+            ),
+        ),
         why=(
             (
                 "wide:tests.",

@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from audit import rate_rows
+
 _QUOTED = re.compile(r"""['\"]([A-Za-z_][\w.]*)['\"]""")
 
 HEADER = (
@@ -123,6 +125,18 @@ def summary(rows: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+RATE = (
+    "Of the imports ruff's fixes remove (one per bound name: safefix's JSON report lists each\n"
+    "as `removed` or `kept`), the share safefix removes of those with no real consumer:\n"
+    "*rate* = removed / (removed + kept imports that are false or unaudited). A kept import\n"
+    "counts as consumed when a test breaks with only that import removed from safefix's tree\n"
+    "(`run.py --audit F401,wide`: its name taken out of the statement, as ruff would, and the\n"
+    "tests re-run), or when a note in projects.py (`keeps`, read by hand) names its consumer;\n"
+    "*intent only*: kept for documentation or public-API intent, not counted against the rate;\n"
+    "a keep with neither is counted as false.\n\n"
+)
+
+
 def render_markdown(document: Mapping[str, Any]) -> str:
     rows = document["rows"]
     errors = [
@@ -150,6 +164,9 @@ def render_markdown(document: Mapping[str, Any]) -> str:
         + summary(rows)
         + HEADER
         + "".join(table_row(r) for r in rows)
+        + "\n## Removal rate (issue #16)\n\n"
+        + RATE
+        + rate_rows(rows)
         + "\n## The projects\n\n| project | why it is here | tests run (pytest arguments) |\n"
         + "|---|---|---|\n"
         + "".join(

@@ -31,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from audit import Keep, keeps_and_removed, unbind, verdict
 from junit import (
     Comparison,
     Outcome,
@@ -73,6 +74,9 @@ class ToolRun:
     removed_lines: int
     kept: int | None
     error: str
+    #: safefix only: the imports ruff's fixes removed that it let go, and those it kept.
+    imports_removed: int | None = None
+    kept_imports: tuple[Keep, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,15 +192,21 @@ def run_tool(
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
-    kept = None
+    kept, imports_removed = None, None
+    keeps: tuple[Keep, ...] = ()
     if tool == "safefix":
         try:
-            kept = json.loads(proc.stdout)["summary"]["kept"]
+            report = json.loads(proc.stdout)
+            kept = report["summary"]["kept"]
+            keeps, imports_removed = keeps_and_removed(report)
         except (ValueError, KeyError):
             kept = None
     error = (proc.stderr.strip().splitlines() or [""])[-1][:300] if proc.returncode >= 2 else ""
     changed, removed = tree_changes(source, tree)
-    run = ToolRun(round(seconds, 2), proc.returncode, changed, len(removed), kept, error)
+    run = ToolRun(
+        round(seconds, 2), proc.returncode, changed, len(removed), kept, error,
+        imports_removed, keeps,
+    )  # fmt: skip
     return run, tuple(removed)
 
 
@@ -282,7 +292,34 @@ def broken_tests(
     return tuple(rows)
 
 
-def measure(project: Project, names: list[str], mode: str) -> list[Row]:
+def audit_keeps(
+    project: Project, venv: Path, tree: Path, run: ToolRun, base: dict[str, Outcome], out: Path
+) -> ToolRun:
+    # `out`: the junit files' prefix, e.g. .realworld-cache/out/full/mpmath/F401-audit
+    """Each kept import's evidence: safefix's tree with only that import removed (as ruff would
+    remove it), the tests re-run, and the tests that pass with it and break without it."""
+    audited = []
+    for number, keep in enumerate(run.kept_imports):
+        path = tree / keep.path
+        text = path.read_text()
+        edited = unbind(text, keep.kept_line, keep.name, keep.statement)
+        if edited is None:
+            audited.append(keep)
+            continue
+        path.write_text(edited)
+        try:
+            after = run_tests(project, venv, tree, out.with_name(f"{out.name}-{number}.xml"))
+        finally:
+            path.write_text(text)
+        broken = compare(base, after).broken
+        audited.append(replace(keep, needed_by=len(broken), first_test=next(iter(broken), "")))
+        log(f"{project.name}: without {keep.path}:{keep.line} {keep.name}: {len(broken)} broken")
+    return replace(run, kept_imports=tuple(audited))
+
+
+def measure(
+    project: Project, names: list[str], mode: str, audit: tuple[str, ...] = ()
+) -> list[Row]:
     """Pristine once, then ruff and safefix per selection, each on a fresh tree."""
     source = source_tree(project)
     venv = project_venv(project)
@@ -311,8 +348,11 @@ def measure(project: Project, names: list[str], mode: str) -> list[Row]:
                 else pristine  # the same tree: the same outcomes
             )
             broken = broken_tests(compare(pristine, after), after, removed, project)
+            if tool == "safefix" and name in audit and run.kept_imports:
+                run = audit_keeps(project, venv, tree, run, after, out / f"{name}-audit")
             runs[tool] = (run, broken)
-            log(f"{project.name} {name} {tool}: {run}, {len(broken)} tests broken")
+            shown = replace(run, kept_imports=())  # each keep was logged by the audit
+            log(f"{project.name} {name} {tool}: {shown}, {len(broken)} tests broken")
         rows.append(row(project, name, flags, source, pristine, runs, test_seconds))
     elapsed = round(time.perf_counter() - start, 1)
     return [replace(r, seconds=elapsed) for r in rows]
@@ -348,7 +388,10 @@ def annotate(rows: list[dict[str, Any]]) -> None:
     """Each broken test's `why` note, from projects.py as it is now (notes are written after a
     run, once the failures have been read)."""
     notes = {p.name: p.why for p in PROJECTS}
+    keeps = {p.name: p.keeps for p in PROJECTS}
     for row in rows:
+        for keep in row["safefix"].get("kept_imports", []):
+            keep["verdict"], keep["evidence"] = verdict(keep, keeps.get(row["project"], ()))
         for tool in ("ruff_broken", "safefix_broken"):
             for test in row[tool]:
                 test["why"] = note_for(
@@ -419,6 +462,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", help="comma-separated names from projects.py")
     parser.add_argument("--render", action="store_true", help="only re-render results.md")
     parser.add_argument("--selections", default="F401,wide", help="F401, wide, or both")
+    parser.add_argument(
+        "--audit",
+        default="",
+        help="selections whose kept imports are each removed and the tests re-run (F401,wide)",
+    )
     args = parser.parse_args(argv)
     out = CACHE / "quick" if args.quick else OUT
     out.mkdir(parents=True, exist_ok=True)
@@ -427,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
     save(out, [], catalogue)  # --render, or a run's first rows' document without waiting
     for project in [] if args.render else chosen(args):
         names = [QUICK[project.name][1]] if args.quick else args.selections.split(",")
-        save(out, measure(project, names, "quick" if args.quick else "full"), catalogue)
+        audit = tuple(filter(None, args.audit.split(",")))
+        save(out, measure(project, names, "quick" if args.quick else "full", audit), catalogue)
     log(f"done in {round(time.perf_counter() - start)} s: {out / 'results.md'}")
     return 0
 
