@@ -42,6 +42,7 @@ from safefix.screen import (
     pytest_scopes,
     word,
 )
+from safefix.shadowing import rebound_after_star
 from safefix.types import Consumer, ConsumerKind, PythonScan
 from safefix.workspace import read_whole
 
@@ -119,7 +120,9 @@ class ConsumerIndex:
                 continue
             module = self.modules.display_name(exporter)
             for importer in self._star_importers_of(exporter):
-                if importer in seen:
+                if importer in seen or rebound_after_star(
+                    importer, exporter, name, self.modules, self._read
+                ):
                     continue
                 seen.add(importer)
                 queue.append(importer)
@@ -185,10 +188,13 @@ class ConsumerIndex:
         listed = self._all[path]
         return not name.startswith("_") if listed is None else name in listed
 
+    def _read(self, path: Path) -> bytes:
+        return self.sources.get(path) or path.read_bytes()
+
     def _literal_all(self, path: Path) -> set[str] | None:
         """The file's literal `__all__` (None: none, `import *` takes every public name)."""
         try:
-            source = self.sources.get(path) or path.read_bytes()
+            source = self._read(path)
             return literal_all(parse(source, str(path))) if b"__all__" in source else None
         except (OSError, SyntaxError):
             return None

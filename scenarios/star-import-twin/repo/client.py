@@ -1,3 +1,4 @@
 from lib.api import VERSION, make
+from lib.shapes import Dict
 
-print(VERSION, make()())
+print(VERSION, make()(), Dict())
