@@ -5,8 +5,7 @@ statements involved with an `# isort: split` (ruff sorts each side of it, and le
 or else leave the file as it was.
 
 A byte screen comes first: a file whose project imports (by target, in order) are the same
-after the fix, or only fewer (and no F811 dropped an earlier binding of a name bound again),
-cannot change which names a cycle finds bound, and is not parsed.
+after the fix, or only fewer and none from its own package, is not parsed (`may_reorder`).
 """
 
 from __future__ import annotations
@@ -39,14 +38,25 @@ def project_imports(source: bytes, tops: frozenset[str]) -> list[bytes]:
     return [t for t in found if t.startswith(b".") or t.split(b".")[0].decode() in tops]
 
 
-def may_reorder(before: bytes, after: bytes, fixes: Sequence[str], tops: frozenset[str]) -> bool:
-    """Whether a fix may change the order in which project modules bind names: the screen."""
+def may_reorder(before: bytes, after: bytes, package: str, tops: frozenset[str]) -> bool:
+    """Whether a fix may change the order in which project modules bind names: the screen.
+
+    Reordered, moved or added project imports may; dropped ones only when they import from
+    the file's own package (a sibling then loads later, possibly inside the package's cycle):
+    an import of another package dropped from a leaf module (a test's unused import, say)
+    cannot put a cycle of that package in another order, and checking every one would parse
+    most of a big project."""
     old, new = project_imports(before, tops), project_imports(after, tops)
     if old == new:
         return False
     remaining = iter(old)
-    only_dropped = all(target in remaining for target in new)
-    return not only_dropped or "F811" in fixes
+    if not all(target in remaining for target in new):
+        return True
+    dropped = list(old)
+    for target in new:
+        dropped.remove(target)
+    own = package.encode() + b"."
+    return any(t.startswith(own) or (t[:1] == b"." and t[1:2] != b".") for t in dropped)
 
 
 def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
@@ -55,7 +65,7 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
     modules = session.ahead.modules
     tops = frozenset(name.split(".")[0] for name in modules.by_name)
     live = [s for s in states if not s.error and s.path.suffix == ".py"]
-    checked = [s for s in live if may_reorder(s.before, s.after, list(s.fixes), tops)]
+    checked = [s for s in live if may_reorder(s.before, s.after, _package(modules, s.path), tops)]
     if not checked:
         return
     by_path = {s.path: s for s in live}
@@ -70,8 +80,18 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
             break
         _refix(session, splitting)
         skeletons.forget([s.path for s in splitting])
-    for found_one in import_order.introduced(entries, skeletons.original, skeletons.fixed):
-        _leave_cycle_unchanged(found_one, by_path, modules)
+    for _ in checked:
+        found = import_order.introduced(entries, skeletons.original, skeletons.fixed)
+        candidates = [s for s in checked if not s.error]
+        if not found or not candidates:
+            return
+        _withhold(found[0], candidates, skeletons)
+
+
+def _package(modules: ModuleMap, path: Path) -> str:
+    """The package a module's relative `from . import` names."""
+    name = modules.display_name(path)
+    return name if path.stem == "__init__" else name.rpartition(".")[0]
 
 
 class _Skeletons:
@@ -81,6 +101,8 @@ class _Skeletons:
         self._modules = modules
         self._states = states
         self._cache: dict[tuple[Path, bool], import_order.Skeleton | None] = {}
+        #: Files whose fixes are taken back: the fixed tree holds their original.
+        self.reverted: set[Path] = set()
 
     def forget(self, paths: Sequence[Path]) -> None:
         for path in paths:
@@ -98,7 +120,7 @@ class _Skeletons:
             return None
         path = files[0]
         state = self._states.get(path)
-        key = (path, fixed and state is not None)
+        key = (path, fixed and state is not None and path not in self.reverted)
         if key not in self._cache:
             self._cache[key] = self._parse(path, state, fixed=fixed)
         return self._cache[key]
@@ -109,7 +131,7 @@ class _Skeletons:
         from safefix.fdio import read_whole
 
         if state is not None:
-            source = state.after if fixed else state.before
+            source = state.after if fixed and path not in self.reverted else state.before
         else:
             try:
                 source = read_whole(path)
@@ -248,17 +270,21 @@ def _with_line(order: KeptOrder, line: int) -> KeptOrder:
     return replace(order, line=line)
 
 
-def _leave_cycle_unchanged(
-    introduced: import_order.Introduced, states: dict[Path, FileState], modules: ModuleMap
+def _withhold(
+    introduced: import_order.Introduced, candidates: Sequence[FileState], skeletons: _Skeletons
 ) -> None:
-    """No split restores the order: leave unchanged every fixed file on the failing chain."""
-    failure = introduced.failure
-    chain = [module for module, _ in failure.stack]
-    for module in dict.fromkeys(chain):
-        state = _state_of(module, states, modules)
-        if state is None or state.error:
-            continue
-        state.leave_unchanged(f"kept import order: {describe(failure, introduced.bound_line)}")
+    """No split restores the order: leave unchanged the one checked file whose original, put
+    back alone, imports cleanly again (or else every checked file)."""
+    reason = f"kept import order: {describe(introduced.failure, introduced.bound_line)}"
+    for state in candidates:
+        skeletons.reverted.add(state.path)
+        if not import_order.introduced([introduced.entry], skeletons.original, skeletons.fixed):
+            state.leave_unchanged(f"{reason}; left the file unchanged")
+            return
+        skeletons.reverted.discard(state.path)
+    for state in candidates:
+        skeletons.reverted.add(state.path)
+        state.leave_unchanged(f"{reason}; left the file unchanged")
 
 
 def describe(failure: OrderFailure, bound_line: int | None) -> str:
