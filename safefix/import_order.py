@@ -203,6 +203,7 @@ class _Failed(Exception):
 
 
 _INIT, _DONE = 1, 2
+_UNSET = object()
 
 
 class Simulation:
@@ -216,6 +217,46 @@ class Simulation:
         self.bound: dict[str, dict[str, int]] = {}
         self._all: dict[str, list[str] | None] = {}
         self._stack: list[tuple[str, int]] = []
+        #: While set: how to undo each change, so one entry's run can be taken back.
+        self._journal: list[tuple[str, str, object]] | None = None
+
+    def tentatively(self, entry: str) -> tuple[OrderFailure | None, Simulation]:
+        """`run(entry)`, to be taken back with `rollback()` (cheaper than a copy)."""
+        self._journal = []
+        return self.run(entry), self
+
+    def rollback(self) -> None:
+        journal, self._journal = self._journal or [], None
+        for kind, module, old in reversed(journal):
+            if kind == "status":
+                if old is None:
+                    del self.status[module]
+                else:
+                    self.status[module] = old  # type: ignore[assignment]
+            elif kind == "module":
+                del self.bound[module]
+            elif kind == "bind":
+                del self.bound[module][old]  # type: ignore[arg-type]
+            elif old is _UNSET:
+                del self._all[module]
+            else:
+                self._all[module] = old  # type: ignore[assignment]
+
+    def _note(self, kind: str, module: str, old: object) -> None:
+        if self._journal is not None:
+            self._journal.append((kind, module, old))
+
+    def _set_status(self, module: str, value: int) -> None:
+        self._note("status", module, self.status.get(module))
+        self.status[module] = value
+
+    def copy(self) -> Simulation:
+        """The same interpreter state, to go on from separately."""
+        twin = Simulation(self._skeleton_of)
+        twin.status = dict(self.status)
+        twin.bound = {module: dict(names) for module, names in self.bound.items()}
+        twin._all = {module: None if n is None else list(n) for module, n in self._all.items()}
+        return twin
 
     def run(self, entry: str) -> OrderFailure | None:
         """Import `entry`; the failure that stops it, if any."""
@@ -223,6 +264,8 @@ class Simulation:
             self._import_chain(entry)
         except _Failed as failed:
             return failed.failure
+        finally:
+            self._stack.clear()  # what raised left its modules initialising
         return None
 
     def _import_chain(self, dotted: str) -> None:
@@ -234,25 +277,29 @@ class Simulation:
         if module in self.status:
             return
         found = self._skeleton_of(module)
-        self.status[module] = _INIT
         if found is None:
-            self.status[module] = _DONE
+            self._set_status(module, _DONE)
             return
+        self._set_status(module, _INIT)
         if len(self._stack) >= MAX_DEPTH:
             raise RecursionError(f"import chain deeper than {MAX_DEPTH} at {module}")
+        self._note("module", module, None)
         self.bound[module] = {}
         self._stack.append((module, 0))
         for op in found.ops:
             self._stack[-1] = (module, op.line)
             self._run(module, op, found)
         self._stack.pop()
-        self.status[module] = _DONE
+        self._set_status(module, _DONE)
         parent, _, child = module.rpartition(".")
         if parent and parent in self.bound:
-            self.bound[parent].setdefault(child, 0)
+            self._bind(parent, child, 0)
 
     def _bind(self, module: str, name: str, line: int) -> None:
-        self.bound[module].setdefault(name, line)
+        names = self.bound[module]
+        if name not in names:
+            self._note("bind", module, name)
+            names[name] = line
 
     def _run(self, module: str, op: Op, found: Skeleton) -> None:
         if op.kind == "bind":
@@ -260,6 +307,7 @@ class Simulation:
         elif op.kind == "import":
             self._import_chain(op.module)
         elif op.kind == "all":
+            self._note("all", module, self._all.get(module, _UNSET))
             known = self._all.get(module, [])
             if op.literal is None or (op.extend and known is None):
                 self._all[module] = None
@@ -321,29 +369,72 @@ class Introduced:
     bound_line: int | None
 
 
-def introduced(
-    entries: Sequence[str],
-    original: Callable[[str], Skeleton | None],
-    fixed: Callable[[str], Skeleton | None],
-) -> list[Introduced]:
+Skeletons = Callable[[str], Skeleton | None]
+
+
+def introduced(entries: Sequence[str], original: Skeletons, fixed: Skeletons) -> list[Introduced]:
     """For each entry imported first in a fresh interpreter: the import failure the fixed tree
     raises where the original imports cleanly."""
     found: dict[OrderFailure, Introduced] = {}
+    before, after = _Runs(original), _Runs(fixed)
     for entry in entries:
-        after = Simulation(fixed)
-        failure = _safe_run(after, entry)
+        failure, _ = after.result(entry)
         if failure is None:
             continue
-        before = Simulation(original)
-        if _safe_run(before, entry) is not None:
-            continue
-        line = before.bound.get(failure.module, {}).get(failure.name)
-        found.setdefault(failure, Introduced(entry, failure, line))
+        failed, line = before.result(entry, (failure.module, failure.name))
+        if failed is None:
+            found.setdefault(failure, Introduced(entry, failure, line))
     return list(found.values())
 
 
-def _safe_run(simulation: Simulation, entry: str) -> OrderFailure | None:
-    try:
-        return simulation.run(entry)
-    except RecursionError:
-        return None  # too deep to follow: undecided
+class _Runs:
+    """Fresh interpreters importing one module first, sharing what their package chains do
+    alike: importing `a.b.c` first runs `a`, then `a.b`, from the same fresh state every time,
+    so the state after each package is worked out once (and copied only when more runs); the
+    entry's own run is taken back afterwards."""
+
+    def __init__(self, skeleton_of: Skeletons) -> None:
+        self._skeleton_of = skeleton_of
+        self._after: dict[str, tuple[OrderFailure | None, Simulation]] = {}
+
+    def result(
+        self, entry: str, lookup: tuple[str, str] | None = None
+    ) -> tuple[OrderFailure | None, int | None]:
+        """The failure importing `entry` first meets, and the line that bound `lookup` (a
+        module's name) by the end of the run."""
+        parts = entry.split(".")
+        known: tuple[OrderFailure | None, Simulation] = (None, Simulation(self._skeleton_of))
+        for i in range(1, len(parts)):
+            prefix = ".".join(parts[:i])
+            if prefix not in self._after:
+                self._after[prefix] = self._step(known, prefix)
+            known = self._after[prefix]
+        failure, simulation = self._after.get(entry) or known
+        if failure is None and entry not in simulation.status:
+            try:
+                failure, _ = simulation.tentatively(entry)
+                return failure, _line(simulation, lookup)
+            except RecursionError:
+                return None, None  # too deep to follow: undecided
+            finally:
+                simulation.rollback()
+        return failure, _line(simulation, lookup)
+
+    @staticmethod
+    def _step(
+        known: tuple[OrderFailure | None, Simulation], module: str
+    ) -> tuple[OrderFailure | None, Simulation]:
+        failure, simulation = known
+        if failure is not None or module in simulation.status:
+            return known
+        simulation = simulation.copy()
+        try:
+            return simulation.run(module), simulation
+        except RecursionError:
+            return None, simulation  # too deep to follow: undecided
+
+
+def _line(simulation: Simulation, lookup: tuple[str, str] | None) -> int | None:
+    if lookup is None:
+        return None
+    return simulation.bound.get(lookup[0], {}).get(lookup[1])
