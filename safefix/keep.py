@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 
 from safefix import failures, ruff
 from safefix.effects import EffectModules, ran_modules, reached_attributes
-from safefix.types import Consumer, ConsumerKind, Decision, Fixed, Protection, Removal, Verdict
+from safefix.types import (
+    Consumer,
+    ConsumerKind,
+    Decision,
+    Fixed,
+    KeptOrder,
+    Protection,
+    Removal,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from safefix.cache import IndexCache
@@ -48,6 +57,10 @@ class FileState:
     error: str | None = None
     #: The error is an exception of safefix's own while handling this file.
     failed: bool = False
+    #: Top-level statements of the protected original that get an `# isort: split` before
+    #: them, and the import orders kept that way (`keep_order.py`).
+    splits: set[int] = field(default_factory=set)
+    orders: list[KeptOrder] = field(default_factory=list)
 
     @classmethod
     def of(cls, fixed: Fixed) -> FileState:
@@ -57,6 +70,7 @@ class FileState:
         self.error, self.failed = error, failed
         self.after = self.before
         self.removals = []
+        self.orders = []
 
 
 @contextmanager
@@ -86,7 +100,7 @@ def keep_load_bearing(session: Session, states: list[FileState], project: Sequen
         _protect(session, pending, index)
         pending = [s for s in pending if not s.error]
         if pending:
-            _refix(session, pending)
+            refix(session, pending)
         for state in pending:
             with contained(state, index):
                 _find_removals(session, state)
@@ -267,7 +281,7 @@ def _unkept(state: FileState) -> list[Decision]:
     return [d for d in state.decisions if d.verdict is Verdict.KEEP]
 
 
-def _refix(session: Session, states: Sequence[FileState]) -> None:
+def refix(session: Session, states: Sequence[FileState]) -> None:
     """Let ruff fix the (protected) scratch copies of `states` again."""
     from safefix.session import by_file
 

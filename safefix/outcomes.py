@@ -22,7 +22,7 @@ def check_edits(states: Sequence[FileState]) -> None:
     from safefix import bindings
 
     for state in states:
-        if not state.protections or state.error:
+        if not (state.protections or state.splits) or state.error:
             continue
         with contained(state):
             try:
@@ -71,6 +71,7 @@ def _outcome(state: FileState) -> FileOutcome:
         fixes=tuple(sorted(state.fixes.items())) if state.after != state.before else (),
         error=state.error,
         failed=state.failed,
+        orders=tuple(state.orders),
     )
 
 

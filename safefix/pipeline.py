@@ -88,10 +88,11 @@ def _project_files(binary: str, options: Options, root: Path, targets: list[Path
 
 def _kept(session: Session, first: flows.FirstPass, files: Sequence[Path]) -> list[FileOutcome]:
     """Each fixed file's outcome: ruff's fixes, minus what consumers need, checked once more."""
-    from safefix import keep, outcomes
+    from safefix import keep, keep_order, outcomes
 
     states = [keep.FileState.of(fixed) for fixed in first.fixed]
     keep.keep_load_bearing(session, states, files)
+    keep_order.keep_import_order(session, states)
     outcomes.check_edits(states)
     return [outcomes.outcome(state) for state in states]
 

@@ -11,7 +11,7 @@ import io
 import json
 import os
 import tokenize
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from safefix.types import (
     ExitCode,
     FileOutcome,
     Finding,
+    KeptOrder,
     Mode,
     Options,
     RunResult,
@@ -37,6 +38,15 @@ SHOWN_CONSUMERS = 3
 def sep(code: str) -> str:
     """ruff writes `F401 message` for rules, `invalid-syntax: message` for everything else."""
     return " " if code[:1].isupper() and code[-1:].isdigit() else ": "
+
+
+def order_reason(order: KeptOrder) -> str:
+    """Which module needs which name, bound by which line, while which module initialises."""
+    bound = f" (bound by line {order.bound_line})" if order.bound_line else ""
+    return (
+        f"{order.importer} needs {order.name} from {order.module}{bound} "
+        f"while {order.module} is initialising"
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -97,6 +107,14 @@ class Report:
             for o, d in self.kept
         ]
 
+    def order_lines(self) -> list[str]:
+        """`path:line: kept import order: a.b needs NAME from P (bound by line L) while ...`."""
+        return [
+            f"{self.rel(o.path)}:{k.line}: kept import order: {order_reason(k)}"
+            for o in self._applied()
+            for k in o.orders
+        ]
+
     def why(self, decision: Decision) -> str:
         if not decision.consumers:
             return f": {decision.reason}"
@@ -153,7 +171,7 @@ class Report:
             )
             return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
         if self.options.mode is Mode.DIFF:
-            err += [*self.kept_lines(), self.summary()]
+            err += [*self.kept_lines(), *self.order_lines(), self.summary()]
             return self.diff(), "".join(f"{e}\n" for e in err)
         if self.options.quiet:
             return "", "".join(f"{e}\n" for e in err)
@@ -163,6 +181,7 @@ class Report:
             for d in self.result.remaining
         ]
         out += self.kept_lines()
+        out += self.order_lines()
         if self.options.verbose:
             out += self.removed_lines()
         out.append(self.summary())
@@ -237,6 +256,10 @@ class Report:
             "kept": [self._decision_json(d) for d in outcome.kept],
             "removed": [
                 self._removal_json(d) for d in outcome.decisions if d.verdict is Verdict.REMOVE
+            ],
+            "kept_order": [
+                {**asdict(k), "reason": order_reason(k)}
+                for k in (outcome.orders if outcome.changed and not outcome.error else ())
             ],
             "error": outcome.error,
         }

@@ -181,6 +181,35 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class OrderFailure:
+    """`from module import name`, run by `importer` while `module` was still initialising and
+    before it bound `name`: the ImportError a circular import raises (`import_order.py`)."""
+
+    module: str
+    name: str
+    importer: str
+    #: The line of the failing import statement in `importer`.
+    line: int
+    #: The modules initialising at that moment, outermost first, each with the line it runs.
+    stack: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class KeptOrder:
+    """Import order safefix kept in a file, because the fixed order fails to import."""
+
+    #: Where the order was kept: the statement that must run first, in the written file.
+    line: int
+    module: str
+    name: str
+    importer: str
+    #: How: "isort: split" (the rest of the block is still sorted) or "unchanged".
+    how: str
+    #: The line of the original file that bound `name` in time.
+    bound_line: int | None = None
+
+
+@dataclass(frozen=True)
 class Fixed:
     """One file as ruff's first fixes left it, before safefix looks at what they removed."""
 
@@ -283,6 +312,8 @@ class FileOutcome:
     written: bool = False
     #: The error is safefix's own: an exception while handling this file (`failures.py`).
     failed: bool = False
+    #: Import orders kept because the fixed order would fail to import (`keep_order.py`).
+    orders: tuple[KeptOrder, ...] = ()
 
     @property
     def changed(self) -> bool:

@@ -1,0 +1,5 @@
+import os
+
+
+def version():
+    return 1

@@ -1,0 +1,5 @@
+from tlog._global import globalLogPublisher
+
+
+def capturedLogs():
+    return globalLogPublisher.observers

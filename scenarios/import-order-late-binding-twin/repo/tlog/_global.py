@@ -1,0 +1,6 @@
+class LogPublisher:
+    def __init__(self):
+        self.observers = []
+
+
+globalLogPublisher = LogPublisher()

@@ -1,0 +1,9 @@
+"""A logger package whose _capture module imports a name of the package bound just before it."""
+
+from ._global import globalLogPublisher
+from ._levels import LogLevel
+
+# isort: split
+from ._capture import capturedLogs
+
+__all__ = ["LogLevel", "capturedLogs", "globalLogPublisher"]

@@ -1,0 +1,5 @@
+from tlog import globalLogPublisher
+
+
+def capturedLogs():
+    return globalLogPublisher.observers

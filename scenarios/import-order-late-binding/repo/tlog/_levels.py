@@ -1,0 +1,2 @@
+class LogLevel:
+    info = "info"

@@ -1,0 +1,6 @@
+import sys
+import os
+
+
+def where():
+    return os.sep + sys.platform

@@ -1,0 +1,4 @@
+# misc must come first: decorators does `from gnx.utils import create_random_state`
+from gnx.utils.misc import *
+from gnx.utils.decorators import *
+from gnx.utils.backends import *
