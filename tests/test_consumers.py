@@ -131,3 +131,32 @@ def test_prefilter_keeps_relative_consumers_that_never_name_the_module(tmp_path:
     index = build_index(files, {}, {"ROOT": ["app"]}, build_module_map(files, tmp_path))
     (consumer,) = index.consumers_of(tmp_path / "app/__init__.py", "ROOT")
     assert (consumer.path, consumer.text) == (tmp_path / "app/routers/q.py", "from .. import ROOT")
+
+
+@pytest.mark.parametrize(
+    ("line", "typing_only"),
+    [
+        pytest.param('Path = Union[str, "os.PathLike[str]"]', True, id="generic-argument"),
+        pytest.param('def f(p: "os.PathLike[str]") -> None: ...', True, id="annotation"),
+        pytest.param('x: "os.PathLike[str]" = None', True, id="variable-annotation"),
+        pytest.param('SEP = "os.sep"', False, id="plain-string"),
+        pytest.param('K = Literal["os"]', False, id="literal-is-a-value"),
+    ],
+)
+def test_strings_a_module_evaluates_are_typing_only_in_type_expressions(
+    tmp_path: Path, line: str, typing_only: bool
+) -> None:
+    """black's pgen.py: a module that `eval`s computed strings, where `os` is named only in a
+    forward reference; TC003 may move `import os` under TYPE_CHECKING, as type checkers are
+    the only readers of that string."""
+    source = f"import os\nfrom typing import Literal, Union\n{line}\n\n\ndef run(label):\n"
+    files = write_tree(
+        tmp_path, {"app/__init__.py": "", "app/pgen.py": source + "    eval(label)\n"}
+    )
+    pgen = tmp_path / "app/pgen.py"
+    index = build_index(
+        files, {}, {"os": ["app.pgen"]}, build_module_map(files, tmp_path), own_names={pgen: ["os"]}
+    )
+    found = index.consumers_of(pgen, "os")
+    assert found and all(c.kind is ConsumerKind.GLOBALS for c in found)
+    assert {c.typing_only for c in found} == {typing_only}

@@ -49,6 +49,7 @@ NODE_TYPES = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
     ast.arg,
+    ast.AnnAssign,
 )
 
 

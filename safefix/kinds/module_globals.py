@@ -90,14 +90,51 @@ def _namespace_name(values: list[ast.expr]) -> str:
 
 
 def _identifiers_in_strings(file: PythonFile, how: str) -> None:
-    """Every identifier in the module's strings (not its docstrings) may be a global looked up."""
+    """Every identifier in the module's strings (not its docstrings) may be a global looked up;
+    one in a type expression (`Union[str, "os.PathLike[str]"]`, an annotation) is read by type
+    checkers, so it holds an import under `TYPE_CHECKING` as well as at runtime."""
     assert file.own_module is not None
     docstrings = {id(node) for node, _ in file.docstrings}
+    typed = _type_expression_strings(file)
     for node in file.nodes[ast.Constant]:
         if isinstance(node.value, str) and id(node) not in docstrings and file.mentions(node.value):
             for name in set(_IDENTIFIER.findall(node.value)):
                 text = f"{node.value[:40]!r} (the module runs strings in its namespace: {how})"
-                file.add(node.lineno, file.own_module, name, ConsumerKind.GLOBALS, text)
+                file.add(
+                    node.lineno,
+                    file.own_module,
+                    name,
+                    ConsumerKind.GLOBALS,
+                    text,
+                    typing_only=id(node) in typed,
+                )
+
+
+#: Subscripted names whose arguments are types (typing's generics, capitalised, and the
+#: builtins that are generic); `Literal[...]` holds values, not types.
+_GENERIC_BUILTINS = frozenset({"list", "dict", "tuple", "set", "frozenset", "type"})
+
+
+def _type_expression_strings(file: PythonFile) -> set[int]:
+    """The string constants that are forward references: in a generic's subscript or in an
+    annotation."""
+    found: set[int] = set()
+    for sub in file.nodes[ast.Subscript]:
+        head = sub.value
+        name = head.id if isinstance(head, ast.Name) else getattr(head, "attr", "")
+        if name != "Literal" and (name[:1].isupper() or name in _GENERIC_BUILTINS):
+            found |= {id(n) for n in ast.walk(sub.slice) if isinstance(n, ast.Constant)}
+    for ann in _annotations(file):
+        found |= {id(n) for n in ast.walk(ann) if isinstance(n, ast.Constant)}
+    return found
+
+
+def _annotations(file: PythonFile) -> list[ast.expr]:
+    found: list[ast.expr] = [n.annotation for n in file.nodes[ast.AnnAssign]]
+    found += [a.annotation for a in file.nodes[ast.arg] if a.annotation is not None]
+    for fn in [*file.nodes[ast.FunctionDef], *file.nodes[ast.AsyncFunctionDef]]:
+        found += [fn.returns] if fn.returns is not None else []
+    return found
 
 
 def _evaluated(file: PythonFile, source: str, mode: str, line: int, text: str) -> None:
