@@ -208,6 +208,7 @@ class EffectModules:
     modules: ModuleMap
 
     _known: dict[Path, Effect | None] = field(default_factory=dict)
+    _imported: dict[Path, frozenset[str]] = field(default_factory=dict)
 
     def effect_of(self, module: str) -> tuple[Path, Effect] | None:
         """The file of `module` and its first effect at import time, or None."""
@@ -232,6 +233,56 @@ class EffectModules:
                 kind = ConsumerKind.EFFECT
                 found.append(Consumer(path, effect.line, module, removal.name, kind, effect.what))
         return found
+
+    def reached_attributes(self, ran: Sequence[str]) -> list[tuple[str, str]]:
+        """(package, name) of each submodule the import set as its package's attribute, but
+        for those the package's own `__init__` imports: importing the package sets those."""
+        return [
+            (package, name)
+            for package, name in reached_attributes(ran, self.modules)
+            if f"{package}.{name}" not in self._imported_by(package)
+        ]
+
+    def _imported_by(self, package: str) -> frozenset[str]:
+        found: frozenset[str] = frozenset()
+        for path in self.modules.files(package):
+            if path.name == "__init__.py":
+                if path not in self._imported:
+                    self._imported[path] = _top_level_imports(path, self.modules)
+                found |= self._imported[path]
+        return found
+
+
+def _top_level_imports(path: Path, modules: ModuleMap) -> frozenset[str]:
+    """The absolute names a module's top level imports (`from . import sub` gives
+    `pkg.sub`, `from .sub import x` gives `pkg.sub` and `pkg.sub.x`)."""
+    try:
+        tree = ast.parse(path.read_bytes(), str(path))
+    except (OSError, SyntaxError, ValueError):
+        return frozenset()
+    found: set[str] = set()
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = modules.absolute(path, node.level, node.module) if node.level else node.module
+            if base:
+                found.add(base)
+                found |= {f"{base}.{alias.name}" for alias in node.names}
+    return frozenset(found)
+
+
+def _top_level(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run on import: the body and its `if`/`try`/`with` arms, not defs."""
+    for stmt in body:
+        yield stmt
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for field_name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field_name, None)
+                if isinstance(inner, list):
+                    yield from _top_level([s for s in inner if isinstance(s, ast.stmt)])
+            for handler in getattr(stmt, "handlers", ()):
+                yield from _top_level(handler.body)
 
 
 def _file_effect(path: Path) -> Effect | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import failures, ruff
-from safefix.effects import EffectModules, ran_modules, reached_attributes
+from safefix.effects import EffectModules, ran_modules
 from safefix.types import (
     Consumer,
     ConsumerKind,
@@ -89,10 +89,11 @@ def keep_load_bearing(session: Session, states: list[FileState], project: Sequen
     from safefix.modules import PY_SUFFIXES
 
     python = [s for s in states if s.path.suffix in PY_SUFFIXES]
-    index = _index(session, python, project, _find_all_removals(session, python))
+    effects = EffectModules(session.ahead.modules)
+    index = _index(session, python, project, _find_all_removals(session, python), effects)
     if index is None:
         return
-    ran = _RanLookup(EffectModules(session.ahead.modules), index)
+    ran = _RanLookup(effects, index)
     for _ in range(MAX_ROUNDS):
         pending = [s for s in python if _decide(s, index, session, ran)]
         if not pending:
@@ -139,6 +140,7 @@ def _index(
     python: list[FileState],
     project: Sequence[Path],
     exports: dict[Path, set[str]],
+    effects: EffectModules,
 ) -> ConsumerIndex | None:
     """The consumers of every removed name in the project (None: nothing was removed)."""
     from safefix.session import say
@@ -151,7 +153,7 @@ def _index(
             continue
         names = modules.names.get(state.path, ())
         for removal in state.removals:
-            for package, attribute in reached_attributes(ran_modules(removal, modules), modules):
+            for package, attribute in effects.reached_attributes(ran_modules(removal, modules)):
                 targets.setdefault(attribute, set()).add(package)
             if not removal.bound:
                 continue
@@ -256,7 +258,7 @@ class _RanLookup:
         modules = self.effects.modules
         ran = ran_modules(removal, modules)
         found = self.effects.consumers(removal)
-        for package, attribute in reached_attributes(ran, modules):
+        for package, attribute in self.effects.reached_attributes(ran):
             found += [
                 consumer
                 for consumer in self.index.consumers_of_module(package, attribute)

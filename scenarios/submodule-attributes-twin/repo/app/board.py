@@ -1,0 +1,5 @@
+import maps
+
+
+def cells() -> int:
+    return maps.grid.SIZE**2

@@ -1,0 +1,5 @@
+from maps.grid import SIZE
+
+
+def tiles() -> int:
+    return 4

@@ -1,0 +1,5 @@
+"""Imports its own submodule: `maps.grid` is set whenever `maps` is imported."""
+
+from . import grid
+
+__all__ = ["grid"]
