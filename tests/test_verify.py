@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from safefix.verify import find_culprits
+from safefix.culprits import find_culprits
 
 FILES = [Path(f"{name}.py") for name in "abcdefgh"]
 
