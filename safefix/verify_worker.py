@@ -96,11 +96,12 @@ def _install_loader(project: _Project, overrides: dict[str, str], cache: str) ->
 
 
 def _failure(exc: BaseException, project: _Project) -> dict[str, Any]:
-    """The first line of the error, and the project files on its traceback (innermost last)."""
+    """The first line of the error, and the project files on its traceback (innermost last;
+    the module a name was missing from counts as the outermost)."""
     message = str(exc).splitlines()[0] if str(exc) else ""
     paths = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
     if isinstance(exc, ImportError) and exc.path:
-        paths.append(exc.path)  # `cannot import name N from M`: M's file
+        paths.insert(0, exc.path)  # `cannot import name N from M`: M's file, after the frames
     return {"error": f"{type(exc).__name__}: {message}"[:1000], "trace": project.indices(paths)}
 
 
