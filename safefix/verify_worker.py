@@ -35,6 +35,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 #: The preloaded base exits with this, having served nothing, when preloading ran project code.
@@ -45,6 +46,7 @@ class _Project:
     """The project's files, and the ones this process (and its ancestors) executed."""
 
     def __init__(self, files: list[str]) -> None:
+        self.files = files
         self.index = {os.path.realpath(path): i for i, path in enumerate(files)}
         self.executed: set[int] = set()
 
@@ -54,8 +56,9 @@ class _Project:
 
 
 def _install_loader(project: _Project, overrides: dict[str, str], cache: str) -> None:
-    """Serve overridden files' source from their replacement, compile each project file once
-    per content (in `cache`, shared by every run of the check), and record what executes."""
+    """Serve overridden files' source from their replacement, compile every project file here
+    (once per content: `cache` is shared by every run of the check) so that forked children
+    only execute them, and record what executes."""
     real = {os.path.realpath(k): v for k, v in overrides.items()}
     loader = importlib.machinery.SourceFileLoader
     original_get_data = loader.get_data
@@ -68,13 +71,9 @@ def _install_loader(project: _Project, overrides: dict[str, str], cache: str) ->
                 return handle.read()
         return original_get_data(self, path)
 
-    def get_code(self: Any, fullname: str) -> Any:
-        path = self.get_filename(fullname)
-        number = project.index.get(os.path.realpath(path))
-        if number is None:
-            return original_get_code(self, fullname)
-        project.executed.add(number)
-        source = get_data(self, path)
+    def compiled(path: str) -> Any:
+        with open(real.get(os.path.realpath(path), path), "rb") as handle:
+            source = handle.read()
         key = os.path.join(cache, hashlib.sha1(path.encode() + b"\0" + source).hexdigest())
         try:
             with open(key, "rb") as handle:
@@ -90,6 +89,20 @@ def _install_loader(project: _Project, overrides: dict[str, str], cache: str) ->
         except OSError:
             pass  # a cache, not a promise
         return code
+
+    codes: dict[str, Any] = {}
+    for path, number in project.index.items():  # once here, not in every forked child
+        with suppress(OSError, SyntaxError, ValueError):  # the import itself will report it
+            codes[path] = compiled(project.files[number])
+
+    def get_code(self: Any, fullname: str) -> Any:
+        path = self.get_filename(fullname)
+        key = os.path.realpath(path)
+        number = project.index.get(key)
+        if number is None:
+            return original_get_code(self, fullname)
+        project.executed.add(number)
+        return codes[key] if key in codes else compiled(path)
 
     loader.get_data = get_data  # type: ignore[method-assign]
     loader.get_code = get_code  # type: ignore[method-assign]
