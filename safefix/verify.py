@@ -11,21 +11,21 @@ files whose fixes cause it, found by bisection, and those files are left as they
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from safefix.culprits import Failure, find_culprits, follow_failures, suspects
+from safefix.importer import Imported, Importer, third_party
 from safefix.interrupts import end, spawn
 from safefix.modules import ModuleMap
 from safefix.workspace import temporary_directory
 
-WORKER = Path(__file__).with_name("verify_worker.py")
 #: Module files never imported: running them is their job, not importing them.
 NOT_IMPORTED = frozenset({"__main__.py", "setup.py", "conftest.py", "noxfile.py"})
 COPY_IGNORE = shutil.ignore_patterns(
@@ -67,112 +67,99 @@ def importable(modules: ModuleMap, files: Sequence[Path]) -> dict[str, Path]:
     return found
 
 
-def run_imports(
-    python: str,
-    roots: Sequence[str],
-    module_names: Sequence[str],
-    overrides: Mapping[Path, Path],
-    files: Sequence[Path] = (),
-    workers: int = 0,
-    timeout: int = 20,
-) -> dict[str, str | None]:
-    """Import each module in its own forked interpreter; name -> error (None when it imports)."""
-    if not module_names:
-        return {}
-    count = max(1, min(workers or (os.cpu_count() or 1), len(module_names)))
-    chunks = [list(module_names[i::count]) for i in range(count)]
-    request = {
-        "roots": list(roots),
-        "overrides": {str(k): str(v) for k, v in overrides.items()},
-        "files": [str(f) for f in files],
-    }
-    procs = []
-    for chunk in chunks:
-        proc = spawn(
-            [python, "-I", "-B", str(WORKER)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            cwd=roots[-1] if roots else None,
-        )
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps({**request, "modules": chunk, "timeout": timeout}))
-        proc.stdin.close()
-        procs.append(proc)
-    results: dict[str, str | None] = {}
-    for proc in procs:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            item = json.loads(line)
-            results[item["module"]] = None if item["ok"] else item["error"]
-        proc.wait()
-    for name in module_names:
-        results.setdefault(name, "the import worker stopped before reaching it")
-    return results
-
-
-def find_culprits(changed: Sequence[Path], breaks: Callable[[Sequence[Path]], bool]) -> list[Path]:
-    """The changed files whose fixes, applied together with every other file's, break the project.
-
-    `breaks(subset)` applies only `subset` of the fixes. Bisection, with interactions: when
-    neither half breaks alone, the culprits need both, and each half is searched with the
-    other applied. A bisection finds one cause; the rest of the fixes are tried again without
-    its files, until what is left no longer breaks (two independent breaks, say).
-    """
-
-    def search(candidates: list[Path], applied: list[Path]) -> list[Path]:
-        if len(candidates) <= 1:
-            return candidates
-        half = len(candidates) // 2
-        left, right = candidates[:half], candidates[half:]
-        if breaks([*applied, *left]):
-            return search(left, applied)
-        if breaks([*applied, *right]):
-            return search(right, applied)
-        return search(left, [*applied, *right]) + search(right, [*applied, *left])
-
-    culprits: list[Path] = []
-    remaining = list(changed)
-    while remaining and breaks(remaining):
-        found = search(remaining, [])
-        culprits += found
-        remaining = [path for path in remaining if path not in found]
-    return culprits
-
-
 def verify_imports(
     python: str,
     root: Path,
     modules: Mapping[str, Path],
     fixed: Mapping[Path, Path],
 ) -> Verdict:
-    """Import every module before and after; revert the fixes that make a module fail."""
+    """Import every module before and after; leave unchanged the files whose fixes make a
+    module fail, and check again the tree as it will be written, until it imports as before."""
     roots = import_roots(root)
-    names = sorted(modules)
-    files = list(modules.values())
-    before = run_imports(python, roots, names, {}, files)
-    notes = tuple(
-        f"{name} does not import even before the fix ({error}); not checked"
-        for name, error in before.items()
-        if error
-    )
-    healthy = [name for name in names if before[name] is None]
-    after = run_imports(python, roots, healthy, fixed, files)
-    broken = [name for name in healthy if after[name]]
-    if not broken:
-        return Verdict({}, notes)
+    files = tuple(dict.fromkeys([*modules.values(), *fixed]))
+    with temporary_directory("safefix-verify-") as cache:
+        importer = Importer(
+            python, tuple(roots), files, Path(cache), tuple(third_party(files, roots))
+        )
+        names = sorted(modules)
+        before = importer.run(names, {})
+        notes = tuple(
+            f"{name} does not import even before the fix ({found.error}); not checked"
+            for name, found in before.items()
+            if found.error
+        )
+        healthy = [name for name in names if before[name].error is None]
+        reverted: dict[Path, str] = {}
+        applied = dict(fixed)
+        while applied:
+            # an import that executed none of the changed files runs the same code after
+            reached = [n for n in healthy if not before[n].executed.isdisjoint(applied)]
+            after = importer.run(reached, applied)
+            broken = sorted((after[n] for n in reached if after[n].error), key=_depth_first)
+            if not broken:
+                break
+            why = _why(broken)
+            for path in _culprits(importer, modules, applied, _representatives(broken)):
+                reverted[path] = why
+                del applied[path]
+    return Verdict(reverted, notes)
 
-    def breaks(subset: Sequence[Path]) -> bool:
-        overrides = {path: fixed[path] for path in subset}
-        return any(run_imports(python, roots, broken, overrides, files).values())
 
-    culprits = find_culprits(sorted(fixed), breaks)
+def _culprits(
+    importer: Importer,
+    modules: Mapping[str, Path],
+    applied: Mapping[Path, Path],
+    broken: Sequence[Imported],
+) -> list[Path]:
+    """The applied files to leave unchanged for `broken` to import again; never none.
+
+    The searches only prove their answer on `broken`; the caller checks the whole tree again."""
+    names = [found.module for found in broken]
+    one = replace(importer, workers=1)  # the same import fails first every time
+
+    def package_files(module: str) -> list[Path]:
+        parts = module.split(".")
+        return [
+            modules[p] for i in range(1, len(parts) + 1) if (p := ".".join(parts[:i])) in modules
+        ]
+
+    def failure(found: Imported, subset: Sequence[Path]) -> Failure:
+        path = suspects(found.trace, package_files(found.module), found.executed, subset)
+        return Failure(found.error or "", path)
+
+    def probe(subset: Sequence[Path]) -> Failure | None:
+        results = one.run(names, {path: applied[path] for path in subset}, first_failure=True)
+        failed = next((found for found in results.values() if found.error), None)
+        return None if failed is None else failure(failed, subset)
+
+    changed = sorted(applied)
+    found = follow_failures(changed, probe)
+    if found is None:
+        on_path = failure(broken[0], changed).suspects
+        found = find_culprits(changed, lambda subset: probe(subset) is not None, on_path)
+    # should the imports not fail again (a flaky import), every changed file the failing
+    # imports ran is left unchanged instead
+    return found or list(failure(broken[0], changed).suspects) or changed
+
+
+def _depth_first(found: Imported) -> tuple[int, str]:
+    return found.module.count("."), found.module
+
+
+def _representatives(broken: Sequence[Imported]) -> list[Imported]:
+    """One failing import per distinct error, the shallowest: what the bisection re-imports.
+    When `import pkg` fails, every `pkg.*` and every script importing pkg fails the same way,
+    and importing them all again for each subset tried would cost as much as the first check."""
+    first: dict[str, Imported] = {}
+    for found in broken:
+        first.setdefault(found.error or "", found)
+    return list(first.values())
+
+
+def _why(broken: Sequence[Imported]) -> str:
     first = broken[0]
-    why = f"its fixes break `import {first}` ({after[first]}); left unchanged"
-    if len(broken) > 1:
-        why = f"its fixes break `import {first}` ({after[first]}) and {len(broken) - 1} more; left unchanged"
-    return Verdict({path: why for path in culprits}, notes)
+    more = f" and {len(broken) - 1} more" if len(broken) > 1 else ""
+    return f"its fixes break `import {first.module}` ({first.error}){more}; left unchanged"
 
 
 def verify_command(

@@ -1,0 +1,5 @@
+import sys
+
+
+def platform():
+    return sys.platform

@@ -1,0 +1,6 @@
+import os
+import sys
+
+
+def platform():
+    return sys.platform

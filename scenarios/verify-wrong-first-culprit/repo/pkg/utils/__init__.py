@@ -1,0 +1,4 @@
+# Sorted, pkg.utils.backends runs first and pkg.utils has no make_state yet: its decorators
+# fall back to the top package's, which a sorted pkg/__init__.py has not bound yet either.
+from pkg.utils.misc import *
+from pkg.utils.backends import *

@@ -1,0 +1,3 @@
+from pkg.utils.decorators import dispatch
+
+__all__ = ["dispatch"]

@@ -1,0 +1,3 @@
+from pkg.state import make_state
+
+__all__ = ["make_state"]
