@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safefix.modules import ModuleMap
+from safefix.preloaded import top_level_imports
 from safefix.top_level import top_level_code
 from safefix.types import Consumer, ConsumerKind, Removal
 
@@ -248,41 +249,9 @@ class EffectModules:
         for path in self.modules.files(package):
             if path.name == "__init__.py":
                 if path not in self._imported:
-                    self._imported[path] = _top_level_imports(path, self.modules)
+                    self._imported[path] = frozenset(top_level_imports(path, self.modules))
                 found |= self._imported[path]
         return found
-
-
-def _top_level_imports(path: Path, modules: ModuleMap) -> frozenset[str]:
-    """The absolute names a module's top level imports (`from . import sub` gives
-    `pkg.sub`, `from .sub import x` gives `pkg.sub` and `pkg.sub.x`)."""
-    try:
-        tree = ast.parse(path.read_bytes(), str(path))
-    except (OSError, SyntaxError, ValueError):
-        return frozenset()
-    found: set[str] = set()
-    for node in _top_level(tree.body):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = modules.absolute(path, node.level, node.module) if node.level else node.module
-            if base:
-                found.add(base)
-                found |= {f"{base}.{alias.name}" for alias in node.names}
-    return frozenset(found)
-
-
-def _top_level(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements that run on import: the body and its `if`/`try`/`with` arms, not defs."""
-    for stmt in body:
-        yield stmt
-        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            for field_name in ("body", "orelse", "finalbody"):
-                inner = getattr(stmt, field_name, None)
-                if isinstance(inner, list):
-                    yield from _top_level([s for s in inner if isinstance(s, ast.stmt)])
-            for handler in getattr(stmt, "handlers", ()):
-                yield from _top_level(handler.body)
 
 
 def _file_effect(path: Path) -> Effect | None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from safefix.top_level import functions_stubbed
 from safefix.types import OrderFailure
 
 #: Calls and names at module level that bind names the model cannot see.
@@ -59,9 +60,14 @@ Resolve = Callable[[int, str | None], str | None]
 
 def skeleton(path: Path, source: bytes, resolve: Resolve) -> Skeleton | None:
     """The module's import-time events (None: it does not parse)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = None
+    for text in (functions_stubbed(source), source):  # function bodies do not run on import
+        try:
+            tree = ast.parse(text)
+            break
+        except (SyntaxError, ValueError):
+            continue
+    if tree is None:
         return None
     walker = _Walker(resolve)
     walker.body(tree.body, in_class=False)

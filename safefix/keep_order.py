@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import import_order
 from safefix.keep import FileState, contained
+from safefix.preloaded import Imports, preloaded, top_level_imports
 from safefix.types import KeptOrder, OrderFailure
 
 if TYPE_CHECKING:
@@ -52,6 +54,29 @@ def project_imports(source: bytes, tops: frozenset[str]) -> list[bytes]:
     return found
 
 
+def dropped_imports(old: Sequence[bytes], new: Sequence[bytes]) -> list[bytes]:
+    """The import targets `old` has that `new` (the same, fewer) no longer has."""
+    dropped = list(old)
+    for target in new:
+        dropped.remove(target)
+    return dropped
+
+
+def _inert(state: FileState, modules: ModuleMap, tops: frozenset[str], imports: Imports) -> bool:
+    """Whether every import the fix dropped loaded a module the package chain had loaded
+    already (`preloaded.py`): then no import runs later than before."""
+    old, new = project_imports(state.before, tops), project_imports(state.after, tops)
+    for target in dropped_imports(old, new):
+        text = target.decode()
+        level = len(text) - len(text.lstrip("."))
+        name = modules.absolute(state.path, level, text[level:] or None) if level else text
+        if level and not text[level:]:
+            return False  # `from . import x`: which sibling it loads is in the names
+        if name is None or not preloaded(name, state.path, modules, imports):
+            return False
+    return True
+
+
 def may_reorder(before: bytes, after: bytes, package: str, tops: frozenset[str]) -> str | None:
     """Whether a fix may change the order in which project modules bind names: the screen.
 
@@ -65,9 +90,7 @@ def may_reorder(before: bytes, after: bytes, package: str, tops: frozenset[str])
     remaining = iter(old)
     if not all(target in remaining for target in new):
         return "moved"
-    dropped = list(old)
-    for target in new:
-        dropped.remove(target)
+    dropped = dropped_imports(old, new)
     own = package.encode() + b"."
     if any(t.startswith(own) or (t[:1] == b"." and t[1:2] != b".") for t in dropped):
         return "dropped"
@@ -83,6 +106,10 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
     screened = {
         s.path: may_reorder(s.before, s.after, _package(modules, s.path), tops) for s in live
     }
+    imports = _memo(partial(top_level_imports, modules=modules))
+    for state in live:
+        if screened[state.path] == "dropped" and _inert(state, modules, tops, imports):
+            screened[state.path] = None
     checked = [s for s in live if screened[s.path]]
     if not checked:
         return
@@ -125,6 +152,18 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
             suspected = [(found[0][0], found[0][1], [s for s in checked if not s.error])]
         for scope, failing, suspects in suspected:  # each round's failures at once
             _withhold(failing, [s for s in suspects if not s.error], skeletons, scope)
+
+
+def _memo(read: Callable[[Path], list[str]]) -> Imports:
+    """`read`, once per file for this run."""
+    known: dict[Path, list[str]] = {}
+
+    def imports(path: Path) -> list[str]:
+        if path not in known:
+            known[path] = read(path)
+        return known[path]
+
+    return imports
 
 
 def _package(modules: ModuleMap, path: Path) -> str:

@@ -116,7 +116,7 @@ class FileScreen:
             uses_own_globals(data, mine)
             or may_consume(data, needles, words=words)
             or self._in_pytest_scope(path, data, mentioned)
-            or any(opens_a_string(data, self.quoted.get(name, ())) for name in mentioned)
+            or opens_a_string(data, {p for name in mentioned for p in self.quoted.get(name, ())})
             or (bool(mine) and b"__name__" in data)  # f"{__name__}.NAME": its own name
         ):
             return Screened(mentioned, stars, data)
@@ -135,14 +135,29 @@ class FileScreen:
 
 
 def opens_a_string(data: bytes, dotted: Iterable[bytes]) -> bool:
-    """Whether a string in `data` opens with one of the `dotted` names, whole or followed by a
-    dot (`"app.api"`, `f"app.plugins.{name}"`): where a target built of pieces starts."""
+    """Whether a string in `data` is one of the `dotted` names whole (`"app.api"`, a constant
+    to build on) or opens with one and a dot where the rest is built (`f"app.plugins.{name}"`,
+    `"app." + name`, `"app.%s" % name`): where a target built of pieces starts. A string that
+    spells a whole target (`"app.api.X"`) is the plain string kind's."""
     for prefix in dotted:
         if prefix in data:
             for quote in (b'"', b"'"):
-                if quote + prefix + b"." in data or quote + prefix + quote in data:
+                opened = quote + prefix
+                if opened in data and (
+                    any(opened + tail in data for tail in (b".{", b".%", b"." + quote))
+                    or _whole(data, opened + quote, top=b"." not in prefix)
+                ):
                     return True
     return False
+
+
+def _whole(data: bytes, string: bytes, top: bool) -> bool:
+    """Whether `string` stands in `data` as a constant to build on; a top-level package's bare
+    name only where it is assigned (`PKG = "app"`): as an argument (`backend="networkx"`) it
+    names a package, not a piece of a target."""
+    if not top:
+        return string in data
+    return b"= " + string in data or b"=" + string + b"\n" in data
 
 
 def module_prefixes(modules: Iterable[str]) -> list[bytes]:

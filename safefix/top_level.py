@@ -54,6 +54,23 @@ def top_level_code(source: bytes) -> bytes | None:
     return b"".join(out) if may_affect else None
 
 
+_FUNCTION = re.compile(rb"(?:async[ \t]+)?def[ \t]+(\w+)")
+
+
+def functions_stubbed(source: bytes) -> bytes:
+    """The module with each top-level function's body cut to `...` (its name still bound, line
+    numbers kept): what runs at import time but for the bodies that do not, most of a module.
+    The import-order model reads this; a cut that goes wrong does not parse (parse the whole)."""
+    out: list[bytes] = []
+    for chunk, whole in _statements(source):
+        function = _FUNCTION.match(chunk)
+        if function is not None and whole:
+            out.append(b"def " + function.group(1) + b"(): ..." + b"\n" * chunk.count(b"\n"))
+        else:
+            out.append(chunk)
+    return b"".join(out)
+
+
 def _pure(chunk: bytes) -> bool:
     """Comments, an import, or a docstring alone: nothing there can be an effect."""
     if _CODE.search(chunk) is None:
