@@ -121,7 +121,7 @@ class ConsumerIndex:
             module = self.modules.display_name(exporter)
             for importer in self._star_importers_of(exporter):
                 if importer in seen or rebound_after_star(
-                    importer, exporter, name, self.modules, self._read
+                    importer, exporter, name, self.modules, read_whole
                 ):
                     continue
                 seen.add(importer)

@@ -3,7 +3,10 @@
 `from .results import *` then `from .core import *` in a package `__init__`: when both export
 `Dict`, the package's users get `core`'s, so a consumer of `pkg.Dict` does not consume the
 `Dict` that `results` imports. Only unconditional module-level statements count (a binding
-under `if` or `try` may not run), so the answer errs towards keeping.
+under `if` or `try` may not run), so the answer errs towards keeping. The importer is read as
+it is on disk: which module served the name is a question about the program its consumers
+were written against (a sort that moves `from .results import *` last would otherwise make
+the unused import it exports look consumed, and keeping it would change what they get).
 """
 
 from __future__ import annotations
