@@ -54,6 +54,9 @@ def decide_one(
         )
         return Decision(removal, Verdict.KEEP, reason, consumers)
     runtime = [c for c in consumers if not c.typing_only]
+    if not runtime and removal.typed:
+        reason = "moved under TYPE_CHECKING, where its consumers (type checkers only) still see it"
+        return Decision(removal, Verdict.REMOVE, reason, consumers)
     if runtime and all(c.kind is ConsumerKind.SUBMODULE for c in consumers):
         first = runtime[0]
         where = _places(len(runtime))

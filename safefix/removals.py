@@ -104,7 +104,9 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
     old_bindings = module_bindings(old_tree, old_lines)
     if sections:  # the two sections can end at different statements: compare imports only
         old_bindings = [b for b in old_bindings if b.kind == "import"]
-    for b in lost_bindings(old_bindings, module_bindings(new_tree)):
+    new_bindings = module_bindings(new_tree)
+    typed = {(b.name, b.source) for b in new_bindings if not b.runtime}
+    for b in lost_bindings(old_bindings, new_bindings):
         found[(b.line, b.col, b.name)] = Removal(
             path=path,
             module=module,
@@ -115,6 +117,7 @@ def find_removals(path: Path, module: str, before: bytes, after: bytes) -> list[
             kind=b.kind,
             statement=b.statement,
             lazy=b.name in lazy,
+            typed=b.source is not None and (b.name, b.source) in typed,
         )
     deleted = lost_imports(old_tree, new_tree, old_lines, nested=not sections)
     _add_lost_imports(found, deleted, path, module)

@@ -131,6 +131,9 @@ class Removal:
     #: False when the name stays bound (an import in a function, `import pkg.sub` beside
     #: `import pkg`): only what the import ran can make it matter, never the name's consumers.
     bound: bool = True
+    #: Still bound for type checkers: the fix moved it under `if TYPE_CHECKING:` (TC00x), so
+    #: a consumer that is itself typing-only keeps its meaning.
+    typed: bool = False
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,22 @@ LAZY = replace(REMOVAL, lazy=True)
             id="runtime-and-typing",
         ),
         pytest.param(
+            replace(REMOVAL, typed=True),
+            [TYPING],
+            [],
+            Verdict.REMOVE,
+            "moved under TYPE_CHECKING, where its consumers (type checkers only) still see it",
+            id="typing-only-and-moved-under-type-checking",
+        ),
+        pytest.param(
+            replace(REMOVAL, typed=True),
+            [TYPING, CONSUMER],
+            [],
+            Verdict.KEEP,
+            "app.main.KEEPALIVE is used in 1 place",
+            id="moved-but-used-at-runtime",
+        ),
+        pytest.param(
             REMOVAL,
             [],
             ["app.main:KEEP*"],

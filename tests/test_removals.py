@@ -294,3 +294,13 @@ def test_statement_matches_finds_what_the_pattern_finds(pieces: list[str]) -> No
     source = "".join(pieces).encode()
     expected = [(m.start(), m.group()) for m in _IMPORT_STATEMENT.finditer(source)]
     assert [(m.start(), m.group()) for m in statement_matches(source)] == expected
+
+
+def test_a_move_under_type_checking_is_marked_typed() -> None:
+    """TC003's move keeps the name for type checkers: a typing-only consumer keeps its meaning."""
+    before = b"import os\nimport sys\n\nX = sys.argv\n"
+    after = b"from typing import TYPE_CHECKING\nimport sys\n\nif TYPE_CHECKING:\n    import os\n\nX = sys.argv\n"
+    (moved,) = find_removals(Path("m.py"), "m", before, after)
+    assert (moved.name, moved.typed) == ("os", True)
+    (gone,) = find_removals(Path("m.py"), "m", before, b"import sys\n\nX = sys.argv\n")
+    assert (gone.name, gone.typed) == ("os", False)

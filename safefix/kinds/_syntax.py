@@ -12,7 +12,7 @@ import ast
 import builtins
 import re
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -344,6 +344,21 @@ def attribute_chain(node: ast.Attribute) -> list[str] | None:
         return None
     parts.append(current.id)
     return parts[::-1]
+
+
+def aliased_chains(file: PythonFile) -> Iterator[tuple[ast.Attribute, list[str]]]:
+    """Each attribute chain that starts at a name an import bound and names a wanted name:
+    where a module is reached through a name (`pkg.mod.NAME`, `m.NAME`)."""
+    aliases = file.aliases
+    if not aliases:
+        return
+    for node in file.nodes[ast.Attribute]:
+        chain = attribute_chain(node)
+        if chain is None or chain[0] not in aliases:
+            continue
+        if file.wanted is not None and file.wanted.isdisjoint(chain):
+            continue
+        yield node, chain
 
 
 def literal_all(tree: ast.Module) -> set[str] | None:

@@ -3,25 +3,15 @@
 
 from __future__ import annotations
 
-import ast
-
 from safefix.kinds._kind import Example, Kind, Screen
-from safefix.kinds._syntax import PythonFile, attribute_chain
+from safefix.kinds._syntax import PythonFile, aliased_chains
 from safefix.types import ConsumerKind
 
 
 def collect(file: PythonFile) -> None:
-    aliases = file.aliases
-    if not aliases:
-        return
     kind = file.label(ConsumerKind.ATTRIBUTE)
-    for node in file.nodes[ast.Attribute]:
-        chain = attribute_chain(node)
-        if chain is None or chain[0] not in aliases:
-            continue
-        if file.wanted is not None and file.wanted.isdisjoint(chain):
-            continue
-        for target in aliases[chain[0]]:
+    for node, chain in aliased_chains(file):
+        for target in file.aliases[chain[0]]:
             _follow(file, target, chain[1:], node.lineno, kind)
 
 

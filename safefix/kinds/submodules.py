@@ -11,21 +11,14 @@ import ast
 from functools import cached_property
 
 from safefix.kinds._kind import Example, Kind, Screen
-from safefix.kinds._syntax import PythonFile, attribute_chain
+from safefix.kinds._syntax import PythonFile, aliased_chains
 from safefix.types import ConsumerKind
 
 
 def collect(file: PythonFile) -> None:
     aliases = file.aliases
-    if not aliases:
-        return
     own: set[str] | None = None
-    for node in file.nodes[ast.Attribute]:
-        chain = attribute_chain(node)
-        if chain is None or chain[0] not in aliases:
-            continue
-        if file.wanted is not None and file.wanted.isdisjoint(chain):
-            continue
+    for node, chain in aliased_chains(file):
         if own is None:
             own = _OwnImports(file).modules
         for target in aliases[chain[0]]:

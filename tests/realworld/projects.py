@@ -258,6 +258,16 @@ PROJECTS: tuple[Project, ...] = (
         typed=True,
         keeps=(
             (
+                "tests/testdata/python3/data/module.py:",
+                "consumed",
+                "test data the tests parse: tests/test_builder.py checks module.py's locals (`NameNode`, `modutils`) and the line numbers below them, and fails (4 tests) when plain ruff removes them; safefix keeps them because importing astroid has effects (`tokenize._compile = ...` in astroid/__init__.py), which this data file never runs: right for a reason other than the data one (issue #18's Python files read as data)",
+            ),
+            (
+                "tests/testdata/python3/data/package/import_package_subpackage_module.py:package",
+                "consumed",
+                "test data: tests/test_regrtest.py::test_module_path infers `package` through this `import package.subpackage.module`, and fails when plain ruff removes it; safefix keeps it because the data package's __init__ calls `warnings.simplefilter(...)` (an effect), not for the data reason",
+            ),
+            (
                 "tests/testdata/python3/data/module1abs/core.py:sys",
                 "consumed",
                 "the package's `__init__.py` does `from .core import *` and then `print(sys.version)`: importing the package needs core.py's `sys` (test data that tests/test_nodes.py builds, outside this run's test selection)",
@@ -295,7 +305,12 @@ PROJECTS: tuple[Project, ...] = (
             (
                 "src/blib2to3/pgen2/pgen.py:os",
                 "false",
-                "the wide selection's TC003 moved `import os` under `if TYPE_CHECKING:` (its one use is the forward reference `Path = Union[str, \"os.PathLike[str]\"]`, which nothing evaluates at runtime); safefix kept it as module-globals because the module also runs `eval(label)`, and that rule takes every identifier in the module's strings, the forward reference's `os` too, though `eval(label)` only unquotes grammar labels. A string that is a type expression (an argument of a typing subscript, an annotation) is not one the module's own eval reads",
+                "the wide selection's TC003 moved `import os` under `if TYPE_CHECKING:` (its one use is the forward reference `Path = Union[str, \"os.PathLike[str]\"]`, which nothing evaluates at runtime); safefix kept it as module-globals because the module also runs `eval(label)`, and that rule takes every identifier in the module's strings, the forward reference's `os` too, though `eval(label)` only unquotes grammar labels. A string that is a type expression (an argument of a typing subscript, an annotation) is not one the module's own eval reads (since fixed: such a string's names are typing-only consumers, and a move under TYPE_CHECKING with only typing-only consumers is accepted)",
+            ),
+            (
+                "tests/data/cases/fmtpass_imports.py:collections",
+                "false",
+                "tests/data/cases/ holds a file named collections.py (a formatting case whose top level prints), which the module map takes for the module `collections`, so the case file's `import collections` looks like an import of an effect module. Module names resolved per source root (issue #18) would not map test data onto the standard library's names",
             ),
         ),
         why=(
@@ -394,6 +409,16 @@ PROJECTS: tuple[Project, ...] = (
                 "examples/protobuf_parser.py:Keyword",
                 "consumed",
                 "`exec(\"{}_ = Keyword('{}')\".format(kw.upper(), kw))` at module level builds the keyword parsers from a computed string in the module's own globals (no test imports this example)",
+            ),
+            (
+                "examples/statemachine/",
+                "consumed",
+                "each demo does `import statemachine` and then `import documentsignoffstate` (or another `.pystate` module): statemachine.py's top level calls `PystateImporter.register()`, the import hook that makes `.pystate` files importable; removed, the next line raises ModuleNotFoundError (no test runs the demos)",
+            ),
+            (
+                "tests/test_unit.py:simpleSQL",
+                "false",
+                "the wide selection rewrote `import examples.simpleSQL as simpleSQL` into `from examples import simpleSQL`, which still runs examples.simpleSQL (an effect module: `ParserElement.enablePackrat()`), but the effect rule did not see that `from examples import simpleSQL` loads the submodule, so it kept the old statement too",
             ),
             (
                 "pyparsing/core.py:",
