@@ -258,7 +258,9 @@ def _parse(
         words = [ruff_flags.split(part, arity) for part in (before, after)]
     except ruff_flags.FlagError as exc:
         parser.error(str(exc))
-    ns = parser.parse_intermixed_args([*words[0].own, *words[1].own])
+    # flags first, then paths: parse_args reads them in any order that way, and (unlike
+    # parse_intermixed_args) lets an interrupt during parsing through as it is
+    ns = parser.parse_args([*words[0].own, *words[1].own, *words[0].paths, *words[1].paths])
     return ns, words[0].ruff + words[1].ruff
 
 

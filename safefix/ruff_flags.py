@@ -98,10 +98,12 @@ class FlagError(ValueError):
 
 @dataclass(frozen=True)
 class Split:
-    """A command line sorted: words for safefix's parser, and flags for every ruff run."""
+    """A command line sorted: safefix's flags (with their values) and paths, for its parser;
+    and the flags for every ruff run."""
 
     own: tuple[str, ...]
     ruff: tuple[str, ...]
+    paths: tuple[str, ...] = ()
 
 
 def split(words: Sequence[str], own: Mapping[str, bool]) -> Split:
@@ -110,11 +112,12 @@ def split(words: Sequence[str], own: Mapping[str, bool]) -> Split:
     reach ruff."""
     mine: list[str] = []
     passed: list[str] = []
+    paths: list[str] = []
     rest = list(words)
     while rest:
         word = rest.pop(0)
         if not word.startswith("-") or word == "-":
-            mine.append(word)
+            paths.append(word)
             continue
         flag, equals, _ = word.partition("=")
         needs = own[flag] if flag in own else _passed_takes_value(flag)
@@ -124,13 +127,14 @@ def split(words: Sequence[str], own: Mapping[str, bool]) -> Split:
             if not rest:
                 raise FlagError(f"a value is required for '{flag}' but none was supplied")
             target.append(rest.pop(0))
-    return Split(tuple(mine), tuple(passed))
+    return Split(tuple(mine), tuple(passed), tuple(paths))
 
 
 def check_passed(words: Sequence[str]) -> None:
     """Refuse, in a list meant for ruff verbatim (the library's `ruff_args`), anything but the
     settings-only flags."""
-    for word in split(words, {}).own:
+    found = split(words, {})
+    for word in (*found.own, *found.paths):
         raise FlagError(f"'{word}' cannot be passed to ruff verbatim; use safefix's own option")
 
 

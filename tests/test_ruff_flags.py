@@ -29,6 +29,7 @@ ACCEPTED = [
     pytest.param(["-e", "-n", "."], True, id="short-exit-zero-no-cache"),
     pytest.param(["--", "-e", "--select", "F401", "."], True, id="own-flags-and-path-after"),
     pytest.param([".", "--", "--respect-gitignore"], True, id="respect-gitignore"),
+    pytest.param(["app", "-n", "tests", "--", "--fix", "app"], True, id="paths-between-flags"),
 ]
 
 #: (command line, a word of the one-line refusal)
@@ -125,7 +126,7 @@ def test_safefix_reads_every_flag_it_claims_to_understand() -> None:
 )
 def test_split_sorts_words(words: list[str], own: list[str], passed: list[str]) -> None:
     found = ruff_flags.split(words, _parser_arity())
-    assert (list(found.own), list(found.ruff)) == (own, passed)
+    assert (list(found.own) + list(found.paths), list(found.ruff)) == (own, passed)
 
 
 @pytest.mark.parametrize("words", [["--select", "F401"], ["src"], ["--add-noqa"]])
