@@ -26,35 +26,11 @@ from pathlib import Path
 
 from safefix.modules import ModuleMap
 from safefix.preloaded import top_level_imports
-from safefix.top_level import top_level_code
+from safefix.top_level import DECORATING, REGISTERING, top_level_code
 from safefix.types import Consumer, ConsumerKind, Removal
 
-#: Words that say a call or decorator hands something to a registry, a signal or a router.
-_REGISTERING = frozenset(
-    {
-        "register",
-        "registers",
-        "receiver",
-        "connect",
-        "subscribe",
-        "listen",
-        "listens",
-        "listener",
-        "hook",
-        "hookimpl",
-        "route",
-        "task",
-        "command",
-        "on",
-        "install",
-        "plugin",
-    }
-)
-#: A decorator registers with these words too: `@app.get("/")`, `@app.errorhandler(404)`.
-_DECORATING = _REGISTERING | {"get", "post", "put", "patch", "delete", "websocket", "event"}
 
-
-def registers(names: Sequence[str], words: frozenset[str] = _REGISTERING) -> bool:
+def registers(names: Sequence[str], words: frozenset[str] = REGISTERING) -> bool:
     """Whether a callable's dotted names say it registers (`admin.site.register`,
     `connect_signal`, `@register.filter`, `@app.route`)."""
     for name in names:
@@ -130,7 +106,7 @@ def _statement_effect(stmt: ast.stmt, imported: frozenset[str]) -> tuple[int, st
     """(line, what) of the statement's effect, if it has one."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         for decorator in stmt.decorator_list:
-            if registers(_chain(decorator), _DECORATING):
+            if registers(_chain(decorator), DECORATING):
                 return decorator.lineno, f"@{_short(decorator)}"
         return None
     what = _simple_effect(stmt, imported)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,7 +106,7 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
     screened = {
         s.path: may_reorder(s.before, s.after, _package(modules, s.path), tops) for s in live
     }
-    imports = _memo(partial(top_level_imports, modules=modules))
+    imports: Imports = cache(partial(top_level_imports, modules=modules))  # once per file
     for state in live:
         if screened[state.path] == "dropped" and _inert(state, modules, tops, imports):
             screened[state.path] = None
@@ -152,18 +152,6 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
             suspected = [(found[0][0], found[0][1], [s for s in checked if not s.error])]
         for scope, failing, suspects in suspected:  # each round's failures at once
             _withhold(failing, [s for s in suspects if not s.error], skeletons, scope)
-
-
-def _memo(read: Callable[[Path], list[str]]) -> Imports:
-    """`read`, once per file for this run."""
-    known: dict[Path, list[str]] = {}
-
-    def imports(path: Path) -> list[str]:
-        if path not in known:
-            known[path] = read(path)
-        return known[path]
-
-    return imports
 
 
 def _package(modules: ModuleMap, path: Path) -> str:

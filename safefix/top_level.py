@@ -18,11 +18,35 @@ _STATEMENT_START = re.compile(rb"^(?=[^\s#)\]}])", re.MULTILINE)
 _CLAUSE = re.compile(rb"(?:else|elif|except|finally)\b")
 _DEFINITION = re.compile(rb"(?:async[ \t]+)?(def|class)\b")
 _IMPORT = re.compile(rb"(?:import|from)[ \t]")
-#: Words a registering decorator names (see `effects.registers`), as whole parts of a name.
+#: Words that say a call or decorator hands something to a registry, a signal or a router
+#: (`effects.registers` reads them; the byte cut below keeps decorators that name one).
+REGISTERING = frozenset(
+    {
+        "register",
+        "registers",
+        "receiver",
+        "connect",
+        "subscribe",
+        "listen",
+        "listens",
+        "listener",
+        "hook",
+        "hookimpl",
+        "route",
+        "task",
+        "command",
+        "on",
+        "install",
+        "plugin",
+    }
+)
+#: A decorator registers with these words too: `@app.get("/")`, `@app.errorhandler(404)`.
+DECORATING = REGISTERING | {"get", "post", "put", "patch", "delete", "websocket", "event"}
+#: A decorator that names a registering word, as a whole part of a name, or ends like one.
 _REGISTERING = re.compile(
-    rb"(?i)(?<![a-z0-9])(?:register|registers|receiver|connect|subscribe|listen|listens"
-    rb"|listener|hook|hookimpl|route|task|command|on|install|plugin|get|post|put|patch"
-    rb"|delete|websocket|event)(?![a-z0-9])|(?:register|errorhandler)(?![a-z0-9])"
+    rb"(?i)(?<![a-z0-9])(?:"
+    + b"|".join(sorted(word.encode() for word in DECORATING))
+    + rb")(?![a-z0-9])|(?:register|errorhandler)(?![a-z0-9])"
 )
 _CODE = re.compile(rb"^[ \t]*[^\s#]", re.MULTILINE)
 _COMMENT_LINE = re.compile(rb"^[ \t]*#[^\n]*", re.MULTILINE)
