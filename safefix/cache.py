@@ -1,8 +1,10 @@
 """A per-file cache of what each Python file consumes, so a run parses only what changed.
 
 Like ruff's cache, it lives in the project (`.safefix_cache/`, or `$SAFEFIX_CACHE_DIR`), holds
-a `.gitignore` that ignores it, and is never needed: a missing, stale or unreadable cache only
-makes a run slower. An entry is trusted when the file's (mtime, size, inode) are unchanged, and
+a `.gitignore` that ignores it, and is never needed: a missing, stale, unreadable, corrupted or
+crafted cache only makes a run slower. It is data only (JSON: loading it runs no code), sealed
+with a key of the user's (`cache_store`): a cache committed to a repository is not this user's
+and is never read. An entry is trusted when the file's (mtime, size, inode) are unchanged, and
 otherwise when its content hash is. What a file consumes also depends on which modules the
 project has (strings and relative imports are resolved against them), on safefix and on the
 Python parser, so the cache file is keyed by all of these; any change starts a new one.
@@ -10,25 +12,26 @@ Python parser, so the cache file is keyed by all of these; any change starts a n
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from safefix import __version__
+from safefix import __version__, cache_store
 from safefix.modules import ModuleMap
-from safefix.types import PythonScan
+from safefix.types import Consumer, ConsumerKind, PythonScan
 from safefix.workspace import blake2b, digest
 
 CACHE_DIR_NAME = ".safefix_cache"
 CACHE_ENV = "SAFEFIX_CACHE_DIR"
-GITIGNORE = "# Automatically created by safefix.\n*\n"
-#: Bumped when the pickled layout changes.
-FORMAT = 3
+GITIGNORE = cache_store.GITIGNORE
+#: Bumped when the layout of the entries changes.
+FORMAT = 4
 
 
 #: A file changed this soon after it was last modified may keep its mtime (the clock's
@@ -59,6 +62,8 @@ class IndexCache:
     path: Path
     entries: dict[str, Entry] = field(default_factory=dict)
     dirty: bool = False
+    #: The user's key (`cache_store`); None: no cache can be trusted or written this run.
+    key: bytes | None = None
     #: Each file's stat as taken before it was read: an entry never pairs content with a stat
     #: taken after it (the file may change between the two).
     _stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)
@@ -100,25 +105,11 @@ class IndexCache:
 
     def save(self) -> None:
         """Write the cache in one rename; a cache that cannot be written is just not written."""
-        if not self.dirty:
+        if not self.dirty or self.key is None:
             return
-        with suppress(OSError):
-            _make_dir(self.path.parent.parent)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, self.path)
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            for stale in self.path.parent.glob("*.pickle"):
-                if stale != self.path:
-                    with suppress(OSError):
-                        stale.unlink()
+        body = encode(self.entries)
+        with suppress(OSError), cache_store.cache_subdir(*_where(self.path), create=True) as fd:
+            cache_store.write_sealed(fd, self.path.name, self.key, body)
 
 
 def cache_dir(root: Path) -> Path:
@@ -127,30 +118,115 @@ def cache_dir(root: Path) -> Path:
 
 
 def open_cache(root: Path, modules: ModuleMap) -> IndexCache:
-    """The cache for this project as its modules are now (empty if there is none yet)."""
+    """The cache for this project as its modules are now (empty if there is none yet, or if
+    what is there is not a cache this user's safefix wrote)."""
     key = blake2b()
     key.update(f"{FORMAT}\0{__version__}\0{sys.version}\0{root}\0".encode())
     for file, names in sorted(modules.names.items()):
         key.update(f"{file}\0{','.join(names)}\0".encode())
-    path = cache_dir(root) / __version__ / f"{key.hexdigest()}.pickle"
+    path = cache_dir(root) / __version__ / f"{key.hexdigest()}{cache_store.SUFFIX}"
+    secret = cache_store.user_key()
+    if secret is None:
+        return IndexCache(path)
+    return IndexCache(path, load(path, secret), key=secret)
+
+
+def load(path: Path, key: bytes) -> dict[str, Entry]:
+    """The entries of the cache file at `path`; none unless safefix sealed it with `key`."""
+    body = None
+    with suppress(OSError), cache_store.cache_subdir(*_where(path), create=False) as fd:
+        body = cache_store.read_sealed(fd, path.name, key)
+    return {} if body is None else decode(body)
+
+
+def _where(path: Path) -> tuple[Path, str]:
+    """The cache directory and the version directory in it, for a cache file's path."""
+    return path.parent.parent, path.parent.name
+
+
+def encode(entries: dict[str, Entry]) -> bytes:
+    """The entries as JSON arrays: a consumer's path is left out where it is the file's own."""
+    rows = []
+    for file, entry in entries.items():
+        scan = entry.scan
+        rows.append(
+            [
+                file,
+                entry.mtime_ns,
+                entry.size,
+                entry.inode,
+                entry.digest.hex(),
+                entry.seen_ns,
+                None
+                if scan is None
+                else [
+                    [
+                        [
+                            "" if str(c.path) == file else str(c.path),
+                            c.line,
+                            c.module,
+                            c.name,
+                            c.kind.value,
+                            c.text,
+                            c.typing_only,
+                        ]
+                        for c in scan.consumers
+                    ],
+                    list(scan.star_imports),
+                ],
+            ]
+        )
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode(body: bytes) -> dict[str, Entry]:
+    """The entries `encode` wrote; none if anything in `body` is not what it would write."""
     try:
-        with path.open("rb") as handle:
-            entries = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        entries = {}
-    if not isinstance(entries, dict):
-        entries = {}
-    return IndexCache(path, entries)
+        rows = json.loads(body)
+        return dict(_entry(row) for row in _list(rows))
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError):
+        return {}
 
 
-def _make_dir(directory: Path) -> None:
-    """The cache directory, ignored by git from its first moment (like `.ruff_cache`)."""
-    if directory.is_dir():
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-    (directory / "CACHEDIR.TAG").write_text(
-        "Signature: 8a477f597d28d172789f06886806bc55\n"
-        "# This file is a cache directory tag created by safefix.\n",
-        encoding="utf-8",
-    )
+def _entry(row: Any) -> tuple[str, Entry]:
+    file, mtime_ns, size, inode, hexdigest, seen_ns, scan = _list(row)
+    for number in (mtime_ns, size, inode, seen_ns):
+        _int(number)
+    found = None if scan is None else _scan(_str(file), scan)
+    return _str(file), Entry(mtime_ns, size, inode, bytes.fromhex(_str(hexdigest)), seen_ns, found)
+
+
+_KINDS = {kind.value: kind for kind in ConsumerKind}
+
+
+def _scan(file: str, scan: Any) -> PythonScan:
+    consumers, star_imports = _list(scan)
+    paths: dict[str, Path] = {"": Path(file)}
+    found = []
+    for row in _list(consumers):
+        path, line, module, name, kind, text, typing_only = _list(row)
+        where = paths.get(_str(path))
+        if where is None:
+            where = paths[path] = Path(path)
+        if not isinstance(typing_only, bool):
+            raise TypeError("typing_only")
+        found.append(
+            Consumer(
+                where, _int(line), _str(module), _str(name), _KINDS[kind], _str(text), typing_only
+            )
+        )
+    return PythonScan(tuple(found), tuple(_str(star) for star in _list(star_imports)))
+
+
+def _checked(kind: type) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if type(value) is not kind:
+            raise TypeError(f"expected {kind.__name__}")
+        return value
+
+    return check
+
+
+_list = _checked(list)
+_str = _checked(str)
+_int = _checked(int)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 from support import SCENARIOS, safefix
 
-from safefix.cache import CACHE_DIR_NAME, GITIGNORE
+from safefix import cache_store
+from safefix.cache import CACHE_DIR_NAME, GITIGNORE, load
 
 INCIDENT = SCENARIOS / "incident" / "repo"
 
 
 def cached_files(project: Path) -> set[str]:
-    (index,) = (project / CACHE_DIR_NAME).glob("*/*.pickle")
-    with index.open("rb") as handle:
-        entries = pickle.load(handle)
-    return {str(Path(path).relative_to(project)) for path in entries}
+    (index,) = (project / CACHE_DIR_NAME).glob("*/*.cache")
+    key = cache_store.user_key()
+    assert key is not None
+    return {str(Path(path).relative_to(project)) for path in load(index, key)}
 
 
 def test_cache_is_created_and_ignores_itself(incident: Path) -> None:
@@ -61,8 +61,8 @@ def test_no_cache_writes_no_cache(incident: Path) -> None:
 
 def test_unreadable_cache_is_ignored_and_rewritten(incident: Path) -> None:
     expected = safefix(incident, "--diff").stdout
-    (index,) = (incident / CACHE_DIR_NAME).glob("*/*.pickle")
-    index.write_bytes(b"not a pickle")
+    (index,) = (incident / CACHE_DIR_NAME).glob("*/*.cache")
+    index.write_bytes(b"not a cache")
     assert safefix(incident, "--diff").stdout == expected
     assert cached_files(incident)
 
@@ -72,7 +72,7 @@ def test_cache_dir_from_the_environment(incident: Path, tmp_path: Path) -> None:
     proc = safefix(incident, "--diff", env={"SAFEFIX_CACHE_DIR": str(elsewhere)})
     assert proc.returncode == 1
     assert not (incident / CACHE_DIR_NAME).exists()
-    assert list(elsewhere.glob("*/*.pickle"))
+    assert list(elsewhere.glob("*/*.cache"))
 
 
 def test_check_mode_warm_matches_cold(incident: Path) -> None:

@@ -50,5 +50,5 @@ def test_cache_is_keyed_by_the_version(monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_a_run_writes_its_cache_under_the_version(tmp_path: Path) -> None:
     project = copy_project(SCENARIOS / "incident" / "repo", tmp_path / "repo")
     assert safefix(project, "--diff").returncode == 1
-    (index,) = (project / CACHE_DIR_NAME).glob("*/*.pickle")
+    (index,) = (project / CACHE_DIR_NAME).glob("*/*.cache")
     assert index.parent.name == package.__version__
