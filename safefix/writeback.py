@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from safefix import failures
-from safefix.fdio import write_whole
+from safefix.fdio import exchange, read_whole, write_whole
 from safefix.interrupts import signals_deferred
 from safefix.types import FileOutcome
 
@@ -28,9 +28,9 @@ def write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
         real = identity(outcome.path)
         first.setdefault(real, index)
         reals.append(real)
-    written = dict(
-        zip(first, _write_each([outcomes[i] for i in first.values()], root), strict=True)
-    )
+    inside = Inside(root)
+    each = [(outcomes[i], real) for real, i in first.items()]
+    written = dict(zip(first, _write_each(each, inside), strict=True))
     result = []
     for outcome, real in zip(outcomes, reals, strict=True):
         done = written[real]
@@ -45,6 +45,18 @@ def write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
         else:
             result.append(outcome)
     return result
+
+
+class Inside:
+    """Whether a real path (all links followed) lies in the project: what the user asked to be
+    written. A file or a directory linked from inside the project to outside it is not."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.realpath(root)
+        self._prefix = os.path.join(self.root, "")
+
+    def __call__(self, real: str) -> bool:
+        return real.startswith(self._prefix)
 
 
 class Identities:
@@ -75,21 +87,22 @@ class Identities:
         return known
 
 
-def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
-    """`_write_back` each, several at a time. On Ctrl-C, writes not yet started are dropped and
-    those under way finish (each is one rename: a file is either old or new, never half)."""
+def _write_each(pairs: Sequence[tuple[FileOutcome, str]], inside: Inside) -> list[FileOutcome]:
+    """`_write_back` each (an outcome, and its real path), several at a time. On Ctrl-C, writes
+    not yet started are dropped and those under way finish (each is one rename: a file is
+    either old or new, never half)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    pending = [o for o in outcomes if o.changed and not o.error]
+    pending = [o for o, _ in pairs if o.changed and not o.error]
     if len(pending) < 2:
-        return [_write_back(o, root) for o in outcomes]
+        return [_write_back(o, real, inside) for o, real in pairs]
     from safefix.parallel import workers
 
     # a thread a core: creating and renaming files is kernel work that threads overlap, but
     # more threads than cores mostly wait for each other (measured: 2 on 2 cores beat 8)
     pool = ThreadPoolExecutor(max_workers=min(max(2, workers()), len(pending)))
     try:
-        results = list(pool.map(lambda o: _write_back(o, root), outcomes))
+        results = list(pool.map(lambda pair: _write_back(pair[0], pair[1], inside), pairs))
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -97,26 +110,26 @@ def _write_each(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome
     return results
 
 
-def _write_back(outcome: FileOutcome, root: Path) -> FileOutcome:
+def _write_back(outcome: FileOutcome, real: str, inside: Inside) -> FileOutcome:
     if not outcome.changed or outcome.error:
         return outcome
     try:
-        return _write_one(outcome, root)
+        return _write_one(outcome, real, inside)
     except Exception as exc:  # noqa: BLE001 - contained: the file stays as it was
         error = failures.left_unchanged(exc)
         return replace(outcome, after=outcome.before, error=error, failed=True)
 
 
-def _write_one(outcome: FileOutcome, root: Path) -> FileOutcome:
+def _write_one(outcome: FileOutcome, real: str, inside: Inside) -> FileOutcome:
     failures.inject("write", outcome.path)
-    target = outcome.path
-    if target.is_symlink():
-        # ruff writes through a link; so does safefix, but never to outside the project
-        target = target.resolve()
-        if not target.is_relative_to(root.resolve()):
-            return replace(outcome, error=f"is a link to {target}, outside the project; left alone")
+    if not inside(real):
+        # ruff writes through links; so does safefix, but never to outside the project
+        link = "is a link" if outcome.path.is_symlink() else "is reached through a link"
+        error = f"{link} to {real}, outside the project; left alone"
+        return replace(outcome, error=error)
     try:
-        write_atomic(target, outcome.after, expected=outcome.before)
+        # the real path: a rename replaces a link itself, not the file it leads to
+        write_atomic(Path(real), outcome.after, expected=outcome.before, shown=outcome.path)
     except FileChangedError as exc:
         return replace(outcome, error=str(exc))
     except OSError as exc:
@@ -124,38 +137,70 @@ def _write_one(outcome: FileOutcome, root: Path) -> FileOutcome:
     return replace(outcome, written=True)
 
 
-def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+def write_atomic(path: Path, data: bytes, expected: bytes, shown: Path | None = None) -> None:
     """Replace `path` with `data` in one rename, keeping its mode.
 
-    Raises `FileChangedError` if the file no longer holds `expected` (edited while safefix ran).
+    Raises `FileChangedError` if the file no longer holds `expected` (edited while safefix ran,
+    up to the rename itself: see `_swap_in`); `shown` is the name to say it by.
     """
+    shown = shown or path
     with open(path, "rb") as handle:
         current = handle.read()
         mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
     if current != expected:
-        raise FileChangedError(f"{path} changed on disk while safefix ran; left it alone")
+        raise FileChangedError(_changed(shown))
     if not mode & stat.S_IWUSR:
-        raise FileChangedError(f"{path} is read-only; left it alone")
+        raise FileChangedError(f"{shown} is read-only; left it alone")
     with signals_deferred():
-        _replace(path, data, mode)
+        _replace(path, data, mode, expected, shown)
 
 
-def _replace(path: Path, data: bytes, mode: int) -> None:
+def _changed(shown: Path) -> str:
+    return f"{shown} changed on disk while safefix ran; left it alone"
+
+
+def _replace(path: Path, data: bytes, mode: int, expected: bytes, shown: Path) -> None:
     # No fsync: the rename alone makes the change atomic for every process, a crashed safefix
     # included; a sync per file would cost more than ruff's whole run on a big tree (ruff,
     # writing in place, syncs nothing either).
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
+    keep_tmp = False
     try:
         try:
             write_whole(fd, data)
             os.fchmod(fd, mode)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
+        if exchange(tmp, str(path)):
+            problem, keep_tmp = _swap_in(tmp, path, data, expected, shown)
+            if problem:
+                raise FileChangedError(problem)
+        else:  # no atomic swap here: check once more, as close to the rename as can be
+            if read_whole(path) != expected:
+                raise FileChangedError(_changed(shown))
+            os.replace(tmp, path)
+    finally:
+        if not keep_tmp:
+            with suppress(OSError):
+                os.unlink(tmp)
+
+
+def _swap_in(
+    tmp: str, path: Path, data: bytes, expected: bytes, shown: Path
+) -> tuple[str | None, bool]:
+    """After the swap, `tmp` holds what `path` held at that very moment: if it is not what
+    safefix read, someone saved the file meanwhile, and their save is put back (unless they
+    saved again since the swap, into the new file: that later save stays). What went wrong
+    (None: nothing), and whether `tmp` must be kept (it holds a save that could not be put
+    back)."""
+    if read_whole(tmp) == expected:
+        return None, False
+    if read_whole(path) == data:
+        try:
+            exchange(tmp, str(path))
+        except OSError:
+            return f"{shown} changed on disk while safefix ran; the edit is kept in {tmp}", True
+    return _changed(shown), False
 
 
 class FileChangedError(Exception):
