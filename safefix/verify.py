@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -23,13 +22,14 @@ from pathlib import Path
 from safefix.culprits import Failure, find_culprits, follow_failures, suspects
 from safefix.importer import Imported, Importer, third_party
 from safefix.interrupts import end, spawn
+from safefix.materialise import copy_project
 from safefix.modules import ModuleMap
 from safefix.workspace import temporary_directory
 
 #: Module files never imported: running them is their job, not importing them.
 NOT_IMPORTED = frozenset({"__main__.py", "setup.py", "conftest.py", "noxfile.py"})
-COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox"
+COPY_IGNORE = frozenset(
+    {".git", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox"}
 )
 
 
@@ -168,7 +168,8 @@ def verify_command(
     """Run `command` on a copy of the project before and after the fixes, and bisect a break."""
     with temporary_directory("safefix-verify-") as temp:
         copy = Path(temp) / root.name
-        shutil.copytree(root, copy, ignore=COPY_IGNORE, symlinks=True)
+        # links materialised: nothing written in the copy reaches the user's files
+        left_out = tuple(copy_project(root, copy, COPY_IGNORE))
         originals = {path: path.read_bytes() for path in fixed}
 
         def passes(subset: Sequence[Path]) -> bool:
@@ -191,7 +192,8 @@ def verify_command(
                 return False
 
         if not passes([]):
-            return Verdict({}, (f"`{command}` fails even before the fix; not used to verify",))
+            failing = f"`{command}` fails even before the fix; not used to verify"
+            return Verdict({}, (failing, *left_out))
         culprits = find_culprits(sorted(fixed), lambda subset: not passes(subset))
     why = f"its fixes make `{command}` fail; left unchanged"
-    return Verdict({path: why for path in culprits}, ())
+    return Verdict({path: why for path in culprits}, left_out)
