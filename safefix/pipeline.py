@@ -51,6 +51,8 @@ def run(options: Options) -> RunResult:
             outcomes, verified = _settle(session, first, [*project, *targets])
         if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
             outcomes = writeback.write_all(outcomes, root)
+        else:  # --diff: the files a fix would leave alone are shown so
+            outcomes = writeback.refuse_outside(outcomes, root)
     finally:
         workspace.join_removals(removing)
     notes = (*first.warnings, *verified)

@@ -47,6 +47,21 @@ def write_all(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
     return result
 
 
+def refuse_outside(outcomes: Sequence[FileOutcome], root: Path) -> list[FileOutcome]:
+    """What `--diff` shows: the files a fix would write, and each one it would not (reached
+    through a link out of the project), left alone as the fix leaves it."""
+    identity, inside = Identities(), Inside(root)
+    return [
+        o if not o.changed or o.error or inside(real := identity(o.path)) else _outside(o, real)
+        for o in outcomes
+    ]
+
+
+def _outside(outcome: FileOutcome, real: str) -> FileOutcome:
+    link = "is a link" if outcome.path.is_symlink() else "is reached through a link"
+    return replace(outcome, error=f"{link} to {real}, outside the project; left alone")
+
+
 class Inside:
     """Whether a real path (all links followed) lies in the project: what the user asked to be
     written. A file or a directory linked from inside the project to outside it is not."""
@@ -124,9 +139,7 @@ def _write_one(outcome: FileOutcome, real: str, inside: Inside) -> FileOutcome:
     failures.inject("write", outcome.path)
     if not inside(real):
         # ruff writes through links; so does safefix, but never to outside the project
-        link = "is a link" if outcome.path.is_symlink() else "is reached through a link"
-        error = f"{link} to {real}, outside the project; left alone"
-        return replace(outcome, error=error)
+        return _outside(outcome, real)
     try:
         # the real path: a rename replaces a link itself, not the file it leads to
         write_atomic(Path(real), outcome.after, expected=outcome.before, shown=outcome.path)

@@ -456,3 +456,13 @@ def test_the_verify_cmd_copy_materialises_links_and_leaves_out_loops(tmp_path: P
     assert (copy / "app/lib_abs.py").read_text() == "import sys\n"
     assert os.readlink(copy / "app/real_abs.py") == "real.py"
     assert not (copy / "app/gone.py").exists()
+
+
+def test_diff_says_what_a_fix_would_leave_alone(tmp_path: Path, home: dict[str, str]) -> None:
+    project, _ = linked_project(tmp_path)
+    shown = safefix(project, "--diff", "app/out_abs", env=home)
+    done = safefix(project, "app/out_abs", env=home)
+    assert shown.returncode == done.returncode == 3
+    line = f"error: app/out_abs/m.py: is reached through a link to {tmp_path / 'outside/m.py'}, "
+    assert line in shown.stderr and line in done.stderr
+    assert "+++" not in shown.stdout
