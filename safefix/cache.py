@@ -144,46 +144,37 @@ def _where(path: Path) -> tuple[Path, str]:
     return path.parent.parent, path.parent.name
 
 
+#: A consumer's fields, in the order each is written (one flat array a file).
+_FIELDS = 7
+
+
 def encode(entries: dict[str, Entry]) -> bytes:
-    """The entries as JSON arrays: a consumer's path is left out where it is the file's own."""
+    """The entries as JSON arrays, each file's consumers as one flat array of their fields
+    (`_FIELDS` each; a consumer's path is "" where it is the file's own)."""
     rows = []
     for file, entry in entries.items():
         scan = entry.scan
+        flat: list[object] = []
+        for c in () if scan is None else scan.consumers:
+            path = str(c.path)
+            flat += ("" if path == file else path, c.line, c.module, c.name, c.kind.value)
+            flat += (c.text, c.typing_only)
+        found = None if scan is None else [flat, list(scan.star_imports)]
+        digest_hex = entry.digest.hex()
         rows.append(
-            [
-                file,
-                entry.mtime_ns,
-                entry.size,
-                entry.inode,
-                entry.digest.hex(),
-                entry.seen_ns,
-                None
-                if scan is None
-                else [
-                    [
-                        [
-                            "" if str(c.path) == file else str(c.path),
-                            c.line,
-                            c.module,
-                            c.name,
-                            c.kind.value,
-                            c.text,
-                            c.typing_only,
-                        ]
-                        for c in scan.consumers
-                    ],
-                    list(scan.star_imports),
-                ],
-            ]
+            [file, entry.mtime_ns, entry.size, entry.inode, digest_hex, entry.seen_ns, found]
         )
     return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def decode(body: bytes) -> dict[str, Entry]:
-    """The entries `encode` wrote; none if anything in `body` is not what it would write."""
+    """The entries `encode` wrote; none if anything in `body` is not what it would write.
+
+    Only bytes sealed with the user's key get here (what safefix itself wrote), so the shape is
+    checked by unpacking, not field by field: what does not unpack, or names an unknown kind,
+    drops the whole cache."""
     try:
-        rows = json.loads(body)
-        return dict(_entry(row) for row in _list(rows))
+        return dict(_entry(row) for row in _list(json.loads(body)))
     except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError):
         return {}
 
@@ -200,21 +191,24 @@ _KINDS = {kind.value: kind for kind in ConsumerKind}
 
 
 def _scan(file: str, scan: Any) -> PythonScan:
-    consumers, star_imports = _list(scan)
+    flat, star_imports = _list(scan)
+    if len(_list(flat)) % _FIELDS:
+        raise ValueError("a consumer cut short")
     paths: dict[str, Path] = {"": Path(file)}
-    found = []
-    for row in _list(consumers):
-        path, line, module, name, kind, text, typing_only = _list(row)
-        where = paths.get(_str(path))
+    new, found = object.__new__, []
+    fields = [iter(flat)] * _FIELDS
+    for path, line, module, name, kind, text, typing_only in zip(*fields, strict=True):
+        where = paths.get(path)
         if where is None:
-            where = paths[path] = Path(path)
-        if not isinstance(typing_only, bool):
-            raise TypeError("typing_only")
-        found.append(
-            Consumer(
-                where, _int(line), _str(module), _str(name), _KINDS[kind], _str(text), typing_only
-            )
-        )
+            where = paths[path] = Path(_str(path))
+        # pickle's way of making an object: the frozen dataclass's __init__ sets each field
+        # through object.__setattr__, which costs more than parsing the JSON (a warm run
+        # loads tens of thousands of consumers)
+        consumer = new(Consumer)
+        state = consumer.__dict__
+        state["path"], state["line"], state["module"], state["name"] = where, line, module, name
+        state["kind"], state["text"], state["typing_only"] = _KINDS[kind], text, typing_only
+        found.append(consumer)
     return PythonScan(tuple(found), tuple(_str(star) for star in _list(star_imports)))
 
 

@@ -141,13 +141,14 @@ def test_a_committed_link_for_the_cache_directory_is_not_followed(
         assert (ci / linked).is_symlink()
 
 
-def tree(*roots: Path) -> dict[str, bytes | str]:
-    """Every file's bytes and every link's target under `roots`; caches left out (ruff's,
-    which plain ruff writes too, and safefix's: under a test's cache directory elsewhere)."""
+def tree(*roots: Path, caches: bool = False) -> dict[str, bytes | str]:
+    """Every file's bytes and every link's target under `roots`; caches left out unless asked
+    for (ruff's, which plain ruff writes too, and safefix's)."""
     found: dict[str, bytes | str] = {}
+    left_out = {".git"} if caches else {".git", ".ruff_cache", ".safefix_cache"}
     for root in roots:
         for directory, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if d not in (".ruff_cache", ".safefix_cache", ".git")]
+            dirs[:] = [d for d in dirs if d not in left_out]
             for name in [*dirs, *files]:
                 path = Path(directory, name)
                 if path.is_symlink():
@@ -190,13 +191,15 @@ VERIFY = f"{sys.executable} -c pass"
     ],
     ids=["diff", "diff-link", "check", "no-fix", "diff-verify-cmd", "check-verify-cmd"],
 )
+@pytest.mark.parametrize("no_cache", [False, True], ids=["", "no-cache"])
 def test_nothing_that_only_looks_writes_anything(
-    tmp_path: Path, home: dict[str, str], args: list[str]
+    tmp_path: Path, home: dict[str, str], args: list[str], no_cache: bool
 ) -> None:
+    """Not a byte, nor a link, changes in the tree or out of it; with `--no-cache`, no cache."""
     project, outside = linked_project(tmp_path)
-    before = tree(project, outside)
-    safefix(project, *args, env=home)
-    assert tree(project, outside) == before
+    before = tree(project, outside, caches=no_cache)
+    safefix(project, *args, *(["--no-cache"] if no_cache else []), env=home)
+    assert tree(project, outside, caches=no_cache) == before
 
 
 @pytest.mark.parametrize(
