@@ -45,9 +45,11 @@ def user_key() -> bytes | None:
     """This user's key, made on first use (0600, never through a link); None if there is no
     private, regular key file to be had (the run then goes without a cache)."""
     directory = key_dir()
+    if os.open not in os.supports_dir_fd or not _NOFOLLOW:
+        return None
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with _opened_dir(None, str(directory), create=False) as fd:
+        with _opened_dir(None, str(directory), create=False, follow=True) as fd:
             key = _read_key(fd)
             if key is None:
                 _create_key(fd)
@@ -116,16 +118,18 @@ def unseal(key: bytes, name: str, data: bytes) -> bytes | None:
 
 
 @contextmanager
-def _opened_dir(parent: int | None, name: str, create: bool) -> Iterator[int]:
-    """A directory's descriptor, never through a link; made (0755) if missing and `create`."""
+def _opened_dir(parent: int | None, name: str, create: bool, follow: bool = False) -> Iterator[int]:
+    """A directory's descriptor, never through a link unless `follow` (the user's own path to
+    the project); made (0755) if missing and `create`."""
+    flags = _DIRECTORY & ~_NOFOLLOW if follow else _DIRECTORY
     try:
-        fd = os.open(name, _DIRECTORY, dir_fd=parent)
+        fd = os.open(name, flags, dir_fd=parent)
     except FileNotFoundError:
         if not create:
             raise
         with suppress(FileExistsError):
             os.mkdir(name, 0o755, dir_fd=parent)
-        fd = os.open(name, _DIRECTORY, dir_fd=parent)
+        fd = os.open(name, flags, dir_fd=parent)
     try:
         if not stat.S_ISDIR(os.fstat(fd).st_mode):  # pragma: no cover - O_DIRECTORY saw to it
             raise NotADirectoryError(name)
@@ -138,10 +142,12 @@ def _opened_dir(parent: int | None, name: str, create: bool) -> Iterator[int]:
 def cache_subdir(base: Path, version: str, create: bool) -> Iterator[int]:
     """`base/version`, opened without following a link at either level. `base`'s parent is
     the project (or where `SAFEFIX_CACHE_DIR` says), reached as the user named it."""
+    if os.open not in os.supports_dir_fd or not _NOFOLLOW:
+        raise OSError("no way to open the cache without following links here: no cache")
     if create:
         base.parent.mkdir(parents=True, exist_ok=True)
     with (
-        _opened_dir(None, str(base.parent), create=False) as parent,
+        _opened_dir(None, str(base.parent), create=False, follow=True) as parent,
         _base(parent, base.name, create) as top,
         _opened_dir(top, version, create) as sub,
     ):

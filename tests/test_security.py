@@ -469,3 +469,14 @@ def test_diff_says_what_a_fix_would_leave_alone(tmp_path: Path, home: dict[str, 
     line = f"error: app/out_abs/m.py: is reached through a link to {tmp_path / 'outside/m.py'}, "
     assert line in shown.stderr and line in done.stderr
     assert "+++" not in shown.stdout
+
+
+def test_a_project_reached_through_a_link_of_the_users_keeps_its_cache(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    """Only links inside the cache are refused; the user's own way to the project is theirs."""
+    project, _ = small_cache(tmp_path, home)
+    shutil.rmtree(project / cache.CACHE_DIR_NAME)
+    (tmp_path / "via").symlink_to(project, target_is_directory=True)
+    assert safefix(tmp_path, "--diff", "via", env=home).returncode == 1
+    assert list((project / cache.CACHE_DIR_NAME).glob("*/*.cache"))
