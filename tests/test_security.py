@@ -275,16 +275,20 @@ def test_a_corrupted_cache_decides_as_no_cache(tmp_path: Path, home: dict[str, s
     expected = safefix(project, "--diff", "--no-cache", env=home)
     assert "kept KEEP" in expected.stderr
     body = len(cache_store.MAGIC) + cache_store.TAG_SIZE
+    bad = []
     for position in (0, len(cache_store.MAGIC), body, body + len(good) // 3, len(good) - 1):
-        bad = bytearray(good)
-        bad[position] ^= 0xFF
-        path.write_bytes(bytes(bad))
+        flipped = bytearray(good)
+        flipped[position] ^= 0xFF
+        bad.append(bytes(flipped))
+    bad += [good[: len(good) // 2], b"", good + b"]"]  # truncated, emptied, lengthened
+    for data in bad:
+        path.write_bytes(data)
         proc = safefix(project, "--diff", env=home)
         assert (proc.returncode, proc.stdout, proc.stderr) == (
             expected.returncode,
             expected.stdout,
             expected.stderr,
-        ), position
+        )
 
 
 def test_the_key_is_private_and_never_read_through_a_link(
@@ -480,3 +484,27 @@ def test_a_project_reached_through_a_link_of_the_users_keeps_its_cache(
     (tmp_path / "via").symlink_to(project, target_is_directory=True)
     assert safefix(tmp_path, "--diff", "via", env=home).returncode == 1
     assert list((project / cache.CACHE_DIR_NAME).glob("*/*.cache"))
+
+
+def test_the_clean_up_deletes_only_files_safefix_sealed(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    project, path = small_cache(tmp_path, home)
+    key = cache_store.user_key()
+    assert key is not None
+    directory = path.parent
+    stale = directory / f"{'0' * 32}{cache_store.SUFFIX}"
+    body = b"[]"
+    stale.write_bytes(cache_store.MAGIC + cache_store.seal(key, stale.name, body) + body)
+    foreign = directory / f"{'1' * 32}{cache_store.SUFFIX}"
+    foreign.write_bytes(cache_store.MAGIC + cache_store.seal(os.urandom(32), foreign.name, body))
+    victim = tmp_path / f"{'2' * 32}{cache_store.SUFFIX}"
+    victim.write_bytes(cache_store.MAGIC + cache_store.seal(key, victim.name, body) + body)
+    (directory / victim.name).symlink_to(victim)
+    renamed = directory / f"{'3' * 32}{cache_store.SUFFIX}"  # sealed under another name
+    renamed.write_bytes(stale.read_bytes())
+    (project / "app/names.py").write_text("KEEP = 2\n")  # the next run saves its cache again
+    assert safefix(project, "--diff", env=home).returncode == 1
+    assert not stale.exists()
+    assert foreign.exists() and renamed.exists() and victim.exists()
+    assert (directory / victim.name).is_symlink()
