@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import ruff
-from safefix.session import UsageError, find_project_root, say
+from safefix.project_root import find_project_root
+from safefix.session import UsageError, say
 from safefix.types import Explanation, FileOutcome, Finding, RuffOptions
 
 if TYPE_CHECKING:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safefix import flows, ruff
+from safefix.project_root import find_project_root
 from safefix.ruff_output import LintRun
-from safefix.session import Session, UsageError, by_file, find_project_root, say
+from safefix.session import Session, UsageError, by_file, say
 from safefix.types import Diagnostic, FileOutcome, Flow, Mode, Options, RunResult
 
 # Everything past ruff's first lint is imported where it is first needed: a run on a tree

@@ -1,0 +1,89 @@
+"""Where consumers are searched: the whole repository or workspace, whatever paths are given.
+
+The pre-commit hook passes one workspace member's files, and the module that breaks is often in
+another member; the nearest `pyproject.toml` is only that member. So the root is the outermost
+of the repository's top (the directory holding `.git`) and a workspace whose root
+`pyproject.toml` lists the paths' member (`[tool.uv.workspace] members`, hatch's and others'
+`workspace` tables); without either, the nearest project marker. Only the consumer index uses
+it: ruff still finds each file's own config.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def find_project_root(paths: Sequence[Path]) -> Path:
+    """The repository or workspace root above `paths`, else the nearest project marker's."""
+    dirs = [p if p.is_dir() else p.parent for p in paths]
+    common = Path(os.path.commonpath([str(d) for d in dirs]))
+    outer = [d for d in (repository_top(common), workspace_root(common)) if d is not None]
+    if outer:
+        return min(outer, key=lambda d: len(d.parts))
+    for directory in (common, *common.parents):
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    return common
+
+
+def repository_top(start: Path) -> Path | None:
+    """The closest directory at or above `start` holding `.git` (a directory, or a file in a
+    worktree or submodule); never the home directory or `/` (a dotfiles repository)."""
+    home = Path.home()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return None if directory in (home, Path(directory.anchor)) else directory
+    return None
+
+
+def workspace_root(start: Path) -> Path | None:
+    """The outermost directory above `start` whose pyproject.toml declares a workspace with a
+    member that holds `start`."""
+    found = None
+    for directory in start.parents:
+        members = _members(directory / "pyproject.toml")
+        relative = PurePosixPath(start.relative_to(directory).as_posix()).parts
+        if any(_holds(member, relative) for member in members):
+            found = directory
+    return found
+
+
+def _members(pyproject: Path) -> list[str]:
+    """Member globs of every `workspace` table under `[tool]` (uv, hatch environments, ...)."""
+    try:
+        data = pyproject.read_bytes()
+    except OSError:
+        return []
+    if b"workspace" not in data or b"members" not in data:
+        return []
+    from safefix.source_roots import toml_tables
+
+    tool = toml_tables(data.decode("utf-8", errors="replace")).get("tool", {})
+    return list(_workspace_members(tool))
+
+
+def _workspace_members(table: object, depth: int = 0) -> list[str]:
+    if not isinstance(table, dict) or depth > 4:
+        return []
+    found: list[str] = []
+    for key, value in table.items():
+        if key == "workspace" and isinstance(value, dict):
+            found += [m for m in value.get("members", []) if isinstance(m, str)]
+        else:
+            found += _workspace_members(value, depth + 1)
+    return found
+
+
+def _holds(member: str, relative: tuple[str, ...]) -> bool:
+    """Whether the member glob `member` names `relative` or a directory above it."""
+    pattern = PurePosixPath(member.strip("/")).parts
+    if not pattern or len(pattern) > len(relative) or ".." in pattern:
+        return False
+    return all(
+        fnmatch.fnmatchcase(part, glob) for part, glob in zip(relative, pattern, strict=False)
+    )

@@ -1,0 +1,203 @@
+"""Project layouts: where the consumer index's root is, the source roots module names start at,
+and which of two same-named modules a consumer means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safefix.modules import build_module_map
+from safefix.project_root import find_project_root
+
+
+def make(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+UV = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+HATCH = '[tool.hatch.envs.default.workspace]\nmembers = ["libs/a"]\n'
+
+
+@pytest.mark.parametrize(
+    ("files", "given", "expected"),
+    [
+        pytest.param(
+            {"pyproject.toml": UV, "packages/a/pyproject.toml": "", "packages/a/m.py": ""},
+            "packages/a",
+            ".",
+            id="uv-workspace-member",
+        ),
+        pytest.param(
+            {"pyproject.toml": HATCH, "libs/a/pyproject.toml": "", "libs/a/m.py": ""},
+            "libs/a/m.py",
+            ".",
+            id="hatch-workspace-member",
+        ),
+        pytest.param(
+            {"pyproject.toml": UV, "tools/x/pyproject.toml": "", "tools/x/m.py": ""},
+            "tools/x",
+            "tools/x",
+            id="not-a-member",
+        ),
+        pytest.param(
+            {".git/HEAD": "", "svc/pyproject.toml": "", "svc/m.py": ""},
+            "svc/m.py",
+            ".",
+            id="git-top",
+        ),
+        pytest.param(
+            {".git": "gitdir: /elsewhere\n", "a/setup.py": "", "a/m.py": ""},
+            "a",
+            ".",
+            id="git-worktree-file",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": "", "a/b/m.py": ""}, "a/b/m.py", "a", id="nearest-marker"
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.uv.workspace]\nmembers = "packages/*"\n', "p/m.py": ""},
+            "p",
+            ".",
+            id="bad-members-nearest-marker",
+        ),
+    ],
+)
+def test_project_root(tmp_path: Path, files: dict[str, str], given: str, expected: str) -> None:
+    make(tmp_path, files)
+    assert find_project_root([tmp_path / given]) == (tmp_path / expected)
+
+
+@pytest.mark.parametrize(
+    ("files", "file", "display"),
+    [
+        pytest.param({"src/shop/__init__.py": ""}, "src/shop/models.py", "shop.models", id="src"),
+        pytest.param(
+            {"Lib/fontTools/__init__.py": ""}, "Lib/fontTools/ttLib.py", "fontTools.ttLib", id="Lib"
+        ),
+        pytest.param({}, "lib/tool.py", "lib.tool", id="lib-without-packages-is-a-package"),
+        pytest.param(
+            {"packages/acme-core/src/acme/core/__init__.py": ""},
+            "packages/acme-core/src/acme/core/api.py",
+            "acme.core.api",
+            id="namespace-package-in-member-src",
+        ),
+        pytest.param(
+            {"a/pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["code"]\n'},
+            "a/code/pkg/m.py",
+            "pkg.m",
+            id="setuptools-where",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "python"}\n'},
+            "python/pkg/m.py",
+            "pkg.m",
+            id="setuptools-package-dir",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.setuptools.package-dir]\npkg = "code/pkg"\n'},
+            "code/pkg/m.py",
+            "pkg.m",
+            id="setuptools-package-dir-per-package",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.hatch.build.targets.wheel]\npackages = ["py/pkg"]\n'},
+            "py/pkg/m.py",
+            "pkg.m",
+            id="hatch-packages",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.pdm.build]\npackage-dir = "code"\n'},
+            "code/pkg/m.py",
+            "pkg.m",
+            id="pdm-package-dir",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.poetry]\npackages = [{include = "pkg", from = "code"}]\n'},
+            "code/pkg/m.py",
+            "pkg.m",
+            id="poetry-from",
+        ),
+        pytest.param(
+            {"setup.cfg": "[options]\npackage_dir =\n    =code\n"},
+            "code/pkg/m.py",
+            "pkg.m",
+            id="setup-cfg-package-dir",
+        ),
+        pytest.param(
+            {"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = [".."]\n'},
+            "pkg/m.py",
+            "pkg.m",
+            id="declared-outside-the-root-ignored",
+        ),
+        pytest.param({"app/__init__.py": ""}, "app/models.py", "app.models", id="flat"),
+    ],
+)
+def test_display_name(tmp_path: Path, files: dict[str, str], file: str, display: str) -> None:
+    """Messages name a module by its import name, from the innermost source root."""
+    make(tmp_path, {**files, file: ""})
+    init = [tmp_path / f for f in files if f.endswith(".py")]
+    package_files = [tmp_path / f for f in [file, *files] if f.endswith(".py")]
+    modules = build_module_map([*package_files, *init], tmp_path)
+    assert modules.display_name(tmp_path / file) == display
+
+
+SERVICES = ["services/search/app/__init__.py", "services/billing/app/__init__.py"]
+
+
+@pytest.mark.parametrize(
+    ("files", "consumer", "module", "target", "reaches"),
+    [
+        pytest.param(
+            SERVICES,
+            "services/search/app/views.py",
+            "app.models",
+            "services/billing/app/models.py",
+            False,
+            id="other-service",
+        ),
+        pytest.param(
+            SERVICES,
+            "services/search/app/views.py",
+            "app.models",
+            "services/search/app/models.py",
+            True,
+            id="own-service",
+        ),
+        pytest.param(
+            SERVICES,
+            "services/search/tests/test_views.py",
+            "app.models",
+            "services/search/app/models.py",
+            True,
+            id="own-service-tests",
+        ),
+        pytest.param(
+            SERVICES,
+            "tests/test_all.py",
+            "app.models",
+            "services/billing/app/models.py",
+            True,
+            id="outside-every-service-may-mean-any",
+        ),
+        pytest.param(
+            ["a/src/acme/core/__init__.py", "b/src/acme/web/__init__.py"],
+            "b/src/acme/web/forms.py",
+            "acme.core.api",
+            "a/src/acme/core/api.py",
+            True,
+            id="namespace-portions-merge",
+        ),
+    ],
+)
+def test_same_name_other_code(
+    tmp_path: Path, files: list[str], consumer: str, module: str, target: str, reaches: bool
+) -> None:
+    """A name means the code under the innermost source root above its consumer."""
+    make(tmp_path, dict.fromkeys([*files, consumer, target], ""))
+    paths = [tmp_path / f for f in [*files, consumer, target]]
+    modules = build_module_map(paths, tmp_path)
+    assert modules.reaches(tmp_path / consumer, module, tmp_path / target) is reaches
