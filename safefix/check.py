@@ -64,12 +64,15 @@ def verify(
             session.root,
             verifying.importable(session.ahead.modules, list(dict.fromkeys(files))),
             {path: session.scratch.mirror(path) for path in fixed},
+            session.ahead.modules.roots,
         )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     if options.verify_cmd:
         remaining = {p: o.after for p, o in fixed.items() if p not in reverted}
-        verdict = verifying.verify_command(options.verify_cmd, session.root, remaining)
+        verdict = verifying.verify_command(
+            options.verify_cmd, session.root, remaining, cwd=options.cwd
+        )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     return [

@@ -29,6 +29,8 @@ class ModuleMap:
     #: Top-level name -> the base directories it starts at -> whether it is a regular
     #: package or module there (False: a namespace package's portion).
     tops: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: The source roots names start at (the project root among them).
+    roots: tuple[str, ...] = ()
 
     def files(self, module: str) -> tuple[Path, ...]:
         return self.by_name.get(module, ())
@@ -124,6 +126,7 @@ class ModuleMapBuilder:
             names=self._names,
             packages=frozenset(packages),
             tops=self._naming.tops,
+            roots=self._naming.roots,
         )
 
 
@@ -155,6 +158,7 @@ class _Naming:
 
     def __init__(self, init_dirs: set[str], roots: tuple[str, ...]) -> None:
         self._init_dirs = init_dirs
+        self.roots = roots
         self._roots = sorted(roots, key=len, reverse=True)  # innermost first
         self._directories: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
         self.tops: dict[str, dict[str, bool]] = {}
