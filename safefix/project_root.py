@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -22,13 +23,33 @@ def find_project_root(paths: Sequence[Path]) -> Path:
     """The repository or workspace root above `paths`, else the nearest project marker's."""
     dirs = [p if p.is_dir() else p.parent for p in paths]
     common = Path(os.path.commonpath([str(d) for d in dirs]))
-    outer = [d for d in (repository_top(common), workspace_root(common)) if d is not None]
-    if outer:
-        return min(outer, key=lambda d: len(d.parts))
-    for directory in (common, *common.parents):
-        if any((directory / marker).exists() for marker in ROOT_MARKERS):
-            return directory
-    return common
+    nearest = next(
+        (
+            directory
+            for directory in (common, *common.parents)
+            if any((directory / marker).exists() for marker in ROOT_MARKERS)
+        ),
+        common,
+    )
+    top = repository_top(common)
+    if top is not None and top != nearest and git_ignores(top, nearest):
+        top = None  # an unpacked sdist or a cache inside another repository: not its code
+    outer = [d for d in (top, workspace_root(common)) if d is not None]
+    return min(outer, key=lambda d: len(d.parts)) if outer else nearest
+
+
+def git_ignores(top: Path, directory: Path) -> bool:
+    """Whether the repository at `top` ignores `directory` (False if git cannot say)."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(top), "check-ignore", "-q", "--", str(directory)],
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
 
 
 def repository_top(start: Path) -> Path | None:

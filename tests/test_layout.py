@@ -3,6 +3,7 @@ and which of two same-named modules a consumer means."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,16 @@ HATCH = '[tool.hatch.envs.default.workspace]\nmembers = ["libs/a"]\n'
 def test_project_root(tmp_path: Path, files: dict[str, str], given: str, expected: str) -> None:
     make(tmp_path, files)
     assert find_project_root([tmp_path / given]) == (tmp_path / expected)
+
+
+def test_git_ignored_project_is_its_own_root(tmp_path: Path) -> None:
+    """A project unpacked in a directory its enclosing repository ignores is not that
+    repository's code (an sdist in a cache): its own marker is the root."""
+    make(tmp_path, {".gitignore": "cache/\n", "cache/pkg/pyproject.toml": "", "cache/pkg/m.py": ""})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert find_project_root([tmp_path / "cache/pkg/m.py"]) == tmp_path / "cache/pkg"
+    make(tmp_path, {"svc/pyproject.toml": "", "svc/m.py": ""})
+    assert find_project_root([tmp_path / "svc/m.py"]) == tmp_path
 
 
 @pytest.mark.parametrize(
