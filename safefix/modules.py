@@ -46,21 +46,26 @@ class ModuleMap:
         """Whether `module`, named in the file `consumer`, can be the file `path`.
 
         Two directories may each hold a package of the same name (services that each have an
-        `app`): from inside one, the name is that one's. The innermost base above `consumer`
-        where the module's top-level name starts decides, when it holds a regular package or
-        module there (namespace portions merge over roots); a consumer under no such base
-        (tests beside `src/`) may mean any of them.
+        `app`): from inside one, the name is that one's, never the other's. So where bases
+        above `consumer` hold the module's top-level name as a regular package or module,
+        `path` must start at one of them; a consumer under none (tests beside `src/`), or
+        under namespace portions only (which merge over roots), may mean any.
         """
         bases = self.tops.get(module.partition(".")[0])
         if not bases or len(bases) == 1:
             return True
+        above = []
         directory = os.path.dirname(str(consumer))
-        while directory not in bases:
+        while True:
+            if directory in bases:
+                above.append(directory)
             parent = os.path.dirname(directory)
             if parent == directory:
-                return True
+                break
             directory = parent
-        return not bases[directory] or _base(path, module) == directory
+        if not any(bases[base] for base in above):
+            return True
+        return _base(path, module) in above
 
     def absolute(self, path: Path, level: int, module: str | None) -> str | None:
         """The absolute module a relative import in `path` names, or None if it escapes."""

@@ -195,6 +195,22 @@ SERVICES = ["services/search/app/__init__.py", "services/billing/app/__init__.py
             id="outside-every-service-may-mean-any",
         ),
         pytest.param(
+            ["app/__init__.py", "tests/app/__init__.py"],
+            "tests/app/test_models.py",
+            "app.models",
+            "app/models.py",
+            True,
+            id="tests-mirroring-the-package-may-mean-the-outer-one",
+        ),
+        pytest.param(
+            ["app/__init__.py", "tests/app/__init__.py"],
+            "tests/app/test_models.py",
+            "app.models",
+            "tests/app/models.py",
+            True,
+            id="tests-mirroring-the-package-may-mean-their-own",
+        ),
+        pytest.param(
             ["a/src/acme/core/__init__.py", "b/src/acme/web/__init__.py"],
             "b/src/acme/web/forms.py",
             "acme.core.api",
