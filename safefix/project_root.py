@@ -21,21 +21,27 @@ ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
 def find_project_root(paths: Sequence[Path]) -> Path:
     """The repository or workspace root above `paths`, else the nearest project marker's."""
-    dirs = [p if p.is_dir() else p.parent for p in paths]
-    common = Path(os.path.commonpath([str(d) for d in dirs]))
-    nearest = next(
-        (
-            directory
-            for directory in (common, *common.parents)
-            if any((directory / marker).exists() for marker in ROOT_MARKERS)
-        ),
-        common,
-    )
+    common = _common_directory(paths)
+    nearest = nearest_project(paths)
     top = repository_top(common)
     if top is not None and top != nearest and git_ignores(top, nearest):
         top = None  # an unpacked sdist or a cache inside another repository: not its code
     outer = [d for d in (top, workspace_root(common)) if d is not None]
     return min(outer, key=lambda d: len(d.parts)) if outer else nearest
+
+
+def nearest_project(paths: Sequence[Path]) -> Path:
+    """The nearest directory above `paths` with a project marker (the project they are in)."""
+    common = _common_directory(paths)
+    for directory in (common, *common.parents):
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    return common
+
+
+def _common_directory(paths: Sequence[Path]) -> Path:
+    dirs = [p if p.is_dir() else p.parent for p in paths]
+    return Path(os.path.commonpath([str(d) for d in dirs]))
 
 
 def git_ignores(top: Path, directory: Path) -> bool:

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support import safefix_json
 
 from safefix.modules import build_module_map
 from safefix.project_root import find_project_root
@@ -228,3 +229,26 @@ def test_same_name_other_code(
     paths = [tmp_path / f for f in [*files, consumer, target]]
     modules = build_module_map(paths, tmp_path)
     assert modules.reaches(tmp_path / consumer, module, tmp_path / target) is reaches
+
+
+def test_repository_top_config_excluding_the_project(tmp_path: Path) -> None:
+    """The repository's top config excludes a project that has its own config; a consumer in
+    that project, beside the path given, still counts (ruff prunes excluded directories when
+    it walks from the top, not a path it is given)."""
+    make(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.ruff]\nextend-exclude = ["legacy"]\n',
+            "legacy/pyproject.toml": '[tool.ruff.lint]\nselect = ["F401"]\n',
+            "legacy/app/__init__.py": "",
+            "legacy/app/text.py": "def slugify(s):\n    return s\n",
+            "legacy/app/models.py": "from app.text import slugify\n",
+            "legacy/app/views.py": "from app.models import slugify\n",
+        },
+    )
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    code, report = safefix_json(tmp_path / "legacy", "--diff", "app/models.py")
+    assert code == 1, report
+    assert report["root"] == str(tmp_path), report
+    kept = [(f["path"], k["name"]) for f in report["files"] for k in f["kept"]]
+    assert kept == [("app/models.py", "slugify")], report  # paths relative to the cwd
