@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import ruff
-from safefix.project_root import find_project_root
+from safefix.project_root import find_project_root, nearest_project
 from safefix.session import UsageError, say
 from safefix.types import Explanation, FileOutcome, Finding, RuffOptions
 
@@ -111,7 +111,9 @@ def explain(
     binary = ruff.locate()
     root = (project_root or find_project_root([cwd])).absolute()
     flags = ruff.flag_args(ruff_options, lambda value: value)
-    project = ruff.show_files(binary, [str(root)], flags, cwd)
+    nearest = nearest_project([cwd])  # listed whatever the top's config excludes
+    tops = dict.fromkeys([str(root), *([str(nearest)] if nearest.is_relative_to(root) else [])])
+    project = list(dict.fromkeys(ruff.show_files(binary, list(tops), flags, cwd)))
     modules = build_module_map(project, root)
     files = modules.files(module)
     if not files:
