@@ -196,6 +196,22 @@ SERVICES = ["services/search/app/__init__.py", "services/billing/app/__init__.py
             id="outside-every-service-may-mean-any",
         ),
         pytest.param(
+            ["examples/a/utils.py", "examples/b/utils.py"],
+            "examples/b/main.py",
+            "utils",
+            "examples/a/utils.py",
+            False,
+            id="example-directories-each-with-a-module-utils",
+        ),
+        pytest.param(
+            ["examples/a/utils.py", "examples/b/main.py"],
+            "examples/b/main.py",
+            "utils",
+            "examples/b/utils.py",
+            True,
+            id="example-directory-own-utils",
+        ),
+        pytest.param(
             ["app/__init__.py", "tests/app/__init__.py"],
             "tests/app/test_models.py",
             "app.models",
