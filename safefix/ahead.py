@@ -74,9 +74,11 @@ class Ahead:
 
 
 def excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
-    """Whether `[tool.safefix] exclude` keeps `path` out of the consumer search."""
+    """Whether `[tool.safefix] exclude` keeps `path` out of the consumer search (a pattern
+    relative to `root`, or absolute: the config file anchors its own)."""
+    whole = path.as_posix()
     try:
         rel = path.relative_to(root).as_posix()
     except ValueError:
-        rel = path.as_posix()
-    return any(fnmatch.fnmatch(rel, pattern) for pattern in patterns)
+        rel = whole
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(whole, p) for p in patterns)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import ruff
-from safefix.session import UsageError, find_project_root, say
+from safefix.project_root import find_project_root, nearest_project
+from safefix.session import UsageError, say
 from safefix.types import Explanation, FileOutcome, Finding, RuffOptions
 
 if TYPE_CHECKING:
@@ -63,12 +64,15 @@ def verify(
             session.root,
             verifying.importable(session.ahead.modules, list(dict.fromkeys(files))),
             {path: session.scratch.mirror(path) for path in fixed},
+            session.ahead.modules.roots,
         )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     if options.verify_cmd:
         remaining = {p: o.after for p, o in fixed.items() if p not in reverted}
-        verdict = verifying.verify_command(options.verify_cmd, session.root, remaining)
+        verdict = verifying.verify_command(
+            options.verify_cmd, session.root, remaining, cwd=options.cwd
+        )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     return [
@@ -107,7 +111,9 @@ def explain(
     binary = ruff.locate()
     root = (project_root or find_project_root([cwd])).absolute()
     flags = ruff.flag_args(ruff_options, lambda value: value)
-    project = ruff.show_files(binary, [str(root)], flags, cwd)
+    nearest = nearest_project([cwd])  # listed whatever the top's config excludes
+    tops = dict.fromkeys([str(root), *([str(nearest)] if nearest.is_relative_to(root) else [])])
+    project = list(dict.fromkeys(ruff.show_files(binary, list(tops), flags, cwd)))
     modules = build_module_map(project, root)
     files = modules.files(module)
     if not files:

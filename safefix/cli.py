@@ -122,7 +122,8 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
     safe.add_argument(
         "--project-root",
         type=Path,
-        help="Where consumers are searched [default: nearest pyproject.toml/.git].",
+        help="Where consumers are searched [default: the git top level or workspace root, "
+        "else the nearest pyproject.toml].",
     )
     _switch(
         safe,

@@ -105,7 +105,8 @@ def load(path: Path | None) -> FileConfig:
         verify_cmd=table.get("verify-cmd"),
         keep=tuple(table.get("keep", ())),
         consumer_roots=tuple((path.parent / p).resolve() for p in table.get("consumer-roots", ())),
-        exclude=tuple(table.get("exclude", ())),
+        # anchored at the table's directory: the project root may be a workspace above it
+        exclude=tuple((path.parent / p).as_posix() for p in table.get("exclude", ())),
         warnings=warnings,
     )
 

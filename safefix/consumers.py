@@ -160,8 +160,9 @@ class ConsumerIndex:
     def _direct(self, path: Path, name: str) -> list[Consumer]:
         table = self._table()
         found: list[Consumer] = []
+        reaches = self.modules.reaches
         for module in self.modules.names.get(path, ()):
-            found += table.get((module, name), [])
+            found += [c for c in table.get((module, name), ()) if reaches(c.path, module, path)]
             found += by_convention(table, path, module, name)
         return found + self._unparsed_consumers(path, name)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from safefix.source_roots import source_roots
 
 PY_SUFFIXES = (".py", ".pyi")
 
@@ -24,6 +26,11 @@ class ModuleMap:
     names: dict[Path, tuple[str, ...]]
     #: Every dotted prefix of a module name: packages, including namespace packages.
     packages: frozenset[str]
+    #: Top-level name -> the base directories it starts at -> whether it is a regular
+    #: package or module there (False: a namespace package's portion).
+    tops: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: The source roots names start at (the project root among them).
+    roots: tuple[str, ...] = ()
 
     def files(self, module: str) -> tuple[Path, ...]:
         return self.by_name.get(module, ())
@@ -34,6 +41,31 @@ class ModuleMap:
     def display_name(self, path: Path) -> str:
         names = self.names.get(path)
         return names[0] if names else path.stem
+
+    def reaches(self, consumer: Path, module: str, path: Path) -> bool:
+        """Whether `module`, named in the file `consumer`, can be the file `path`.
+
+        Two directories may each hold a package of the same name (services that each have an
+        `app`): from inside one, the name is that one's, never the other's. So where bases
+        above `consumer` hold the module's top-level name as a regular package or module,
+        `path` must start at one of them; a consumer under none (tests beside `src/`), or
+        under namespace portions only (which merge over roots), may mean any.
+        """
+        bases = self.tops.get(module.partition(".")[0])
+        if not bases or len(bases) == 1:
+            return True
+        above = []
+        directory = os.path.dirname(str(consumer))
+        while True:
+            if directory in bases:
+                above.append(directory)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        if not any(bases[base] for base in above):
+            return True
+        return _base(path, module) in above
 
     def absolute(self, path: Path, level: int, module: str | None) -> str | None:
         """The absolute module a relative import in `path` names, or None if it escapes."""
@@ -66,7 +98,8 @@ class ModuleMapBuilder:
         self._files = [f for f in files if str(f).endswith(PY_SUFFIXES)]
         self._texts = [str(f) for f in self._files]
         init_dirs = {os.path.dirname(t) for t in self._texts if _stem(t) == "__init__"}
-        self._naming = _Naming(str(root), init_dirs)
+        directories = dict.fromkeys(os.path.dirname(t) for t in self._texts)
+        self._naming = _Naming(init_dirs, source_roots(str(root), directories, init_dirs))
         self._by_name: dict[str, list[Path]] = {}
         self._names: dict[Path, tuple[str, ...]] = {}
         self._done = 0
@@ -97,7 +130,17 @@ class ModuleMapBuilder:
             by_name={k: tuple(v) for k, v in self._by_name.items()},
             names=self._names,
             packages=frozenset(packages),
+            tops=self._naming.tops,
+            roots=self._naming.roots,
         )
+
+
+def _base(path: Path, module: str) -> str:
+    """The directory the name `module` of the file `path` starts at."""
+    directory = os.path.dirname(str(path))
+    for _ in range(module.count(".") + (path.stem == "__init__")):
+        directory = os.path.dirname(directory)
+    return directory
 
 
 def _stem(file: str) -> str:
@@ -109,35 +152,55 @@ _Parts = tuple[str, ...] | None
 
 
 class _Naming:
-    """The names a file is importable under: from the project root, from `src/`, and from
-    above its outermost package (pytest's rootdir-less import mode), the first the one the
-    package's users write. What a directory contributes is worked out once per directory."""
+    """The names a file is importable under: from each source root that holds it
+    (`source_roots`) and from above its outermost package (pytest's rootdir-less import mode),
+    the first the one the package's users write: from the innermost root. What a directory
+    contributes is worked out once per directory.
 
-    def __init__(self, root: str, init_dirs: set[str]) -> None:
-        self._root = root
-        self._src = os.path.join(root, "src")
+    Each name starts at a base directory; `tops` records, per top-level name, the bases it
+    starts at and whether it is a regular package or module there (not a namespace portion).
+    """
+
+    def __init__(self, init_dirs: set[str], roots: tuple[str, ...]) -> None:
         self._init_dirs = init_dirs
-        self._directories: dict[str, tuple[_Parts, _Parts, _Parts]] = {}
+        self.roots = roots
+        self._roots = sorted(roots, key=len, reverse=True)  # innermost first
+        self._directories: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+        self.tops: dict[str, dict[str, bool]] = {}
 
     def names(self, directory: str, stem: str) -> tuple[str, ...]:
-        rooted, src, package = self._directory(directory)
-        display = _dotted(src, stem) or _dotted(rooted, stem)
-        candidates = (display, _dotted(rooted, stem), _dotted(src, stem), _dotted(package, stem))
-        return tuple(dict.fromkeys(name for name in candidates if name))
+        found = []
+        for base, parts in self._directory(directory):
+            name = _dotted(parts, stem)
+            if name:
+                found.append(name)
+                if not parts:  # a top-level module (or a root's own __init__, never a top)
+                    self.tops.setdefault(name, {})[base] = True
+        return tuple(dict.fromkeys(found))
 
-    def _directory(self, directory: str) -> tuple[_Parts, _Parts, _Parts]:
+    def _directory(self, directory: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         known = self._directories.get(directory)
         if known is None:
             package_base = directory
             while package_base in self._init_dirs and package_base != os.path.dirname(package_base):
                 package_base = os.path.dirname(package_base)
-            known = (
-                _parts(directory, self._root),
-                _parts(directory, self._src),
-                _parts(directory, package_base),
+            bases = dict.fromkeys(
+                [*(r for r in self._roots if _inside(directory, r)), package_base]
             )
+            known = tuple(
+                (base, parts) for base in bases if (parts := _parts(directory, base)) is not None
+            )
+            for base, parts in known:
+                if parts:
+                    regular = os.path.join(base, parts[0]) in self._init_dirs
+                    tops = self.tops.setdefault(parts[0], {})
+                    tops[base] = tops.get(base, False) or regular
             self._directories[directory] = known
         return known
+
+
+def _inside(directory: str, base: str) -> bool:
+    return directory == base or directory.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def _parts(directory: str, base: str) -> _Parts:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safefix import flows, ruff
+from safefix.project_root import find_project_root, nearest_project
 from safefix.ruff_output import LintRun
-from safefix.session import Session, UsageError, by_file, find_project_root, say
+from safefix.session import Session, UsageError, by_file, say
 from safefix.types import Diagnostic, FileOutcome, Flow, Mode, Options, RunResult
 
 # Everything past ruff's first lint is imported where it is first needed: a run on a tree
@@ -76,13 +77,17 @@ def _project_files(binary: str, options: Options, root: Path, targets: list[Path
     """The files consumers are searched in: what ruff checks under the root and extra roots."""
     from safefix.ahead import excluded
 
-    roots = [root, *options.consumer_roots]
-    found = (
-        targets if roots == [root] and [options.cwd / p for p in options.paths] == [root] else []
-    )
+    paths = [(options.cwd / p).absolute() for p in options.paths]
+    # the paths' own project too: walking from a repository's top, ruff prunes what the top's
+    # config excludes, while a path given to it is listed whatever an outer config says
+    nearest = nearest_project(paths)
+    local = [nearest] if nearest != root and nearest.is_relative_to(root) else []
+    roots = [root, *local, *options.consumer_roots]
+    found = targets if roots == [root] and paths == [root] else []
     if not found:
         flags = ruff.flag_args(options.ruff, lambda value: value)
         found = ruff.show_files(binary, [str(r) for r in roots], flags, options.cwd)
+        found = list(dict.fromkeys(found)) if local else found
     if options.exclude:
         found = [p for p in found if not excluded(p, root, options.exclude)]
     return found

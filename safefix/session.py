@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 # Light on purpose: the pipeline imports this before ruff's lint says whether there is work.
 
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-
 
 class UsageError(Exception):
     """Bad input from the user (a missing path, ...): one line, exit code 2, tree untouched."""
@@ -31,16 +29,6 @@ def say(options: Options, message: str) -> None:
     """A status line for the user's terminal, where the CLI shows one."""
     if options.progress is not None:
         options.progress(message)
-
-
-def find_project_root(paths: Sequence[Path]) -> Path:
-    """The nearest directory above `paths` that holds a project marker."""
-    dirs = [p if p.is_dir() else p.parent for p in paths]
-    common = Path(os.path.commonpath([str(d) for d in dirs]))
-    for directory in (common, *common.parents):
-        if any((directory / marker).exists() for marker in ROOT_MARKERS):
-            return directory
-    return common
 
 
 def by_file(diagnostics: Iterable[Diagnostic]) -> dict[Path, list[Diagnostic]]:

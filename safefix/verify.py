@@ -51,8 +51,12 @@ def project_python(root: Path) -> str:
     return sys.executable
 
 
-def import_roots(root: Path) -> list[str]:
-    return [str(p) for p in (root / "src", root) if p.is_dir()]
+def import_roots(root: Path, source_roots: Sequence[str] = ()) -> list[str]:
+    """`sys.path` for the project's modules: its source roots, innermost first (the display
+    names start there), then `src/` and the root."""
+    inner = sorted((r for r in source_roots if r != str(root)), key=len, reverse=True)
+    found = [*inner, str(root / "src"), str(root)]
+    return [r for r in dict.fromkeys(found) if os.path.isdir(r)]
 
 
 def importable(modules: ModuleMap, files: Sequence[Path]) -> dict[str, Path]:
@@ -72,10 +76,11 @@ def verify_imports(
     root: Path,
     modules: Mapping[str, Path],
     fixed: Mapping[Path, Path],
+    source_roots: Sequence[str] = (),
 ) -> Verdict:
     """Import every module before and after; leave unchanged the files whose fixes make a
     module fail, and check again the tree as it will be written, until it imports as before."""
-    roots = import_roots(root)
+    roots = import_roots(root, source_roots)
     files = tuple(dict.fromkeys([*modules.values(), *fixed]))
     with temporary_directory("safefix-verify-") as cache:
         importer = Importer(
@@ -163,13 +168,20 @@ def _why(broken: Sequence[Imported]) -> str:
 
 
 def verify_command(
-    command: str, root: Path, fixed: Mapping[Path, bytes], timeout: int = 1800
+    command: str,
+    root: Path,
+    fixed: Mapping[Path, bytes],
+    timeout: int = 1800,
+    cwd: Path | None = None,
 ) -> Verdict:
-    """Run `command` on a copy of the project before and after the fixes, and bisect a break."""
+    """Run `command` on a copy of the project before and after the fixes, and bisect a break;
+    from the copy of `cwd` (where the user ran safefix) when it is in the project."""
     with temporary_directory("safefix-verify-") as temp:
         copy = Path(temp) / root.name
         # links materialised: nothing written in the copy reaches the user's files
         left_out = tuple(copy_project(root, copy, COPY_IGNORE))
+        inside = cwd is not None and cwd.is_relative_to(root)
+        run_in = copy / cwd.relative_to(root) if cwd is not None and inside else copy
         originals = {path: path.read_bytes() for path in fixed}
 
         def passes(subset: Sequence[Path]) -> bool:
@@ -179,7 +191,7 @@ def verify_command(
             try:
                 proc = spawn(
                     shlex.split(command),
-                    cwd=copy,
+                    cwd=run_in if run_in.is_dir() else copy,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )

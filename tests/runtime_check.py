@@ -9,6 +9,10 @@ in `PROJECT_DIR/.runtime-targets` (one `module:attr` a line, for string consumer
 `module:function()` is also called, for imports whose effect is the point).
 Prints one line per failure and exits 1 if there is any.
 
+`sys.path` is `src/` and the project directory, or each line of `PROJECT_DIR/.runtime-roots`
+(directories relative to it, separated by spaces; several lines are checked each in its own
+interpreter: services that each have a package `app` cannot share one).
+
 This is deliberately independent of safefix's own consumer index: it is the oracle the
 scenarios are judged by.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -127,8 +132,16 @@ def consumers(file: Path, name: str, project: dict[str, Path]) -> list[tuple[int
     return found
 
 
-def main(root: Path) -> int:
-    bases = [root / "src", root] if (root / "src").is_dir() else [root]
+def path_groups(root: Path) -> list[list[Path]]:
+    """Each interpreter's `sys.path` entries for the project."""
+    listed = root / ".runtime-roots"
+    if listed.is_file():
+        lines = listed.read_text().splitlines()
+        return [[root / part for part in line.split()] for line in lines if line.strip()]
+    return [[root / "src", root] if (root / "src").is_dir() else [root]]
+
+
+def main(root: Path, bases: list[Path]) -> int:
     sys.path[:0] = [str(b) for b in bases]
     project = module_names(root, bases)
     failures = []
@@ -149,5 +162,19 @@ def main(root: Path) -> int:
     return 1 if failures else 0
 
 
+def run_groups(root: Path) -> int:
+    """Check each group of `sys.path` entries, several each in a fresh interpreter."""
+    groups = path_groups(root)
+    if len(groups) == 1:
+        return main(root, groups[0])
+    command = [sys.executable, "-I", "-B", __file__, str(root)]
+    return max(
+        subprocess.run([*command, *map(str, group)], check=False).returncode for group in groups
+    )
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]).resolve()))
+    project = Path(sys.argv[1]).resolve()
+    if len(sys.argv) > 2:  # one group, from run_groups
+        sys.exit(main(project, [Path(arg) for arg in sys.argv[2:]]))
+    sys.exit(run_groups(project))

@@ -158,6 +158,31 @@ def test_pre_commit_hook_with_the_real_pre_commit(incident: Path, tmp_path: Path
     assert second.returncode == 0, second.stdout
 
 
+def test_pre_commit_hook_in_a_workspace(tmp_path: Path) -> None:
+    """pre-commit passes one workspace member's staged file; the consumer of its import is in
+    another member, which the nearest pyproject.toml (the member's own) does not hold."""
+    repo = copy_project(SCENARIOS / "workspace-members" / "repo", tmp_path / "repo")
+    models = repo / "packages/core/src/core/models.py"
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "workspace")
+    models.write_text(models.read_text() + "\n# touched\n")
+    git(repo, "add", str(models))
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "safefix", "--verbose"]
+    proc = run(command, repo, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # files were modified: commit stops
+    assert "kept slugify for packages/web/src/web/views.py:1" in proc.stdout, proc.stdout
+    text = models.read_text()
+    assert "from core.text import slugify  # noqa: F401" in text
+    assert "import re" not in text
+    assert "packages/core/src/core/models.py" in git(repo, "diff", "--name-only")
+
+
 def test_pre_commit_rev_in_the_readme_is_a_commit_of_this_repository() -> None:
     """No release is tagged yet, so the snippet pins a full commit SHA, one pre-commit can
     check out: it must be in safefix's own history."""

@@ -115,6 +115,8 @@ def test_scenario(name: str, flow: str, tmp_path: Path) -> None:
     for entry, kinds in spec.get("kinds", {}).items():
         found = {c["kind"] for c in kept_items[tuple(entry.rsplit(":", 1))]["consumers"]}
         assert set(kinds) <= found, (entry, found)
+    for entry, module in spec.get("modules", {}).items():  # messages name import names
+        assert kept_items[tuple(entry.rsplit(":", 1))]["module"] == module, entry
     for entry in spec.get("typing_only", []):
         consumers = kept_items[tuple(entry.rsplit(":", 1))]["consumers"]
         assert consumers and all(c["typing_only"] for c in consumers), consumers

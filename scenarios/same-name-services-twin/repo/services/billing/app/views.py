@@ -1,0 +1,5 @@
+from app.models import Invoice
+
+
+def bill():
+    return Invoice()

@@ -1,0 +1,6 @@
+def tokenize(text):
+    return text.split()
+
+
+class Document:
+    pass

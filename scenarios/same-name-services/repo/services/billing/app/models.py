@@ -1,0 +1,5 @@
+from app.text import tokenize
+
+
+class Invoice:
+    pass

@@ -1,0 +1,7 @@
+import json
+
+from app.text import tokenize
+
+
+class Document:
+    pass

@@ -1,0 +1,7 @@
+import sys
+
+from glyphs.struct_utils import pack
+
+
+class Table:
+    tag = "glyf"

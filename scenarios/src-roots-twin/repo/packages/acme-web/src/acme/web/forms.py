@@ -1,0 +1,5 @@
+from acme.core.text import normalize
+
+
+def clean(value):
+    return normalize(value)

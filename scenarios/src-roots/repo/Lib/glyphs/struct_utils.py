@@ -1,0 +1,2 @@
+def pack(values):
+    return bytes(values)

@@ -1,0 +1,5 @@
+from acme.core.api import normalize
+
+
+def clean(value):
+    return normalize(value)

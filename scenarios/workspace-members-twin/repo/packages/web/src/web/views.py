@@ -1,0 +1,10 @@
+from core.models import Product
+from core.text import slugify
+
+
+def product_url(title):
+    return "/p/" + slugify(Product(title).title)
+
+
+def home():
+    return product_url("Front Page")
