@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from safefix import import_order, keep
 from safefix.keep import FileState, contained
+from safefix.order_passes import Passes
 from safefix.order_split import refix, split_all
 from safefix.preloaded import Imports, preloaded, top_level_imports
 from safefix.types import Decision, OrderFailure, Removal, Verdict
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 ORDER_ENV = "SAFEFIX_ORDER_CHECK"
 #: Rounds of split-and-refix (each round finds the failures the last one uncovered) before
 #: the files still failing are left as they were.
-MAX_ROUNDS = 12
+MAX_ROUNDS = 40
 #: An import statement at the start of a line (searched only where `import` occurs: a pattern
 #: anchored at every line start costs ~0.2 s over networkx's changed files, this ~0.01 s).
 _STATEMENT = re.compile(rb"[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import\b|import[ \t]+([.\w]+))")
@@ -159,15 +160,23 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
         if screened[s.path] == "dropped"
     ]
 
+    passes = Passes()
+
     def found_now() -> list[tuple[str, import_order.Introduced]]:
-        return [
+        passes.changed(skeletons.touched())
+        found = [
             (scope, found)
             for scope, entries in scopes
             if entries
-            for found in import_order.introduced(
-                entries, skeletons.within(scope, fixed=False), skeletons.within(scope, fixed=True)
+            for found in passes.introduced(
+                scope,
+                entries,
+                skeletons.within(scope, fixed=False),
+                skeletons.within(scope, fixed=True),
             )
         ]
+        passes.settle()
+        return found
 
     for _ in range(MAX_ROUNDS):
         found = found_now()
@@ -191,7 +200,7 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
             if not _keep_loader(session, failing, live, skeletons, scope):
                 _withhold(failing, live, skeletons, scope)
     for state in checked if found_now() else ():  # never reached, unless the rounds run out
-        skeletons.reverted.add(state.path)
+        skeletons.revert(state.path)
         state.leave_unchanged("kept import order: the fixes break an import cycle; left unchanged")
 
 
@@ -210,10 +219,26 @@ class _Skeletons:
         self._cache: dict[tuple[Path, bool], import_order.Skeleton | None] = {}
         #: Files whose fixes are taken back: the fixed tree holds their original.
         self.reverted: set[Path] = set()
+        self._touched: set[Path] = set()
 
     def forget(self, paths: Sequence[Path]) -> None:
+        """These files' fixed text changed."""
         for path in paths:
             self._cache.pop((path, True), None)
+            self._touched.add(path)
+
+    def revert(self, path: Path, *, reverted: bool = True) -> None:
+        """The fixed tree holds this file's original (or, `reverted=False`, its fix again)."""
+        if reverted:
+            self.reverted.add(path)
+        else:
+            self.reverted.discard(path)
+        self._touched.add(path)
+
+    def touched(self) -> list[str]:
+        """The modules whose fixed text changed since the last call."""
+        touched, self._touched = self._touched, set()
+        return [self._modules.display_name(path) for path in touched]
 
     def within(self, scope: str, *, fixed: bool) -> import_order.Skeletons:
         """The original or fixed tree's modules, those outside `scope` taken as imported
@@ -368,13 +393,13 @@ def _withhold(
     takes the failure away (trying the likeliest few), or else every suspect."""
     reason = f"kept import order: {describe(introduced.failure, introduced.bound_line)}"
     for state in suspects[:MAX_TRIES]:
-        skeletons.reverted.add(state.path)
+        skeletons.revert(state.path)
         if not _failing(introduced, skeletons, scope):
             state.leave_unchanged(f"{reason}; left the file unchanged")
             return
-        skeletons.reverted.discard(state.path)
+        skeletons.revert(state.path, reverted=False)
     for state in suspects:
-        skeletons.reverted.add(state.path)
+        skeletons.revert(state.path)
         state.leave_unchanged(f"{reason}; left the file unchanged")
 
 

@@ -25,10 +25,11 @@ def split_all(
     found: Sequence[import_order.Introduced], states: dict[Path, FileState], modules: ModuleMap
 ) -> list[FileState]:
     """Add a split to each failing module's file where one restores the needed order, or else
-    to the nearest sorted file on the failing path whose import started the cycle."""
+    to the nearest sorted file on the failing path whose sort changed what ran first."""
     splitting: dict[Path, FileState] = {}
+    bodies: dict[bytes, list[ast.stmt]] = {}
     for introduced in found:
-        for state, index in _places(introduced, states, modules):
+        for state, index in _places(introduced, states, modules, bodies):
             with contained(state):
                 if index is None or index in state.splits:
                     continue
@@ -50,35 +51,63 @@ def split_all(
 
 
 def _places(
-    introduced: import_order.Introduced, states: dict[Path, FileState], modules: ModuleMap
+    introduced: import_order.Introduced,
+    states: dict[Path, FileState],
+    modules: ModuleMap,
+    bodies: dict[bytes, list[ast.stmt]],
 ) -> Iterator[tuple[FileState, int | None]]:
     """Where a split may restore the order, likeliest first: in the failing module, right
-    after the statement that bound the name; in a file the fix sorted (I001) on the failing
-    path, right before the statement that imports the next module on it (what the original
-    ran before that statement runs before it again: a package that loaded one module of the
-    cycle before another)."""
+    after the statement that bound the name; then, innermost first, in each file the fix
+    sorted (I001) on the failing path, right before the statement that imports the next module
+    on it, where the original ran an import before that statement that the fixed file runs
+    after it (a package that loaded one module of the cycle before another)."""
     failure = introduced.failure
     state = _state_of(failure.module, states, modules)
     if state is not None and not state.error and introduced.bound_line is not None:
         yield state, _split_index(state, introduced, modules)
-    frames = list(pairwise(failure.stack))
-    for (module, _), (child, _) in reversed(frames):
+    for (module, _), (child, _) in reversed(list(pairwise(failure.stack))):
         state = _state_of(module, states, modules)
-        if module != failure.module and state and not state.error and "I001" in state.fixes:
-            yield state, _start_index(state, child, modules)
+        if state and not state.error and "I001" in state.fixes:
+            yield state, _start_index(state, child, modules, bodies)
 
 
-def _start_index(state: FileState, child: str, modules: ModuleMap) -> int | None:
-    """The top-level statement of the original that imports `child`, if an import runs
-    before it (a split before the first import keeps nothing in order)."""
-    body = ast.parse(fed_text(state)).body
+def _start_index(
+    state: FileState, child: str, modules: ModuleMap, bodies: dict[bytes, list[ast.stmt]]
+) -> int | None:
+    """The top-level statement of the original that imports `child`, if the original imports
+    a module before it that the fixed text imports only after it (else a split keeps nothing
+    in order that the sort changed)."""
+
+    def body(source: bytes) -> list[ast.stmt]:
+        if source not in bodies:
+            bodies[source] = ast.parse(source).body
+        return bodies[source]
+
+    original = body(fed_text(state))
+    index, before = _imported_before(original, child, state.path, modules)
+    if index is None:
+        return None
+    _, fixed_before = _imported_before(body(state.after), child, state.path, modules)
+    return index if before - fixed_before else None
+
+
+def _imported_before(
+    body: Sequence[ast.stmt], child: str, path: Path, modules: ModuleMap
+) -> tuple[int | None, set[str]]:
+    """The index of the first statement that imports `child`, and the modules the statements
+    before it import (all of the body's, if none does)."""
+    seen: set[str] = set()
     for index, stmt in enumerate(body):
-        if _imports(stmt, child, state.path, modules):
-            earlier = body[:index]
-            return (
-                index if any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in earlier) else None
-            )
-    return None
+        if _imports(stmt, child, path, modules):
+            return index, seen
+        if isinstance(stmt, ast.Import):
+            seen.update(alias.name for alias in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom):
+            base = modules.absolute(path, stmt.level, stmt.module) if stmt.level else stmt.module
+            if base:
+                seen.add(base)
+                seen.update(f"{base}.{alias.name}" for alias in stmt.names)
+    return None, seen
 
 
 def _state_of(module: str, states: dict[Path, FileState], modules: ModuleMap) -> FileState | None:
