@@ -382,7 +382,7 @@ def introduced(entries: Sequence[str], original: Skeletons, fixed: Skeletons) ->
     """For each entry imported first in a fresh interpreter: the import failure the fixed tree
     raises where the original imports cleanly."""
     found: dict[OrderFailure, Introduced] = {}
-    before, after = _Runs(original), _Runs(fixed)
+    before, after = Runs(original), Runs(fixed)
     for entry in entries:
         failure, _ = after.result(entry)
         if failure is None:
@@ -393,7 +393,7 @@ def introduced(entries: Sequence[str], original: Skeletons, fixed: Skeletons) ->
     return list(found.values())
 
 
-class _Runs:
+class Runs:
     """Fresh interpreters importing one module first, sharing what their package chains do
     alike: importing `a.b.c` first runs `a`, then `a.b`, from the same fresh state every time,
     so the state after each package is worked out once (and copied only when more runs); the
@@ -404,10 +404,14 @@ class _Runs:
         self._after: dict[str, tuple[OrderFailure | None, Simulation]] = {}
 
     def result(
-        self, entry: str, lookup: tuple[str, str] | None = None
+        self,
+        entry: str,
+        lookup: tuple[str, str] | None = None,
+        reached: Callable[[Iterable[str]], None] | None = None,
     ) -> tuple[OrderFailure | None, int | None]:
         """The failure importing `entry` first meets, and the line that bound `lookup` (a
-        module's name) by the end of the run."""
+        module's name) by the end of the run; `reached` is told every module the run loaded
+        (what the result depends on)."""
         parts = entry.split(".")
         known: tuple[OrderFailure | None, Simulation] = (None, Simulation(self._skeleton_of))
         for i in range(1, len(parts)):
@@ -419,11 +423,15 @@ class _Runs:
         if failure is None and entry not in simulation.status:
             try:
                 failure, _ = simulation.tentatively(entry)
+                if reached is not None:
+                    reached(simulation.status)
                 return failure, _line(simulation, lookup)
             except RecursionError:
                 return None, None  # too deep to follow: undecided
             finally:
                 simulation.rollback()
+        if reached is not None:
+            reached(simulation.status)
         return failure, _line(simulation, lookup)
 
     @staticmethod

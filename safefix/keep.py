@@ -7,7 +7,7 @@ was (`failures.py`) and the loop goes on with the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,7 +104,7 @@ def keep_load_bearing(session: Session, states: list[FileState], project: Sequen
             refix(session, pending)
         for state in pending:
             with contained(state, index):
-                _find_removals(session, state)
+                find_removals(session, state)
             index.set_file(state.path, state.after)
     for state in python:
         if _decide(state, index, session, ran):
@@ -220,7 +220,8 @@ def _found(item: tuple[Path, bytes, bytes]) -> _Found:
     return found, star_exports(bindings.parse(after), names)
 
 
-def _find_removals(session: Session, state: FileState) -> None:
+def find_removals(session: Session, state: FileState) -> None:
+    """What ruff's fixes of `state` remove now (after a refix)."""
     from safefix import removals as removals_mod
 
     failures.inject("removals", state.path)
@@ -296,7 +297,18 @@ def refix(session: Session, states: Sequence[FileState]) -> None:
 
 
 def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex) -> None:
-    """Protect every consumed removal in the original text, learning `noqa` codes from ruff."""
+    protect(session, states, _unkept, index)
+
+
+def protect(
+    session: Session,
+    states: Sequence[FileState],
+    kept: Callable[[FileState], list[Decision]],
+    index: ConsumerIndex | None = None,
+) -> None:
+    """Protect each state's `kept` removals in the original text, learning `noqa` codes from
+    ruff (the keep loop keeps the consumed ones; the import-order check, an import that loaded
+    a module of a cycle first)."""
     from safefix import (
         bindings,
         restore,  # libcst costs start-up time; only runs that keep need it
@@ -308,7 +320,7 @@ def _protect(session: Session, states: Sequence[FileState], index: ConsumerIndex
         with contained(state, index):
             failures.inject("protect", state.path)
             has_all = bindings.has_literal_all(bindings.parse(state.before))
-            for decision in _unkept(state):
+            for decision in kept(state):
                 removal = decision.removal
                 key = (removal.line, removal.col, removal.name)
                 known = state.protections.get(key)

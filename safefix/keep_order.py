@@ -1,48 +1,60 @@
 """Keep the import order an import cycle needs: after the keep loop, check every fix that
 moved or dropped project imports with the static model (`import_order.py`), and where the
 fixed order fails to import while the original did not, keep the original order of the two
-statements involved with an `# isort: split` (ruff sorts each side of it, and leaves it be),
-or else leave the file as it was.
+statements involved with an `# isort: split` (ruff sorts each side of it, and leaves it be;
+`order_split.py`), keep at runtime the one import a fix took away that loaded a module of the
+cycle first (TC00x moved it under `if TYPE_CHECKING:`, F401 or F811 deleted it), or else
+leave the file as it was.
 
-A byte screen comes first: a file whose project imports (by target, in order) are the same
-after the fix, or only fewer and none from its own package, is not parsed (`may_reorder`).
+A byte screen comes first: a file whose runtime project imports (by target, in order; those
+under `if TYPE_CHECKING:` never run) are the same after the fix, or only fewer and none from
+its own package, is not parsed (`may_reorder`).
 """
 
 from __future__ import annotations
 
-import ast
+import copy
+import os
 import re
 from collections.abc import Sequence
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from safefix import import_order
+from safefix import import_order, keep
 from safefix.keep import FileState, contained
+from safefix.order_passes import Passes
+from safefix.order_split import refix, split_all
 from safefix.preloaded import Imports, preloaded, top_level_imports
-from safefix.types import KeptOrder, OrderFailure
+from safefix.types import Decision, OrderFailure, Removal, Verdict
 
 if TYPE_CHECKING:
     from safefix.modules import ModuleMap
     from safefix.session import Session
 
+#: `SAFEFIX_ORDER_CHECK=off` skips the check: for `make bench`, which times a run without it.
+ORDER_ENV = "SAFEFIX_ORDER_CHECK"
 #: Rounds of split-and-refix (each round finds the failures the last one uncovered) before
 #: the files still failing are left as they were.
-MAX_ROUNDS = 12
-SPLIT = b"# isort: split"
+MAX_ROUNDS = 40
 #: An import statement at the start of a line (searched only where `import` occurs: a pattern
 #: anchored at every line start costs ~0.2 s over networkx's changed files, this ~0.01 s).
 _STATEMENT = re.compile(rb"[ \t]*(?:from[ \t]+([.\w]+)[ \t]+import\b|import[ \t]+([.\w]+))")
 _KEYWORD = re.compile(rb"import[ \t]")
+#: `if TYPE_CHECKING:` on a line of its own: the imports of its body never run.
+_TYPING_IF = re.compile(
+    rb"^([ \t]*)if[ \t]+(?:typing\.)?TYPE_CHECKING[ \t]*:[ \t]*(?:#[^\n]*|\r?)$", re.MULTILINE
+)
 
 
 def project_imports(source: bytes, tops: frozenset[str]) -> list[bytes]:
     """The targets of `source`'s import statements that may be project modules, in order."""
     found: list[bytes] = []
     line_seen = -1
+    typing = typing_blocks(source)
     for keyword in _KEYWORD.finditer(source):
         start = source.rfind(b"\n", 0, keyword.start()) + 1
-        if start == line_seen:
+        if start == line_seen or any(low <= start < high for low, high in typing):
             continue
         line_seen = start
         statement = _STATEMENT.match(source, start)
@@ -51,6 +63,28 @@ def project_imports(source: bytes, tops: frozenset[str]) -> list[bytes]:
         target = statement[1] or statement[2]
         if target.startswith(b".") or target.split(b".")[0].decode() in tops:
             found.append(target)
+    return found
+
+
+def typing_blocks(source: bytes) -> list[tuple[int, int]]:
+    """The byte ranges of `if TYPE_CHECKING:` bodies: an import TC00x moves there no longer
+    runs, which the screen must see as a dropped import (its target loads later, or never)."""
+    if b"TYPE_CHECKING" not in source:
+        return []
+    found = []
+    for match in _TYPING_IF.finditer(source):
+        indent = len(match[1].expandtabs())
+        start = end = source.find(b"\n", match.end()) + 1 or len(source)
+        while end < len(source):
+            stop = source.find(b"\n", end)
+            stop = len(source) if stop < 0 else stop + 1
+            line = source[end:stop]
+            text = line.lstrip(b" \t")
+            deeper = len(line[: len(line) - len(text)].expandtabs()) > indent
+            if text.strip() and not text.startswith(b"#") and not deeper:
+                break
+            end = stop
+        found.append((start, end))
     return found
 
 
@@ -100,6 +134,8 @@ def may_reorder(before: bytes, after: bytes, package: str, tops: frozenset[str])
 def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
     """Split or leave unchanged the files whose fixed import order fails where the original
     did not, until the model finds no failure the fixes introduced."""
+    if os.environ.get(ORDER_ENV) == "off":
+        return
     modules = session.ahead.modules
     tops = frozenset(name.split(".")[0] for name in modules.by_name)
     live = [s for s in states if not s.error and s.path.suffix == ".py"]
@@ -124,26 +160,35 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
         if screened[s.path] == "dropped"
     ]
 
+    passes = Passes()
+
     def found_now() -> list[tuple[str, import_order.Introduced]]:
-        return [
+        passes.changed(skeletons.touched())
+        found = [
             (scope, found)
             for scope, entries in scopes
             if entries
-            for found in import_order.introduced(
-                entries, skeletons.within(scope, fixed=False), skeletons.within(scope, fixed=True)
+            for found in passes.introduced(
+                scope,
+                entries,
+                skeletons.within(scope, fixed=False),
+                skeletons.within(scope, fixed=True),
             )
         ]
+        passes.settle()
+        return found
 
     for _ in range(MAX_ROUNDS):
         found = found_now()
         if not found:
             return
-        splitting = _split_all([f for _, f in found], by_path, modules)
+        splitting = split_all([f for _, f in found], by_path, modules)
         if not splitting:
             break
-        _refix(session, splitting)
+        refix(session, splitting)
         skeletons.forget([s.path for s in splitting])
-    for _ in checked:
+    # each round leaves a file unchanged or keeps one more import: a bounded number of rounds
+    for _ in range(len(checked) + sum(len(s.removals) for s in checked)):
         found = found_now()
         if not found:
             return
@@ -151,7 +196,12 @@ def keep_import_order(session: Session, states: Sequence[FileState]) -> None:
         if not any(suspects for _, _, suspects in suspected):  # none left to suspect: all go
             suspected = [(found[0][0], found[0][1], [s for s in checked if not s.error])]
         for scope, failing, suspects in suspected:  # each round's failures at once
-            _withhold(failing, [s for s in suspects if not s.error], skeletons, scope)
+            live = [s for s in suspects if not s.error]
+            if not _keep_loader(session, failing, live, skeletons, scope):
+                _withhold(failing, live, skeletons, scope)
+    for state in checked if found_now() else ():  # never reached, unless the rounds run out
+        skeletons.revert(state.path)
+        state.leave_unchanged("kept import order: the fixes break an import cycle; left unchanged")
 
 
 def _package(modules: ModuleMap, path: Path) -> str:
@@ -169,10 +219,26 @@ class _Skeletons:
         self._cache: dict[tuple[Path, bool], import_order.Skeleton | None] = {}
         #: Files whose fixes are taken back: the fixed tree holds their original.
         self.reverted: set[Path] = set()
+        self._touched: set[Path] = set()
 
     def forget(self, paths: Sequence[Path]) -> None:
+        """These files' fixed text changed."""
         for path in paths:
             self._cache.pop((path, True), None)
+            self._touched.add(path)
+
+    def revert(self, path: Path, *, reverted: bool = True) -> None:
+        """The fixed tree holds this file's original (or, `reverted=False`, its fix again)."""
+        if reverted:
+            self.reverted.add(path)
+        else:
+            self.reverted.discard(path)
+        self._touched.add(path)
+
+    def touched(self) -> list[str]:
+        """The modules whose fixed text changed since the last call."""
+        touched, self._touched = self._touched, set()
+        return [self._modules.display_name(path) for path in touched]
 
     def within(self, scope: str, *, fixed: bool) -> import_order.Skeletons:
         """The original or fixed tree's modules, those outside `scope` taken as imported
@@ -217,131 +283,6 @@ class _Skeletons:
         return import_order.skeleton(path, source, resolve)
 
 
-def _split_all(
-    found: Sequence[import_order.Introduced], states: dict[Path, FileState], modules: ModuleMap
-) -> list[FileState]:
-    """Add a split to each failing module's file where one restores the needed order."""
-    splitting: dict[Path, FileState] = {}
-    for introduced in found:
-        failure = introduced.failure
-        state = _state_of(failure.module, states, modules)
-        if state is None or state.error or introduced.bound_line is None:
-            continue
-        with contained(state):
-            index = _split_index(state, introduced, modules)
-            if index is None or index in state.splits:
-                continue
-            state.splits.add(index)
-            state.orders.append(
-                KeptOrder(
-                    line=0,
-                    module=failure.module,
-                    name=failure.name,
-                    importer=failure.importer,
-                    how="isort: split",
-                    bound_line=introduced.bound_line,
-                )
-            )
-            splitting[state.path] = state
-    return list(splitting.values())
-
-
-def _state_of(module: str, states: dict[Path, FileState], modules: ModuleMap) -> FileState | None:
-    for path in modules.files(module):
-        if path in states:
-            return states[path]
-    return None
-
-
-def _split_index(
-    state: FileState, introduced: import_order.Introduced, modules: ModuleMap
-) -> int | None:
-    """The top-level statement of the original the split goes before: the one after the
-    statement that bound the name, if the statement that started the cycle comes later."""
-    failure = introduced.failure
-    frames = [i for i, (module, _) in enumerate(failure.stack) if module == failure.module]
-    if not frames or frames[-1] + 1 >= len(failure.stack):
-        return None
-    child = failure.stack[frames[-1] + 1][0]
-    body = ast.parse(fed_text(state)).body
-    bind = _containing(body, introduced.bound_line or 0)
-    start = next(
-        (i for i, stmt in enumerate(body) if _imports(stmt, child, state.path, modules)), None
-    )
-    if bind is None or start is None or not bind < start:
-        return None
-    return bind + 1
-
-
-def _containing(body: Sequence[ast.stmt], line: int) -> int | None:
-    return next(
-        (i for i, s in enumerate(body) if s.lineno <= line <= (s.end_lineno or s.lineno)), None
-    )
-
-
-def _imports(stmt: ast.stmt, child: str, path: Path, modules: ModuleMap) -> bool:
-    """Whether running `stmt` imports module `child` (or a package above it... or below)."""
-    if isinstance(stmt, ast.Import):
-        return any(_on_chain(alias.name, child) for alias in stmt.names)
-    if isinstance(stmt, ast.ImportFrom):
-        base = modules.absolute(path, stmt.level, stmt.module) if stmt.level else stmt.module
-        if base is None:
-            return False
-        return _on_chain(base, child) or any(f"{base}.{a.name}" == child for a in stmt.names)
-    return False
-
-
-def _on_chain(target: str, child: str) -> bool:
-    return child == target or target.startswith(child + ".")
-
-
-def split_text(source: bytes, splits: set[int]) -> bytes:
-    """`source` with `# isort: split` on a line of its own before each top-level statement
-    whose index is in `splits`."""
-    body = ast.parse(source).body
-    lines = source.splitlines(keepends=True)
-    newline = b"\r\n" if lines and lines[0].endswith(b"\r\n") else b"\n"
-    for index in sorted(splits, reverse=True):
-        row = body[index].lineno - 1
-        lines.insert(row, SPLIT + newline)
-    return b"".join(lines)
-
-
-def fed_text(state: FileState) -> bytes:
-    """The text safefix gives ruff to fix: the original, with its protections."""
-    from safefix import restore
-
-    protections = list(state.protections.values())
-    return restore.protect(state.before, protections) if protections else state.before
-
-
-def _refix(session: Session, states: Sequence[FileState]) -> None:
-    """Let ruff fix each split file again: its original (protected) text plus the splits."""
-    from safefix import keep
-
-    for state in states:
-        with contained(state):
-            session.scratch.write(state.path, split_text(fed_text(state), state.splits))
-    keep.refix(session, [s for s in states if not s.error])
-    for state in states:
-        _place(state)
-
-
-def _place(state: FileState) -> None:
-    """Each split's line in the file as written, for the report."""
-    rows = [i + 1 for i, line in enumerate(state.after.splitlines()) if line.strip() == SPLIT]
-    placed = [o for o in state.orders if o.how == "isort: split"]
-    for n, order in enumerate(placed):
-        if n < len(rows):
-            state.orders[state.orders.index(order)] = _with_line(order, rows[n])
-
-
-def _with_line(order: KeptOrder, line: int) -> KeptOrder:
-    from dataclasses import replace
-
-    return replace(order, line=line)
-
-
 #: Files whose originals are tried one at a time before every suspect is left unchanged.
 MAX_TRIES = 4
 
@@ -359,6 +300,89 @@ def _suspects(
     return first + rest
 
 
+def _failing(introduced: import_order.Introduced, skeletons: _Skeletons, scope: str) -> bool:
+    """Whether this same failure remains (another one may follow: the next round's)."""
+    original, fixed = skeletons.within(scope, fixed=False), skeletons.within(scope, fixed=True)
+    found = import_order.introduced([introduced.entry], original, fixed)
+    return any(_same(f.failure, introduced.failure) for f in found)
+
+
+def _same(one: OrderFailure, other: OrderFailure) -> bool:
+    """The same name missing for the same importer (the lines may have moved)."""
+    return (one.module, one.name, one.importer) == (other.module, other.name, other.importer)
+
+
+def _keep_loader(
+    session: Session,
+    introduced: import_order.Introduced,
+    suspects: Sequence[FileState],
+    skeletons: _Skeletons,
+    scope: str,
+) -> bool:
+    """Keep at runtime, with a noqa, the one import a fix took away (moved under
+    TYPE_CHECKING by TC00x, deleted by F401 or F811) that ran a module on the failing import's
+    path: without it that module loads later, inside the cycle. Every other fix of the file
+    still applies. True when one such import, kept alone, takes the failure away (the
+    earliest few are tried: the first to run loaded the module first)."""
+    modules = session.ahead.modules
+    failure = introduced.failure
+    on_path = {module for module, _ in failure.stack} | {failure.module}
+    reason = f"kept import order: {describe(failure, introduced.bound_line)}"
+    candidates = [
+        (state, removal)
+        for state in suspects
+        for removal in sorted(state.removals, key=lambda r: (r.line, r.col))
+        if on_path.intersection(_ran(removal, modules))
+    ]
+    for state, removal in candidates[:MAX_TRIES]:
+        saved = {name: copy.copy(getattr(state, name)) for name in _STATE_FIELDS}
+        remaining = session.remaining.get(state.path)
+        decision = Decision(removal, Verdict.KEEP, reason)
+        state.decisions = [d for d in state.decisions if d.removal != removal] + [decision]
+        with contained(state):
+            keep.protect(session, [state], partial(_only, decision))
+            refix(session, [state])
+            keep.find_removals(session, state)
+        skeletons.forget([state.path])
+        if not state.error and not _failing(introduced, skeletons, scope):
+            return True
+        for name, value in saved.items():
+            setattr(state, name, value)
+        if remaining is not None:
+            session.remaining[state.path] = remaining
+        skeletons.forget([state.path])
+    return False
+
+
+#: What keeping one more import changes in a file's state (put back if it does not help).
+_STATE_FIELDS = (
+    "after",
+    "fixes",
+    "removals",
+    "decisions",
+    "kept",
+    "protections",
+    "orders",
+    "error",
+    "failed",
+)
+
+
+def _only(decision: Decision, _: FileState) -> list[Decision]:
+    return [decision]
+
+
+def _ran(removal: Removal, modules: ModuleMap) -> set[str]:
+    """The absolute names of the modules a removed import ran."""
+    found = set()
+    for dotted in removal.runs:
+        level = len(dotted) - len(dotted.lstrip("."))
+        name = modules.absolute(removal.path, level, dotted[level:] or None) if level else dotted
+        if name:
+            found.add(name)
+    return found
+
+
 def _withhold(
     introduced: import_order.Introduced,
     suspects: Sequence[FileState],
@@ -368,21 +392,14 @@ def _withhold(
     """No split restores the order: leave unchanged the suspect whose original, put back alone,
     takes the failure away (trying the likeliest few), or else every suspect."""
     reason = f"kept import order: {describe(introduced.failure, introduced.bound_line)}"
-
-    def failing() -> bool:
-        """Whether this same failure remains (another one may follow: the next round's)."""
-        original, fixed = skeletons.within(scope, fixed=False), skeletons.within(scope, fixed=True)
-        found = import_order.introduced([introduced.entry], original, fixed)
-        return any(f.failure == introduced.failure for f in found)
-
     for state in suspects[:MAX_TRIES]:
-        skeletons.reverted.add(state.path)
-        if not failing():
+        skeletons.revert(state.path)
+        if not _failing(introduced, skeletons, scope):
             state.leave_unchanged(f"{reason}; left the file unchanged")
             return
-        skeletons.reverted.discard(state.path)
+        skeletons.revert(state.path, reverted=False)
     for state in suspects:
-        skeletons.reverted.add(state.path)
+        skeletons.revert(state.path)
         state.leave_unchanged(f"{reason}; left the file unchanged")
 
 

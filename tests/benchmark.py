@@ -48,6 +48,9 @@ COLD_FLAGS = {"ruff": ["--no-cache"], "safefix": ["--no-cache"]}
 class Sample:
     seconds: float
     max_rss_mb: float
+    #: CPU time (user + system) of the command and the children it waited for: steadier than
+    #: wall time on a shared machine.
+    cpu_s: float = 0.0
 
 
 @dataclass
@@ -71,16 +74,22 @@ def byte_compile() -> None:
     compileall.compile_dir(REPO / "safefix", quiet=1)
 
 
-def timed(args: Sequence[str], cwd: Path) -> Sample:
+def timed(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
     """Run a command; wall time and the peak RSS of it and its children (wait4)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env} if env else None,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1, 3):
         raise SystemExit(f"{args[0]} failed with {proc.returncode} in {cwd}")
-    return Sample(elapsed, usage.ru_maxrss / 1024)
+    return Sample(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 # ----- trees ------------------------------------------------------------------------------
@@ -239,6 +248,29 @@ def measure(tree_name: str, tree: Path, selection: str, runs: int, work: Path) -
     return rows
 
 
+def measure_order_check(tree_name: str, tree: Path, runs: int, work: Path) -> dict[str, Any]:
+    """What the import-order check costs in a cold run with ruff's default rules (I001 among
+    them): safefix with it and without it (`SAFEFIX_ORDER_CHECK=off`, for this only),
+    alternately on fresh copies."""
+    command = [str(BIN / "safefix"), *COLD_FLAGS["safefix"], "."]
+    samples: dict[str, list[Sample]] = {"with": [], "without": []}
+    for _ in range(runs):
+        for key, env in (("with", None), ("without", {"SAFEFIX_ORDER_CHECK": "off"})):
+            samples[key].append(timed(command, fresh_copy(tree, work, "order-tree"), env))
+    wall = {k: statistics.median(s.seconds for s in v) for k, v in samples.items()}
+    cpu = {k: statistics.median(s.cpu_s for s in v) for k, v in samples.items()}
+    return {
+        "tree": tree_name,
+        "cold_s": round(wall["with"], 3),
+        "cold_without_check_s": round(wall["without"], 3),
+        "cpu_s": round(cpu["with"], 3),
+        "cpu_without_check_s": round(cpu["without"], 3),
+        "check_share": round((cpu["with"] - cpu["without"]) / cpu["with"], 3)
+        if cpu["with"]
+        else 0.0,
+    }
+
+
 def measure_verify(modules: int, work: Path) -> dict[str, float]:
     """Wall time of the --verify import check on a generated project of `modules` modules."""
     tree = CACHE / f"verify-{modules}"
@@ -363,6 +395,7 @@ def markdown(
     verify: dict[str, float] | None,
     where: str,
     verify_trees: Sequence[dict[str, Any]] = (),
+    order_checks: Sequence[dict[str, Any]] = (),
 ) -> str:
     lines = [
         "# Benchmark: safefix vs ruff check --fix",
@@ -377,6 +410,16 @@ def markdown(
         f"{r.ratio} | {r.ruff_rss_mb} | {r.safefix_rss_mb} |"
         for r in rows
     ]
+    for check in order_checks:
+        lines += [
+            "",
+            (
+                f"Import-order check on {check['tree']}, ruff's default rules, cold: "
+                f"{check['cold_s']} s with it, {check['cold_without_check_s']} s without it "
+                f"(CPU: {check['cpu_s']} s against {check['cpu_without_check_s']} s, so the "
+                f"check is {check['check_share']:.1%} of the run's CPU time)."
+            ),
+        ]
     for tree in verify_trees:
         lines += [
             "",
@@ -439,6 +482,12 @@ def main() -> int:
                     sep="\n",
                     flush=True,
                 )
+        order_checks = [
+            measure_order_check(name, TREES[name](), args.runs, work)
+            for name in args.trees.split(",")
+            if "default" in args.selections.split(",")
+        ]
+        print(*order_checks, sep="\n", flush=True)
         verify = measure_verify(args.verify_modules, work) if args.verify_modules else None
         verify_trees = [
             measure_verify_tree(name, work)
@@ -454,13 +503,15 @@ def main() -> int:
                 "rows": [asdict(r) for r in rows],
                 "verify": verify,
                 "verify_trees": verify_trees,
+                "order_checks": order_checks,
             },
             indent=2,
         )
         + "\n"
     )
-    (OUT / "results.md").write_text(markdown(rows, verify, where, verify_trees))
-    print(markdown(rows, verify, where, verify_trees))
+    text = markdown(rows, verify, where, verify_trees, order_checks)
+    (OUT / "results.md").write_text(text)
+    print(text)
     return 0
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from support import ruff, write_tree
 
 from safefix import import_order
-from safefix.modules import build_module_map
+from safefix.modules import ModuleMap, build_module_map
+from safefix.order_passes import Passes
 
 #: More packages: SAFEFIX_ORDER_SEEDS=500 make test.
 SEEDS = int(os.environ.get("SAFEFIX_ORDER_SEEDS", "30"))
@@ -158,3 +159,57 @@ def test_model_flags_every_failure_sorting_introduces(tmp_path: Path) -> None:
     assert broken, "the generator must produce packages that sorting breaks"
     assert not missed, missed[:5]
     assert len(false) <= 0.05 * max(len(alarms), 1) + 1, false[:5]
+
+
+def test_passes_rerun_every_entry_a_change_reaches(tmp_path: Path) -> None:
+    """The check's passes (`order_passes.py`) keep an entry's result while no module its last
+    run loaded changed: after each file of the sorted packages is put back one at a time, they
+    find exactly what a fresh look at every entry finds."""
+    for side in ("original", "sorted"):
+        for seed in range(SEEDS):
+            write_tree(tmp_path / side / f"s{seed}", generate(seed).files)
+    (tmp_path / "sorted" / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["I"]\n')
+    sorting = ruff(tmp_path / "sorted", "check", "--fix", "--no-cache", "-q", ".")
+    assert sorting.returncode in (0, 1), sorting.stderr
+    compared = 0
+    for seed in range(SEEDS):
+        original, fixed = tmp_path / "original" / f"s{seed}", tmp_path / "sorted" / f"s{seed}"
+        modules = build_module_map(sorted(original.rglob("*.py")), original)
+        put_back: set[str] = set()
+
+        def tree(
+            base: Path,
+            modules: ModuleMap = modules,
+            original: Path = original,
+            put_back: set[str] = put_back,
+        ) -> Callable[[str], import_order.Skeleton | None]:
+            def of(name: str) -> import_order.Skeleton | None:
+                found = modules.files(name)
+                if not found:
+                    return None
+                path = found[0]
+                side = original if name in put_back else base
+                return import_order.skeleton(
+                    path,
+                    (side / path.relative_to(original)).read_bytes(),
+                    lambda level, m: modules.absolute(path, level, m) if level else m,
+                )
+
+            return of
+
+        entries = generate(seed).modules
+        passes = Passes()
+        for module in [None, *entries]:
+            if module is not None:
+                put_back.add(module)
+                passes.changed([module])
+            kept = passes.introduced("", entries, tree(original), tree(fixed))
+            passes.settle()
+            fresh = import_order.introduced(entries, tree(original), tree(fixed))
+            assert {_key(f) for f in kept} == {_key(f) for f in fresh}, (seed, module)
+            compared += bool(fresh)
+    assert compared, "no pass found a failure: the test would prove nothing"
+
+
+def _key(found: import_order.Introduced) -> tuple[str, str, str]:
+    return (found.failure.module, found.failure.name, found.failure.importer)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safefix.keep_order import may_reorder, split_text
+from safefix.keep_order import may_reorder
+from safefix.order_split import split_text
 
 TOPS = frozenset({"pkg"})
 
@@ -33,6 +34,33 @@ TOPS = frozenset({"pkg"})
             b"from pkg.other.x import y\nA = 1\n", b"A = 1\n", None, id="dropped-other-package"
         ),
         pytest.param(b"from pkg.a import x, y\n", b"from pkg.a import x\n", None, id="fewer-names"),
+        pytest.param(
+            b"from pkg.sub.a import x\nfrom pkg.sub.reg import R\n",
+            b"from typing import TYPE_CHECKING\n\nfrom pkg.sub.a import x\n\n"
+            b"if TYPE_CHECKING:\n    from pkg.sub.reg import R\n",
+            "dropped",
+            id="moved-under-type-checking",
+        ),
+        pytest.param(
+            b"from pkg.sub.reg import R\n",
+            b"import typing\n\nif typing.TYPE_CHECKING:  # typing only\r\n\n"
+            b"    # comment\n\tfrom pkg.sub.reg import R\nelse:\n    from pkg.sub.reg import R\n",
+            None,
+            id="type-checking-else-still-runs",
+        ),
+        pytest.param(
+            b"import os\nfrom pkg.sub.a import x\n",
+            b"from typing import TYPE_CHECKING\n\nfrom pkg.sub.a import x\n\n"
+            b"if TYPE_CHECKING:\n    import os\n",
+            None,
+            id="type-checking-not-project",
+        ),
+        pytest.param(
+            b"from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg.b import B\n",
+            b"from pkg.b import B\n",
+            "moved",
+            id="moved-out-of-type-checking",
+        ),
         pytest.param(
             b'"""Docs: import pkg.a"""\nfrom pkg.a import x\n',
             b'"""Docs: import pkg.a"""\nfrom pkg.a import x\n',

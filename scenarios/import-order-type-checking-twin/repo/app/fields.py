@@ -1,0 +1,8 @@
+from app.registry import REGISTRY
+
+
+class Field:
+    registry = REGISTRY
+
+
+FIELD_TYPES = [Field]

@@ -1,0 +1,3 @@
+from app.models import Model
+
+__all__ = ["Model"]
