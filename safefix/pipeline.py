@@ -33,11 +33,11 @@ def run(options: Options) -> RunResult:
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
     with ruff.cancelled_on_error(chosen):
         targets = chosen.listing.files()
-        project = _project_files(binary, options, root, targets)
+        project, text = _project_files(options, root)
     from safefix import workspace, writeback
     from safefix.ahead import Ahead
 
-    ahead = Ahead([*project, *targets], root, options)
+    ahead = Ahead([*project, *targets], root, options, text)
     removing: list[threading.Thread] = []
     try:
         with workspace.scratch(removing) as scratch:
@@ -70,20 +70,19 @@ def _project_root(options: Options) -> Path:
     return root
 
 
-def _project_files(binary: str, options: Options, root: Path, targets: list[Path]) -> list[Path]:
-    """The files consumers are searched in: what ruff checks under the root and extra roots."""
+def _project_files(options: Options, root: Path) -> tuple[list[Path], list[Path]]:
+    """The files consumers are searched in, under the root and the extra roots: Python
+    modules, and the other files that can name code. What ruff excludes from fixing is still
+    searched (migrations, scripts); what git ignores, and build output, is not."""
     from safefix.ahead import excluded
+    from safefix.sources import listing
 
-    roots = [root, *options.consumer_roots]
-    found = (
-        targets if roots == [root] and [options.cwd / p for p in options.paths] == [root] else []
-    )
-    if not found:
-        flags = ruff.flag_args(options.ruff, lambda value: value)
-        found = ruff.show_files(binary, [str(r) for r in roots], flags, options.cwd)
+    found = listing([root, *options.consumer_roots])
+    python, text = list(found.python), list(found.text)
     if options.exclude:
-        found = [p for p in found if not excluded(p, root, options.exclude)]
-    return found
+        python = [p for p in python if not excluded(p, root, options.exclude)]
+        text = [p for p in text if not excluded(p, root, options.exclude)]
+    return python, text
 
 
 def _kept(session: Session, first: flows.FirstPass, files: Sequence[Path]) -> list[FileOutcome]:
