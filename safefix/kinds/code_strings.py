@@ -41,10 +41,11 @@ def _call_code(call: ast.Call) -> Iterator[tuple[str, int]]:
     """The code strings a call runs: its timeit statements, exec's argument, or the `-c`
     argument of a Python command list it is given (`subprocess.run([sys.executable, ...])`)."""
     name = call_name(call)
+    given: list[ast.expr | None]
     if name in TIMEIT:
         given = [*call.args[:2], keyword(call, "stmt"), keyword(call, "setup")]
     elif name in RUNS_CODE:
-        given = call.args[:1]
+        given = [*call.args[:1]]
     else:
         given = []
     for node in given:
