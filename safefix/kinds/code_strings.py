@@ -20,8 +20,11 @@ RUNS_CODE = frozenset({"exec", "compile"})
 
 def collect(file: PythonFile) -> None:
     pieces: list[tuple[str, int]] = []
+    constants: dict[str, str] | None = None
     for call in file.nodes[ast.Call]:
-        pieces += _call_code(call)
+        if _may_run_code(call):
+            constants = _string_constants(file) if constants is None else constants
+            pieces += _call_code(call, constants)
     for node in file.nodes[ast.Constant]:
         value = node.value
         if isinstance(value, str) and "-c" in value and file.mentions(value):
@@ -37,9 +40,29 @@ def collect(file: PythonFile) -> None:
             )
 
 
-def _call_code(call: ast.Call) -> Iterator[tuple[str, int]]:
+def _may_run_code(call: ast.Call) -> bool:
+    """Whether a call can be given code: a timeit or exec call, or a command list."""
+    return call_name(call) in TIMEIT | RUNS_CODE or any(
+        isinstance(arg, (ast.List, ast.Tuple)) for arg in call.args[:1]
+    )
+
+
+def _string_constants(file: PythonFile) -> dict[str, str]:
+    """Names the file binds to a string (`code = "from app import x"`): code handed on by name."""
+    found = {}
+    for node in file.nodes[ast.Assign]:
+        value = string_value(node.value)
+        if value is not None:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = value
+    return found
+
+
+def _call_code(call: ast.Call, constants: dict[str, str]) -> Iterator[tuple[str, int]]:
     """The code strings a call runs: its timeit statements, exec's argument, or the `-c`
-    argument of a Python command list it is given (`subprocess.run([sys.executable, ...])`)."""
+    argument of a Python command list it is given (`subprocess.run([sys.executable, ...])`);
+    given as a string, or by a name bound to one."""
     name = call_name(call)
     given: list[ast.expr | None]
     if name in TIMEIT:
@@ -49,18 +72,25 @@ def _call_code(call: ast.Call) -> Iterator[tuple[str, int]]:
     else:
         given = []
     for node in given:
-        if (value := string_value(node)) is not None and node is not None:
+        if node is not None and (value := _string(node, constants)) is not None:
             yield value, node.lineno
     for arg in call.args[:1]:
         if isinstance(arg, (ast.List, ast.Tuple)):
-            words = [_word(element) for element in arg.elts]
+            words = [_word(element, constants) for element in arg.elts]
             for code in command_code(words):
                 yield code, arg.lineno
 
 
-def _word(node: ast.expr) -> str:
+def _string(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """A string argument's value, given as a literal or as a name bound to one."""
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return string_value(node)
+
+
+def _word(node: ast.expr, constants: dict[str, str]) -> str:
     """An element of a command list as the word it stands for (`sys.executable` by name)."""
-    value = string_value(node)
+    value = _string(node, constants)
     if value is not None:
         return value
     return "sys.executable" if ast.unparse(node) == "sys.executable" else ""
@@ -94,6 +124,12 @@ KIND = Kind(
             'from timeit import Timer\nTimer(stmt="""\nfrom app.api import json\n""")\n',
         ),
         Example("exec", "tests/t.py", 'exec("from app.api import json")\n'),
+        Example(
+            "by-name",
+            "tests/t.py",
+            'import subprocess, sys\nCODE = "import app.api; app.api.json"\n'
+            'subprocess.run([sys.executable, "-c", CODE])\n',
+        ),
     ),
     invalid=(
         Example(
