@@ -33,11 +33,10 @@ def run(options: Options) -> RunResult:
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
     with ruff.cancelled_on_error(chosen):
         targets = chosen.listing.files()
-        project, text = _project_files(options, root)
     from safefix import workspace, writeback
     from safefix.ahead import Ahead
 
-    ahead = Ahead([*project, *targets], root, options, text)
+    ahead = Ahead(targets, root, options)
     removing: list[threading.Thread] = []
     try:
         with workspace.scratch(removing) as scratch:
@@ -47,8 +46,8 @@ def run(options: Options) -> RunResult:
             if not first.fixed and options.mode is not Mode.CHECK:
                 return _result(binary, options, root, first.flow, first.remaining, first.warnings)
             if options.mode is Mode.CHECK:
-                return _check(session, first, [*project, *targets])
-            outcomes, verified = _settle(session, first, [*project, *targets])
+                return _check(session, first, ahead.files)
+            outcomes, verified = _settle(session, first, ahead.files)
         if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
             outcomes = writeback.write_all(outcomes, root)
     finally:
@@ -68,21 +67,6 @@ def _project_root(options: Options) -> Path:
         if options.project_root is not None and not path.is_relative_to(root):
             raise UsageError(f"{path} is outside the project root {root}")
     return root
-
-
-def _project_files(options: Options, root: Path) -> tuple[list[Path], list[Path]]:
-    """The files consumers are searched in, under the root and the extra roots: Python
-    modules, and the other files that can name code. What ruff excludes from fixing is still
-    searched (migrations, scripts); what git ignores, and build output, is not."""
-    from safefix.ahead import excluded
-    from safefix.sources import listing
-
-    found = listing([root, *options.consumer_roots])
-    python, text = list(found.python), list(found.text)
-    if options.exclude:
-        python = [p for p in python if not excluded(p, root, options.exclude)]
-        text = [p for p in text if not excluded(p, root, options.exclude)]
-    return python, text
 
 
 def _kept(session: Session, first: flows.FirstPass, files: Sequence[Path]) -> list[FileOutcome]:
