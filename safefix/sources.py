@@ -50,20 +50,17 @@ def listing(roots: Sequence[Path]) -> Listing:
     from safefix.kinds import text_names_and_suffixes
 
     names, suffixes = text_names_and_suffixes()
-    python: dict[Path, None] = {}
-    text: dict[Path, None] = {}
+    python: dict[str, None] = {}
+    text: dict[str, None] = {}
     for root in roots:
         for path in project_files(root):
-            if path.suffix in PY_SUFFIXES:
+            name = path.rpartition(os.sep)[2]
+            suffix = os.path.splitext(name)[1]
+            if suffix in PY_SUFFIXES:
                 python[path] = None
-            elif path.name in names or path.suffix in suffixes or _maybe_script(path):
+            elif name in names or suffix in suffixes:
                 text[path] = None
-    return Listing(tuple(python), tuple(text))
-
-
-def _maybe_script(path: Path) -> bool:
-    """A file without a suffix may be a script (`bin/tool` with a `#!...python` line)."""
-    return not path.suffix and not path.name.startswith(".")
+    return Listing(tuple(map(Path, python)), tuple(map(Path, text)))
 
 
 def text_files(root: Path) -> list[Path]:
@@ -71,17 +68,18 @@ def text_files(root: Path) -> list[Path]:
     return list(listing([root]).text)
 
 
-def project_files(root: Path) -> list[Path]:
-    """Every file under `root` that is source, not git-ignored and not build output."""
+def project_files(root: Path) -> list[str]:
+    """Every file under `root` that is source, not git-ignored and not build output (paths
+    as strings: a big tree has tens of thousands, most never looked at again)."""
     listed = _git_files(root)
-    found = listed if listed is not None else list(_walk(root))
-    venvs = [p.parent for p in found if p.name == VENV_MARKER]
+    found = listed if listed is not None else list(_walk(str(root)))
+    venvs = [path[: -len(VENV_MARKER)] for path in found if path.endswith(os.sep + VENV_MARKER)]
     if venvs:  # a virtualenv git does not ignore is still not the project's code
-        found = [p for p in found if not any(p.is_relative_to(v) for v in venvs)]
+        found = [path for path in found if not path.startswith(tuple(venvs))]
     return found
 
 
-def _git_files(root: Path) -> list[Path] | None:
+def _git_files(root: Path) -> list[str] | None:
     """The files git tracks or would track under `root` (None: not a git work tree)."""
     try:
         proc = subprocess.run(
@@ -95,14 +93,15 @@ def _git_files(root: Path) -> list[Path] | None:
     if proc.returncode != 0:
         return None
     found = []
+    top = str(root)
     for raw in proc.stdout.split(b"\0"):
         if not raw:
             continue
         relative = os.fsdecode(raw)
         if _skipped(relative.split("/")[:-1]):
             continue
-        path = root / relative
-        if path.suffix not in PY_SUFFIXES or os.path.isfile(path):  # deleted, not staged yet
+        path = os.path.join(top, relative)
+        if not path.endswith(PY_SUFFIXES) or os.path.isfile(path):  # deleted, not staged yet
             found.append(path)
     return found
 
@@ -112,7 +111,7 @@ def _skipped(directories: Iterable[str]) -> bool:
     return any(d in SKIP_DIRS or d.endswith(".egg-info") or d.startswith(".") for d in directories)
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: str) -> Iterator[str]:
     """Every file under `root` outside version control, virtualenvs, build and caches."""
     for directory, dirs, files in os.walk(root):
         dirs[:] = [
@@ -121,4 +120,4 @@ def _walk(root: Path) -> Iterator[Path]:
             if not _skipped([d]) and not os.path.exists(os.path.join(directory, d, VENV_MARKER))
         ]
         for name in files:
-            yield Path(directory, name)
+            yield os.path.join(directory, name)
