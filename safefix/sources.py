@@ -90,7 +90,7 @@ def _git_files(root: Path) -> list[str] | None:
         )
     except OSError:
         return None
-    if proc.returncode != 0:
+    if proc.returncode != 0 or not proc.stdout:  # none at all: the root itself is ignored
         return None
     found = []
     top = str(root)
