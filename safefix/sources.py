@@ -32,6 +32,9 @@ SKIP_DIRS = frozenset(
         "__pypackages__",
     }
 )
+#: Hidden directories that hold the project's commands (CI jobs that run `python -c ...`);
+#: every other hidden directory is a tool's (`.git`, `.tox`, `.venv`, caches).
+SEARCHED_HIDDEN = frozenset({".github", ".gitlab", ".circleci"})
 #: What marks a directory as a virtualenv (its own interpreter and packages).
 VENV_MARKER = "pyvenv.cfg"
 
@@ -107,8 +110,11 @@ def _git_files(root: Path) -> list[str] | None:
 
 
 def _skipped(directories: Iterable[str]) -> bool:
-    """Whether a file in these directories is build output, a cache or hidden (`.tox`)."""
-    return any(d in SKIP_DIRS or d.endswith(".egg-info") or d.startswith(".") for d in directories)
+    """Whether a file in these directories is build output, a cache or a tool's (`.tox`)."""
+    return any(
+        d in SKIP_DIRS or d.endswith(".egg-info") or (d[:1] == "." and d not in SEARCHED_HIDDEN)
+        for d in directories
+    )
 
 
 def _walk(root: str) -> Iterator[str]:

@@ -16,6 +16,8 @@ TREE = {
     "migrations/m0001.py": "",
     "notebooks/explore.ipynb": "{}",
     "conf/model.yaml": "",
+    ".github/workflows/ci.yml": "",
+    ".mypy_cache/x.json": "",
     "bin/tool": "#!/usr/bin/env python\n",
     "docs/index.rst": "",
     "Procfile": "web: x\n",
@@ -34,6 +36,7 @@ LISTED_PYTHON = {"app/__init__.py", "app/api.py", "migrations/m0001.py"}
 LISTED_TEXT = {
     "notebooks/explore.ipynb",
     "conf/model.yaml",
+    ".github/workflows/ci.yml",
     "bin/tool",
     "docs/index.rst",
     "Procfile",

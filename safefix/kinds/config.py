@@ -140,6 +140,11 @@ KIND = Kind(
             '[testenv]\ncommands = python -c "from app.api import json"\n',
         ),
         Example(
+            "ci-workflow",
+            ".github/workflows/ci.yml",
+            "jobs:\n  t:\n    steps:\n      - run: python -c 'from app.api import json'\n",
+        ),
+        Example(
             "python-c-yaml",
             "ci.yml",
             "steps:\n  - run: python3 -c 'import app.api; app.api.json.dumps(1)'\n",
