@@ -8,10 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from safefix import ruff
-from safefix.project_root import find_project_root, nearest_project
+from safefix.project_root import find_project_root
 from safefix.session import UsageError, say
-from safefix.types import Explanation, FileOutcome, Finding, RuffOptions
+from safefix.types import Explanation, FileOutcome, Finding
 
 if TYPE_CHECKING:
     from safefix.session import Session
@@ -95,30 +94,25 @@ def _binds(path: Path, name: str) -> bool:
     return name in bound or "__getattr__" in bound  # a module __getattr__ may serve it
 
 
-def explain(
-    target: str, cwd: Path, project_root: Path | None, ruff_options: RuffOptions
-) -> Explanation:
+def explain(target: str, cwd: Path, project_root: Path | None) -> Explanation:
     """Every consumer the index knows for `MODULE:NAME` (or `MODULE.NAME`), for `safefix why`."""
     from safefix.consumers import build_index
     from safefix.modules import build_module_map
-    from safefix.sources import text_files
+    from safefix.sources import listing
 
     module, sep, name = target.partition(":")
     if not sep:
         module, _, name = target.rpartition(".")
     if not module or not name.isidentifier():
         raise UsageError(f"{target}: expected MODULE:NAME, e.g. app.main:KEEPALIVE")
-    binary = ruff.locate()
     root = (project_root or find_project_root([cwd])).absolute()
-    flags = ruff.flag_args(ruff_options, lambda value: value)
-    nearest = nearest_project([cwd])  # listed whatever the top's config excludes
-    tops = dict.fromkeys([str(root), *([str(nearest)] if nearest.is_relative_to(root) else [])])
-    project = list(dict.fromkeys(ruff.show_files(binary, list(tops), flags, cwd)))
+    found = listing([root])
+    project = list(found.python)
     modules = build_module_map(project, root)
     files = modules.files(module)
     if not files:
         raise UsageError(f"{module}: no such module in the project at {root}")
-    index = build_index(project, {}, {name: [module]}, modules, text_files(root))
+    index = build_index(project, {}, {name: [module]}, modules, found.text)
     consumers = sorted(
         {c for path in files for c in index.consumers_of(path, name)},
         key=lambda c: (str(c.path), c.line, c.kind.value),

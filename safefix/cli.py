@@ -287,9 +287,8 @@ def why(args: list[str]) -> int:
 
     ns = why_parser().parse_args(args)
     cwd = Path.cwd()
-    options = RuffOptions(config=tuple(ns.config or ()), isolated=ns.isolated)
-    try:
-        found = check.explain(ns.target, cwd, ns.project_root, options)
+    try:  # every file that can name code is searched, whatever ruff's configuration
+        found = check.explain(ns.target, cwd, ns.project_root)
     except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
         sys.stderr.write(f"error: {str(exc).splitlines()[0]}\n")
         return int(ExitCode.ERROR)

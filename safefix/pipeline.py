@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from safefix import flows, ruff
-from safefix.project_root import find_project_root, nearest_project
+from safefix.project_root import find_project_root
 from safefix.ruff_output import LintRun
 from safefix.session import Session, UsageError, by_file, say
 from safefix.types import Diagnostic, FileOutcome, Flow, Mode, Options, RunResult
@@ -34,11 +34,10 @@ def run(options: Options) -> RunResult:
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
     with ruff.cancelled_on_error(chosen):
         targets = chosen.listing.files()
-        project = _project_files(binary, options, root, targets)
     from safefix import workspace, writeback
     from safefix.ahead import Ahead
 
-    ahead = Ahead([*project, *targets], root, options)
+    ahead = Ahead(targets, root, options)
     removing: list[threading.Thread] = []
     try:
         with workspace.scratch(removing) as scratch:
@@ -48,8 +47,8 @@ def run(options: Options) -> RunResult:
             if not first.fixed and options.mode is not Mode.CHECK:
                 return _result(binary, options, root, first.flow, first.remaining, first.warnings)
             if options.mode is Mode.CHECK:
-                return _check(session, first, [*project, *targets])
-            outcomes, verified = _settle(session, first, [*project, *targets])
+                return _check(session, first, ahead.files)
+            outcomes, verified = _settle(session, first, ahead.files)
         if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
             outcomes = writeback.write_all(outcomes, root)
         else:  # --diff: the files a fix would leave alone are shown so
@@ -71,26 +70,6 @@ def _project_root(options: Options) -> Path:
         if options.project_root is not None and not path.is_relative_to(root):
             raise UsageError(f"{path} is outside the project root {root}")
     return root
-
-
-def _project_files(binary: str, options: Options, root: Path, targets: list[Path]) -> list[Path]:
-    """The files consumers are searched in: what ruff checks under the root and extra roots."""
-    from safefix.ahead import excluded
-
-    paths = [(options.cwd / p).absolute() for p in options.paths]
-    # the paths' own project too: walking from a repository's top, ruff prunes what the top's
-    # config excludes, while a path given to it is listed whatever an outer config says
-    nearest = nearest_project(paths)
-    local = [nearest] if nearest != root and nearest.is_relative_to(root) else []
-    roots = [root, *local, *options.consumer_roots]
-    found = targets if roots == [root] and paths == [root] else []
-    if not found:
-        flags = ruff.flag_args(options.ruff, lambda value: value)
-        found = ruff.show_files(binary, [str(r) for r in roots], flags, options.cwd)
-        found = list(dict.fromkeys(found)) if local else found
-    if options.exclude:
-        found = [p for p in found if not excluded(p, root, options.exclude)]
-    return found
 
 
 def _kept(session: Session, first: flows.FirstPass, files: Sequence[Path]) -> list[FileOutcome]:

@@ -1,37 +1,129 @@
-"""Which files of a project can name its code, besides its Python sources."""
+"""Which files of a project can name its code: every file git does not ignore, whether or not
+ruff checks it.
+
+What ruff excludes from fixing (`exclude`, `extend-exclude`, `--force-exclude`) still runs:
+migrations, vendored code, scripts and test data import the project's names. Only what git
+ignores and build output are not the program. In a git work tree, one `git ls-files` lists the
+files (fast, and it knows every `.gitignore`); elsewhere a walk skips the directories that are
+never source (version control, virtualenvs, build output, caches).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-#: Directories never searched for documentation and config files.
+from safefix.modules import PY_SUFFIXES
+
+#: Directories that hold no source of the project: build output, caches, installed packages.
 SKIP_DIRS = frozenset(
-    {"node_modules", "venv", "build", "dist", "site-packages", "__pycache__", "htmlcov"}
+    {
+        "node_modules",
+        "venv",
+        "build",
+        "dist",
+        "site-packages",
+        "__pycache__",
+        "htmlcov",
+        "_build",
+        "__pypackages__",
+    }
 )
+#: Hidden directories that hold the project's commands (CI jobs that run `python -c ...`);
+#: every other hidden directory is a tool's (`.git`, `.tox`, `.venv`, caches).
+SEARCHED_HIDDEN = frozenset({".github", ".gitlab", ".circleci"})
+#: What marks a directory as a virtualenv (its own interpreter and packages).
+VENV_MARKER = "pyvenv.cfg"
 
 
-def text_files(root: Path) -> list[Path]:
-    """Documentation and configuration files under `root` that may name project code."""
-    return [path for found in text_files_by_directory(root) for path in found]
+@dataclass(frozen=True)
+class Listing:
+    """A project's files that can name its code: Python modules, and the other files some
+    consumer kind reads (notebooks, scripts, configuration, documentation)."""
+
+    python: tuple[Path, ...]
+    text: tuple[Path, ...]
 
 
-def text_files_by_directory(root: Path) -> Iterator[list[Path]]:
-    """`text_files`, a directory at a time: for a caller that walks while it waits."""
+def listing(roots: Sequence[Path]) -> Listing:
+    """The files under `roots` that can consume project code, each once."""
     from safefix.kinds import text_names_and_suffixes
 
     names, suffixes = text_names_and_suffixes()
+    python: dict[str, None] = {}
+    text: dict[str, None] = {}
+    for root in roots:
+        for path in project_files(root):
+            name = path.rpartition(os.sep)[2]
+            suffix = os.path.splitext(name)[1]
+            if suffix in PY_SUFFIXES:
+                python[path] = None
+            elif name in names or suffix in suffixes:
+                text[path] = None
+    return Listing(tuple(map(Path, python)), tuple(map(Path, text)))
+
+
+def text_files(root: Path) -> list[Path]:
+    """The files under `root`, other than Python modules, that may name project code."""
+    return list(listing([root]).text)
+
+
+def project_files(root: Path) -> list[str]:
+    """Every file under `root` that is source, not git-ignored and not build output (paths
+    as strings: a big tree has tens of thousands, most never looked at again)."""
+    listed = _git_files(root)
+    found = listed if listed is not None else list(_walk(str(root)))
+    venvs = [path[: -len(VENV_MARKER)] for path in found if path.endswith(os.sep + VENV_MARKER)]
+    if venvs:  # a virtualenv git does not ignore is still not the project's code
+        found = [path for path in found if not path.startswith(tuple(venvs))]
+    return found
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """The files git tracks or would track under `root` (None: not a git work tree)."""
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if proc.returncode != 0 or not proc.stdout:  # none at all: the root itself is ignored
+        return None
+    found = []
+    top = str(root)
+    for raw in proc.stdout.split(b"\0"):
+        if not raw:
+            continue
+        relative = os.fsdecode(raw)
+        if _skipped(relative.split("/")[:-1]):
+            continue
+        path = os.path.join(top, relative)
+        if not path.endswith(PY_SUFFIXES) or os.path.isfile(path):  # deleted, not staged yet
+            found.append(path)
+    return found
+
+
+def _skipped(directories: Iterable[str]) -> bool:
+    """Whether a file in these directories is build output, a cache or a tool's (`.tox`)."""
+    return any(
+        d in SKIP_DIRS or d.endswith(".egg-info") or (d[:1] == "." and d not in SEARCHED_HIDDEN)
+        for d in directories
+    )
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Every file under `root` outside version control, virtualenvs, build and caches."""
     for directory, dirs, files in os.walk(root):
         dirs[:] = [
             d
             for d in dirs
-            if not d.startswith(".")
-            and d not in SKIP_DIRS
-            and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))
+            if not _skipped([d]) and not os.path.exists(os.path.join(directory, d, VENV_MARKER))
         ]
-        yield [
-            Path(directory, name)
-            for name in files
-            if name in names or os.path.splitext(name)[1] in suffixes
-        ]
+        for name in files:
+            yield os.path.join(directory, name)

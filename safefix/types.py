@@ -83,6 +83,11 @@ class ConsumerKind(str, Enum):
     DJANGO_SETTINGS = "django-settings"  # an UPPERCASE name of a DJANGO_SETTINGS_MODULE
     MYPY_PLUGIN = "mypy-plugin"  # the `plugin` entry of a module [tool.mypy] plugins names
     SUBMODULE = "submodule"  # import pkg; pkg.sub.X, where some other import set pkg.sub
+    NOTEBOOK = "notebook"  # the code cells of a Jupyter notebook (.ipynb)
+    SCRIPT = "script"  # a file without a suffix whose #! line runs python
+    DOC_DIRECTIVE = "doc-directive"  # .. autofunction:: M.NAME, mkdocstrings ::: M.NAME
+    DOC_CODE = "doc-code"  # .. testcode:: / .. testsetup:: blocks, ```python fences in docs
+    CODE_STRING = "code-string"  # Python code in a string: python -c "...", timeit(setup=...)
     EFFECT = "effect"  # not a consumer: the import ran an effect module (see Removal.effect)
 
 

@@ -6,7 +6,9 @@ Imports every module of the project, then resolves every consumer it can see sta
 any depth (including lazy imports inside functions, which an import alone never executes):
 `from M import N`, `import M` + `M.N`, `import M as m` + `m.N`, and the dotted targets listed
 in `PROJECT_DIR/.runtime-targets` (one `module:attr` a line, for string consumers;
-`module:function()` is also called, for imports whose effect is the point).
+`module:function()` is also called, for imports whose effect is the point). Code that is no
+module runs too: the code cells of every Jupyter notebook (IPython's `%`/`!` lines left out) and
+the top level of every `#!...python` script without a suffix (with `__name__` not `"__main__"`).
 Prints one line per failure and exits 1 if there is any.
 
 `sys.path` is `src/` and the project directory, or each line of `PROJECT_DIR/.runtime-roots`
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -141,6 +144,37 @@ def path_groups(root: Path) -> list[list[Path]]:
     return [[root / "src", root] if (root / "src").is_dir() else [root]]
 
 
+def code_outside_modules(root: Path) -> dict[Path, str]:
+    """Notebooks' code cells and suffix-less Python scripts, by file: code a module is not."""
+    found: dict[Path, str] = {}
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        if SKIP_DIRS & set(file.relative_to(root).parts):
+            continue
+        if file.suffix == ".ipynb":
+            cells = json.loads(file.read_text())["cells"]
+            lines = [
+                "" if line.lstrip().startswith(("%", "!")) else line.rstrip("\n")
+                for cell in cells
+                if cell["cell_type"] == "code"
+                for line in cell["source"]
+            ]
+            found[file] = "\n".join(lines) + "\n"
+        elif not file.suffix and file.read_bytes()[:2] == b"#!":
+            text = file.read_text()
+            if "python" in text.split("\n", 1)[0]:
+                found[file] = text
+    return found
+
+
+def run_code(file: Path, code: str) -> str | None:
+    """None if the code runs, else the reason it does not."""
+    try:
+        exec(compile(code, str(file), "exec"), {"__name__": "__script__"})  # noqa: S102
+    except Exception as exc:  # noqa: BLE001 - any failure is a finding
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def main(root: Path, bases: list[Path]) -> int:
     sys.path[:0] = [str(b) for b in bases]
     project = module_names(root, bases)
@@ -152,6 +186,9 @@ def main(root: Path, bases: list[Path]) -> int:
         for line, module, attrs in consumers(file, name, project):
             if (reason := resolve(module, attrs)) is not None:
                 failures.append(f"{file.relative_to(root)}:{line}: {reason}")
+    for file, code in code_outside_modules(root).items():
+        if (reason := run_code(file, code)) is not None:
+            failures.append(f"{file.relative_to(root)}: {reason}")
     targets = root / ".runtime-targets"
     if targets.is_file():
         for target in targets.read_text().split():

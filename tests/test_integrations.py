@@ -183,6 +183,37 @@ def test_pre_commit_hook_in_a_workspace(tmp_path: Path) -> None:
     assert "packages/core/src/core/models.py" in git(repo, "diff", "--name-only")
 
 
+def test_pre_commit_hook_finds_consumers_in_paths_ruff_excludes(tmp_path: Path) -> None:
+    """The hook runs with --force-exclude and is passed a staged migration that ruff's
+    extend-exclude leaves out: it is not fixed, but its import of shop.models' name counts."""
+    repo = copy_project(SCENARIOS / "excluded-paths" / "repo", tmp_path / "repo")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "shop")
+    for path in ("shop/models.py", "migrations/m0001_initial.py"):
+        (repo / path).write_text((repo / path).read_text() + "\n# touched\n")
+        git(repo, "add", path)
+    (repo / ".pre-commit-config.yaml").write_text(
+        readme_block("Add to `.pre-commit-config.yaml`", "yaml")
+    )
+    env = {
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    proc = run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "safefix", "--verbose"],
+        repo,
+        env={**os.environ, **env},
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # files were modified: commit stops
+    assert "kept Money for migrations/m0001_initial.py:1" in proc.stdout, proc.stdout
+    assert "kept DEFAULT for scripts/seed.py:5" in proc.stdout, proc.stdout
+    text = (repo / "shop/models.py").read_text()
+    assert "from shop.money import DEFAULT, Money  # noqa: F401" in text
+    assert "import os" not in text
+    assert "# touched" in (repo / "migrations/m0001_initial.py").read_text()
+
+
 def test_pre_commit_rev_in_the_readme_is_a_commit_of_this_repository() -> None:
     """No release is tagged yet, so the snippet pins a full commit SHA, one pre-commit can
     check out: it must be in safefix's own history."""

@@ -20,6 +20,7 @@ from support import (
     SCENARIOS,
     copy_project,
     ruff,
+    run,
     runtime_check,
     safefix,
     safefix_json,
@@ -98,6 +99,8 @@ def test_scenario(name: str, flow: str, tmp_path: Path) -> None:
     flags, env = FLOWS[flow]
     args = [*spec.get("args", []), *flags]
     repo = copy_project(SCENARIOS / name / "repo", tmp_path / "repo")
+    if spec.get("git"):  # a git work tree: its .gitignore says what is not the program
+        assert run(["git", "init", "-q"], repo).returncode == 0
     assert runtime_check(repo).returncode == 0, "the scenario must work before any fix"
     if flow == "stdin":  # ruff's cache, warm: safefix's lint is the quick one of a day's edit
         warmed = ruff(repo, "check", "--no-fix", "--exit-zero", "-q", *ruff_args)

@@ -1,5 +1,6 @@
-"""`>>>` examples, in docstrings (run in their module's globals: a bare NAME consumes the
-module's own import) and in documentation files (Sphinx doctest, doctest globs)."""
+"""`>>>` examples, in docstrings and a module's `__test__` dict (run in their module's globals:
+a bare NAME consumes the module's own import) and in documentation files (Sphinx doctest,
+doctest globs)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 def collect(file: PythonFile) -> None:
     if file.doctest_of is None:
-        for node, text in file.docstrings:
+        for node, text in [*file.docstrings, *_test_dict(file)]:
             if ">>>" in text and file.mentions(text):
                 examples(file, text, node.lineno)
     elif file.doctest_of:  # examples run in their module's globals: bare names are its own
@@ -29,6 +30,19 @@ def collect(file: PythonFile) -> None:
             if isinstance(node.ctx, ast.Load) and name not in bound and name not in BUILTINS:
                 text = f">>> ... {name} ..."
                 file.add(node.lineno, file.doctest_of, name, ConsumerKind.DOCTEST, text)
+
+
+def _test_dict(file: PythonFile) -> list[tuple[ast.Constant, str]]:
+    """The strings of a module's `__test__` dict, which doctest runs like its docstrings."""
+    found = []
+    for node in file.nodes[ast.Assign]:
+        if isinstance(node.value, ast.Dict) and any(
+            isinstance(target, ast.Name) and target.id == "__test__" for target in node.targets
+        ):
+            for value in node.value.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found.append((value, value.value))
+    return found
 
 
 def examples(file: PythonFile, text: str, first_line: int) -> None:
@@ -104,6 +118,12 @@ KIND = Kind(
             "app/api.py",
             'def f():\n    """\n    >>> x = 1\n    >>> json.dumps(x)\n    \'1\'\n    """\n',
         ),
+        Example("test-dict", "app/api.py", '__test__ = {"x": """>>> json.dumps(1)\n\'1\'\n"""}\n'),
+        Example(
+            "test-dict-import",
+            "app/main.py",
+            '__test__ = {"x": ">>> from app.api import json\\n"}\n',
+        ),
     ),
     invalid=(
         Example(
@@ -113,5 +133,6 @@ KIND = Kind(
         ),
         Example("prose", "docs/index.rst", "Use app.api.json to serialise.\n"),
         Example("not-a-docstring", "app/api.py", 'x = """>>> json.dumps(1)"""\n'),
+        Example("other-dict", "app/api.py", 'TESTS = {"x": """>>> json.dumps(1)"""}\n'),
     ),
 )

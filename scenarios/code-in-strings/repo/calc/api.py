@@ -1,0 +1,3 @@
+import os
+
+from calc.core import PI, add, mul

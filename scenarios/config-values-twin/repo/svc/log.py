@@ -1,0 +1,3 @@
+import os
+
+from svc.impl import VERSION, AuditHandler, application, build_model, make_filter

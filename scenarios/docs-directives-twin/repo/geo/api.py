@@ -1,0 +1,6 @@
+"""The public names of geo."""
+
+import os
+
+from geo.shapes import Circle, area
+from geo.units import METRE, to_feet

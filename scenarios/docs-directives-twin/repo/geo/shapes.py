@@ -1,0 +1,6 @@
+class Circle:
+    """A circle."""
+
+
+def area(radius: float) -> float:
+    return 3.14159 * radius * radius

@@ -1,0 +1,5 @@
+class Money:
+    """An amount in a currency."""
+
+
+DEFAULT = "EUR"

@@ -1,0 +1,3 @@
+from shop.models import Money
+
+OPERATIONS = [Money]

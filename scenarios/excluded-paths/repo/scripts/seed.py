@@ -1,0 +1,5 @@
+import shop.models
+
+
+def seed() -> str:
+    return shop.models.DEFAULT

@@ -1,0 +1,4 @@
+import os
+
+from lab.plots import histogram
+from lab.stats import mean
