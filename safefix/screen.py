@@ -54,7 +54,7 @@ def declares_pattern() -> bytes | None:
     from safefix.kinds import declares
 
     markers = declares()
-    return b"|".join(re.escape(marker) for marker in markers) if markers else None
+    return b"|".join(markers) if markers else None
 
 
 STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)

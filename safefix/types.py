@@ -83,6 +83,7 @@ class ConsumerKind(str, Enum):
     DJANGO_SETTINGS = "django-settings"  # an UPPERCASE name of a DJANGO_SETTINGS_MODULE
     MYPY_PLUGIN = "mypy-plugin"  # the `plugin` entry of a module [tool.mypy] plugins names
     SUBMODULE = "submodule"  # import pkg; pkg.sub.X, where some other import set pkg.sub
+    MEMBERS = "module-members"  # dir(M), vars(M), inspect.getmembers(M): every public name
     EFFECT = "effect"  # not a consumer: the import ran an effect module (see Removal.effect)
 
 
