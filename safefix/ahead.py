@@ -31,6 +31,7 @@ class Ahead:
         self._root = root
         self._options = options
         self._text_found: list[Path] = []
+        self._unreadable: dict[Path, str] = {}
 
     def finish(self) -> None:
         """Everything now, where another process's work leaves this one the time."""
@@ -65,12 +66,22 @@ class Ahead:
         from safefix.sources import text_files_by_directory
 
         tops = (self._root, *self._options.consumer_roots)
-        return (found for top in tops for found in text_files_by_directory(top))
+        return (found for top in tops for found in text_files_by_directory(top, self._unreadable))
 
     @cached_property
     def text_files(self) -> list[Path]:
         found = [*self._text_found, *(path for rest in self._text_walk for path in rest)]
         return [p for p in found if not excluded(p, self._root, self._options.exclude)]
+
+    @property
+    def unreadable_directories(self) -> dict[Path, str]:
+        """The directories the file walk could not list, with why (once it has walked)."""
+        self.text_files  # noqa: B018 - the walk finds them
+        return {
+            p: why
+            for p, why in self._unreadable.items()
+            if not excluded(p, self._root, self._options.exclude)
+        }
 
 
 def excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:

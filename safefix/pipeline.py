@@ -53,7 +53,7 @@ def run(options: Options) -> RunResult:
             outcomes = writeback.write_all(outcomes, root)
     finally:
         workspace.join_removals(removing)
-    notes = (*first.warnings, *verified)
+    notes = (*first.warnings, *session.notes, *verified)
     return _result(binary, options, root, first.flow, session.remaining, notes, outcomes)
 
 

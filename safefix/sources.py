@@ -17,12 +17,19 @@ def text_files(root: Path) -> list[Path]:
     return [path for found in text_files_by_directory(root) for path in found]
 
 
-def text_files_by_directory(root: Path) -> Iterator[list[Path]]:
-    """`text_files`, a directory at a time: for a caller that walks while it waits."""
+def text_files_by_directory(
+    root: Path, unreadable: dict[Path, str] | None = None
+) -> Iterator[list[Path]]:
+    """`text_files`, a directory at a time: for a caller that walks while it waits. A directory
+    that cannot be listed is added to `unreadable`, with why: it may hold consumers."""
     from safefix.kinds import text_names_and_suffixes
 
+    def failed(error: OSError) -> None:
+        if unreadable is not None and error.filename is not None:
+            unreadable[Path(error.filename)] = error.strerror or type(error).__name__
+
     names, suffixes = text_names_and_suffixes()
-    for directory, dirs, files in os.walk(root):
+    for directory, dirs, files in os.walk(root, onerror=failed):
         dirs[:] = [
             d
             for d in dirs

@@ -76,6 +76,7 @@ class ConsumerKind(str, Enum):
     DOCTEST = "doctest"  # >>> lines in docstrings and documentation files
     GLOBALS = "module-globals"  # skipif("not HAS_X"), globals()["NAME"], eval("NAME")
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
+    UNREADABLE = "unreadable"  # a file or directory safefix cannot read: it may consume anything
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
     TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
     PUBLIC_API = "public-api"  # __all__ lists NAME (re-exported by `from .sub import *`)
