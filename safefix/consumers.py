@@ -234,7 +234,7 @@ class ConsumerIndex:
 
     def note_unreadable(self, path: Path, why: str | None = None) -> None:
         """Record that `path` cannot be read (`why`: the error, found again if not given)."""
-        if os.path.lexists(path):  # a file gone since it was listed consumes nothing
+        if os.path.exists(path):  # gone since it was listed, or a dangling link: nothing
             self._by_target = None
             self.unreadable[path] = why or unreadable_reason(path)
 

@@ -33,7 +33,9 @@ def run(options: Options) -> RunResult:
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
     with ruff.cancelled_on_error(chosen):
         targets = chosen.listing.files()
-        project = _project_files(binary, options, root, targets)
+        misnamed = chosen.listing.misnamed()
+        project = _project_files(binary, options, root, targets, misnamed)
+    unchecked = _misnamed_notes(misnamed, root)
     from safefix import workspace, writeback
     from safefix.ahead import Ahead
 
@@ -45,7 +47,8 @@ def run(options: Options) -> RunResult:
             first = chosen.first_pass(session, targets)
             session.remaining, session.unready = first.remaining, first.unready
             if not first.fixed and options.mode is not Mode.CHECK:
-                return _result(binary, options, root, first.flow, first.remaining, first.warnings)
+                notes = (*first.warnings, *unchecked)
+                return _result(binary, options, root, first.flow, first.remaining, notes)
             if options.mode is Mode.CHECK:
                 return _check(session, first, [*project, *targets])
             outcomes, verified = _settle(session, first, [*project, *targets])
@@ -53,7 +56,7 @@ def run(options: Options) -> RunResult:
             outcomes = writeback.write_all(outcomes, root)
     finally:
         workspace.join_removals(removing)
-    notes = (*first.warnings, *session.notes, *verified)
+    notes = (*first.warnings, *unchecked, *session.notes, *verified)
     return _result(binary, options, root, first.flow, session.remaining, notes, outcomes)
 
 
@@ -70,20 +73,33 @@ def _project_root(options: Options) -> Path:
     return root
 
 
-def _project_files(binary: str, options: Options, root: Path, targets: list[Path]) -> list[Path]:
-    """The files consumers are searched in: what ruff checks under the root and extra roots."""
+def _project_files(
+    binary: str, options: Options, root: Path, targets: list[Path], misnamed: list[Path]
+) -> list[Path]:
+    """The files consumers are searched in: what ruff checks under the root and extra roots
+    (and those it lists but cannot check: `misnamed`)."""
     from safefix.ahead import excluded
 
     roots = [root, *options.consumer_roots]
-    found = (
-        targets if roots == [root] and [options.cwd / p for p in options.paths] == [root] else []
-    )
+    whole = roots == [root] and [options.cwd / p for p in options.paths] == [root]
+    found = [*targets, *misnamed] if whole else []
     if not found:
         flags = ruff.flag_args(options.ruff, lambda value: value)
         found = ruff.show_files(binary, [str(r) for r in roots], flags, options.cwd)
     if options.exclude:
         found = [p for p in found if not excluded(p, root, options.exclude)]
     return found
+
+
+def _misnamed_notes(misnamed: Sequence[Path], root: Path) -> tuple[str, ...]:
+    """One line for each file whose name is not UTF-8: searched for consumers, not fixed."""
+    from safefix.fsnames import readable_name
+
+    return tuple(
+        f"{readable_name(p.relative_to(root) if p.is_relative_to(root) else p)}: the file name is"
+        " not UTF-8, which ruff cannot check: searched for consumers only, not fixed"
+        for p in misnamed
+    )
 
 
 def _kept(session: Session, first: flows.FirstPass, files: Sequence[Path]) -> list[FileOutcome]:

@@ -71,3 +71,29 @@ def test_an_unreadable_consumer_keeps_every_removal(
     assert notes == [
         f"warning: {unreadable}: cannot be read (Permission denied): kept every import it might use"
     ], proc.stderr
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["cache", "no-cache"])
+@pytest.mark.parametrize("flow", ["lint-then-fix", "one-pass", "stdin"])
+def test_a_file_name_that_is_not_utf8_is_searched_and_stops_nothing(
+    tmp_path: Path, flow: str, cache: list[str]
+) -> None:
+    """ruff prints such a name with U+FFFD (no such path) and cannot cache it: the file is
+    read as a consumer by its real name, left to ruff unfixed, and named; every other file is
+    fixed as usual."""
+    write_tree(tmp_path, {**TREE, "app/other.py": "import re\n"})
+    (tmp_path / "app/sub/use.py").unlink()
+    (tmp_path / "scripts/run.py").unlink()
+    bad = os.path.join(os.fsencode(tmp_path), b"app", b"bad\xff.py")
+    with open(bad, "wb") as file:
+        file.write(b"from app.api import json\n\nprint(json)\n")
+    env = {**os.environ, "SAFEFIX_FLOW": flow}
+    args = [sys.executable, "-m", "safefix", *cache, "."]
+    done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, check=False)
+    stderr = done.stderr.decode("utf-8", "backslashreplace")  # the name's byte, as it is
+    assert done.returncode in (0, 1), stderr
+    assert (tmp_path / "app/api.py").read_text() == "import json  # noqa: F401\n"
+    assert (tmp_path / "app/other.py").read_text() == ""
+    with open(bad, "rb") as file:
+        assert file.read() == b"from app.api import json\n\nprint(json)\n"
+    assert "warning: app/bad\\xff.py: the file name is not UTF-8" in stderr, stderr
