@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from safefix.bindings import parse
+from safefix.bound_modules import BoundModules
 from safefix.cache import IndexCache
 from safefix.conventions import PYTEST_PLUGIN, by_convention
 from safefix.kinds import (
@@ -69,6 +70,8 @@ class ConsumerIndex:
     _all: dict[Path, set[str] | None] = field(default_factory=dict)
     #: Whether a file binds a name to a fixture, found once per (file, name).
     _fixtures: dict[tuple[Path, str], bool] = field(default_factory=dict)
+    #: The modules paths of bound names stand for (`services.cache`), for the table's paths.
+    _bound: BoundModules | None = None
 
     def set_file(self, path: Path, source: bytes) -> None:
         """(Re)index one Python file from its current content."""
@@ -152,6 +155,7 @@ class ConsumerIndex:
 
     def _table(self) -> dict[tuple[str, str], list[Consumer]]:
         if self._by_target is None:
+            self._bound = None
             self._by_target = {}
             for consumers in self.by_file.values():
                 for consumer in consumers:
@@ -166,6 +170,9 @@ class ConsumerIndex:
         for module in self.modules.names.get(path, ()):
             found += table.get((module, name), [])
             found += by_convention(table, path, module, name)
+        if self._bound is None:
+            self._bound = BoundModules(self.modules, self._read)
+        found += self._bound.consumers(table, self.modules.names.get(path, ()), name)
         return found + self._unparsed_consumers(path, name) + self._unreadable_consumers(path, name)
 
     def pytest_plugins(self) -> set[str]:

@@ -3,7 +3,9 @@ that evaluates to the module (`PythonFile.module_of`): a name an import or a loa
 (`import pkg.mod as m`, `from pkg import mod`, `m = import_module("pkg.mod")`, `m: ModuleType
 = sys.modules["pkg.mod"]`, `(m := importorskip("pkg.mod"))`), or the loader itself, inline
 (`import_module("pkg.mod").NAME`, `import_module(".mod", __package__).NAME`,
-`sys.modules["pkg.mod"].NAME`)."""
+`sys.modules["pkg.mod"].NAME`); and a module bound by another module's import
+(`services.cache.NAME`, where `services` does `from backends import cache`: see
+`bound_modules`)."""
 
 from __future__ import annotations
 
@@ -23,9 +25,28 @@ def collect(file: PythonFile) -> None:
     for node in file.nodes[ast.Attribute]:
         if wanted is not None and node.attr not in wanted:
             continue
-        for module in file.module_of(node.value):
+        modules = file.module_of(node.value)
+        for module in modules:
             if not is_module(f"{module}.{node.attr}"):
                 file.add(node.lineno, module, node.attr, kind, f"{module}.{node.attr}")
+        if not modules and isinstance(node.value, ast.Attribute):
+            for path in _bound_paths(file, node.value):
+                file.add(node.lineno, path, node.attr, kind, f"{path}.{node.attr}")
+
+
+def _bound_paths(file: PythonFile, expr: ast.Attribute) -> list[str]:
+    """`services.cache` of `services.cache.X`, where `services` is a module and `cache` a name
+    it binds (by an import of another module, say): a path the index resolves to a module
+    (`bound_modules`) once it can read the binding module."""
+    rest: list[str] = []
+    current: ast.expr = expr
+    while isinstance(current, ast.Attribute):
+        rest.insert(0, current.attr)
+        current = current.value
+        modules = file.module_of(current)
+        if modules:
+            return [".".join([module, *rest]) for module in modules]
+    return []
 
 
 KIND = Kind(
@@ -75,6 +96,23 @@ KIND = Kind(
             "tests/t.py",
             'import importlib\nx = importlib.import_module(".api", "app").json\n',
         ),
+        Example(
+            "module-bound-by-another",
+            "tests/t.py",
+            "import app.services\nx = app.services.api.json\n",
+            also=(("app/services.py", "from app import api\n"),),
+        ),
+        Example(
+            "module-bound-in-a-package",
+            "tests/t.py",
+            "from app import services\nx = services.api.json\n",
+            also=(
+                (
+                    "app/services/__init__.py",
+                    "try:\n    from .. import api\nexcept ImportError:\n    api = None\n",
+                ),
+            ),
+        ),
         Example("sys-modules", "tests/t.py", 'import sys\nx = sys.modules["app.api"].json\n'),
         Example(
             "sys-modules-bound", "tests/t.py", 'import sys\nm = sys.modules["app.api"]\nm.json\n'
@@ -82,6 +120,18 @@ KIND = Kind(
     ),
     invalid=(
         Example("other-module", "tests/t.py", "import app.other\nx = app.other.json\n"),
+        Example(
+            "other-module-bound",
+            "tests/t.py",
+            "import app.services\nx = app.services.api.json\n",
+            also=(("app/services.py", "from app import other as api\n"),),
+        ),
+        Example(
+            "bound-to-no-module",
+            "tests/t.py",
+            "import app.services\nx = app.services.api.json\n",
+            also=(("app/services.py", "api = object()\n"),),
+        ),
         Example(
             "import-module-other",
             "tests/t.py",

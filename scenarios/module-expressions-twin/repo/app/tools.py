@@ -5,6 +5,8 @@ import sys
 from importlib import import_module
 from types import ModuleType
 
+import app.services
+
 
 def dumps():
     return importlib.import_module("app.codec").VERSION
@@ -32,3 +34,7 @@ def encode():
     if (encoding := import_module("app.encoding")) is not None:
         return encoding.VERSION
     return None
+
+
+def ordered():
+    return app.services.cache.VERSION
