@@ -21,10 +21,15 @@ def collect(file: PythonFile) -> None:
     attribute is the `submodules` kind's: it is set by whoever imports it, not by a name its
     package binds.)"""
     kind = file.label(ConsumerKind.ATTRIBUTE)
-    wanted, is_module = file.wanted, file.modules.is_module
+    wanted, is_module, aliases = file.wanted, file.modules.is_module, file.aliases
     for node in file.nodes[ast.Attribute]:
         if wanted is not None and node.attr not in wanted:
             continue
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id not in aliases:
+            continue  # `self.x.y`, `obj.y`: no module on the way (the common case, made quick)
         modules = file.module_of(node.value)
         for module in modules:
             if not is_module(f"{module}.{node.attr}"):

@@ -28,7 +28,9 @@ def collect(file: PythonFile) -> None:
         elif name == "get" and isinstance(call.func, ast.Attribute) and call.args:
             _looked_up(file, call.func.value, call.args[0], call.lineno)
     for node in file.nodes[ast.Subscript]:
-        _looked_up(file, node.value, node.slice, node.lineno)
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(node.value, (ast.Attribute, ast.Call)):
+            _looked_up(file, node.value, key, node.lineno)
 
 
 def _named_attribute(file: PythonFile, call: ast.Call, name: str) -> None:

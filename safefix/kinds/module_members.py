@@ -11,21 +11,25 @@ import ast
 
 from safefix.conventions import EVERY_PUBLIC
 from safefix.kinds._kind import Example, Kind, Screen
-from safefix.kinds._syntax import PythonFile, call_name
+from safefix.kinds._syntax import PythonFile
 from safefix.types import ConsumerKind
 
 #: Builtins that enumerate their argument's attributes; `getmembers` is `inspect`'s.
 _BUILTINS = frozenset({"dir", "vars"})
+_MARKERS = (b"dir(", b"vars(", b"getmembers(")
 
 
 def collect(file: PythonFile) -> None:
+    if file.source and not any(marker in file.source for marker in _MARKERS):
+        return  # no call to look at: a byte search, not a walk of every call
     looked_up: set[int] | None = None
     for call in file.nodes[ast.Call]:
-        name = call_name(call)
-        enumerates = (name == "getmembers" and 1 <= len(call.args) <= 2) or (
-            name in _BUILTINS and isinstance(call.func, ast.Name) and len(call.args) == 1
-        )
-        if not enumerates:
+        func, count = call.func, len(call.args)
+        if isinstance(func, ast.Name):
+            enumerates = (count == 1 and func.id in _BUILTINS) or func.id == "getmembers"
+        else:
+            enumerates = isinstance(func, ast.Attribute) and func.attr == "getmembers"
+        if not enumerates or not 1 <= count <= 2:
             continue
         modules = file.module_of(call.args[0])
         if not modules:
