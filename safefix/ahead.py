@@ -46,7 +46,7 @@ class Ahead:
             pass
 
     @cached_property
-    def _listing(self) -> tuple[list[Path], list[Path]]:
+    def _listing(self) -> tuple[list[Path], list[Path], dict[Path, str]]:
         """The Python modules and the other files consumers are searched in, under the root
         and the extra roots: what ruff excludes from fixing is still searched (migrations,
         scripts); what git ignores, build output and `[tool.safefix] exclude` are not."""
@@ -56,7 +56,11 @@ class Ahead:
         patterns = self._options.exclude
         python = [p for p in found.python if not excluded(p, self._root, patterns)]
         text = [p for p in found.text if not excluded(p, self._root, patterns)]
-        return [*python, *self._targets], text  # the targets: ruff may check more than `*.py`
+        unreadable = {
+            p: why for p, why in found.unreadable if not excluded(p, self._root, patterns)
+        }
+        # the targets: ruff may check more than `*.py`
+        return [*python, *self._targets], text, unreadable
 
     @property
     def files(self) -> list[Path]:
@@ -67,6 +71,11 @@ class Ahead:
     def text_files(self) -> list[Path]:
         """The files other than Python modules that may name project code."""
         return self._listing[1]
+
+    @property
+    def unreadable_directories(self) -> dict[Path, str]:
+        """The directories the file listing could not list, with why: they may hold consumers."""
+        return self._listing[2]
 
     @cached_property
     def _module_builder(self) -> ModuleMapBuilder:

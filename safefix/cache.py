@@ -123,7 +123,7 @@ def open_cache(root: Path, modules: ModuleMap) -> IndexCache:
     key = blake2b()
     key.update(f"{FORMAT}\0{__version__}\0{sys.version}\0{root}\0".encode())
     for file, names in sorted(modules.names.items()):
-        key.update(f"{file}\0{','.join(names)}\0".encode())
+        key.update(f"{file}\0{','.join(names)}\0".encode("utf-8", "surrogateescape"))
     path = cache_dir(root) / __version__ / f"{key.hexdigest()}{cache_store.SUFFIX}"
     secret = cache_store.user_key()
     if secret is None:

@@ -12,6 +12,7 @@ syntax), and only if the byte screen (`screen.py`) says they can consume a remov
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from safefix.bindings import parse
+from safefix.bound_modules import BoundModules
 from safefix.cache import IndexCache
 from safefix.conventions import PYTEST_PLUGIN, by_convention
 from safefix.kinds import (
@@ -55,6 +57,8 @@ class ConsumerIndex:
     by_file: dict[Path, list[Consumer]] = field(default_factory=dict)
     #: Files that did not parse, by their text: they may consume anything they mention.
     unparsed: dict[Path, str] = field(default_factory=dict)
+    #: Files and directories that cannot be read, with why: they may consume anything.
+    unreadable: dict[Path, str] = field(default_factory=dict)
     #: Module name -> the files that `from module import *`.
     star_importers: dict[str, set[Path]] = field(default_factory=dict)
     #: Current text of files that are not (yet) on disk as they will be: ruff's output.
@@ -66,6 +70,8 @@ class ConsumerIndex:
     _all: dict[Path, set[str] | None] = field(default_factory=dict)
     #: Whether a file binds a name to a fixture, found once per (file, name).
     _fixtures: dict[tuple[Path, str], bool] = field(default_factory=dict)
+    #: The modules paths of bound names stand for (`services.cache`), for the table's paths.
+    _bound: BoundModules | None = None
 
     def set_file(self, path: Path, source: bytes) -> None:
         """(Re)index one Python file from its current content."""
@@ -149,6 +155,7 @@ class ConsumerIndex:
 
     def _table(self) -> dict[tuple[str, str], list[Consumer]]:
         if self._by_target is None:
+            self._bound = None
             self._by_target = {}
             for consumers in self.by_file.values():
                 for consumer in consumers:
@@ -164,7 +171,10 @@ class ConsumerIndex:
         for module in self.modules.names.get(path, ()):
             found += [c for c in table.get((module, name), ()) if reaches(c.path, module, path)]
             found += by_convention(table, path, module, name)
-        return found + self._unparsed_consumers(path, name)
+        if self._bound is None:
+            self._bound = BoundModules(self.modules, self._read)
+        found += self._bound.consumers(table, self.modules.names.get(path, ()), name)
+        return found + self._unparsed_consumers(path, name) + self._unreadable_consumers(path, name)
 
     def pytest_plugins(self) -> set[str]:
         """The modules declared pytest plugins (`pytest_plugins`, `-p`, `pytest11`)."""
@@ -219,6 +229,32 @@ class ConsumerIndex:
                 )
         return found
 
+    def _unreadable_consumers(self, path: Path, name: str) -> list[Consumer]:
+        """A file or directory safefix cannot read may consume any name: never absent."""
+        module = self.modules.display_name(path)
+        return [
+            Consumer(
+                other, 1, module, name, ConsumerKind.UNREADABLE, f"file cannot be read ({why})"
+            )
+            for other, why in self.unreadable.items()
+            if other != path
+        ]
+
+    def note_unreadable(self, path: Path, why: str | None = None) -> None:
+        """Record that `path` cannot be read (`why`: the error, found again if not given)."""
+        if os.path.exists(path):  # gone since it was listed, or a dangling link: nothing
+            self._by_target = None
+            self.unreadable[path] = why or unreadable_reason(path)
+
+
+def unreadable_reason(path: Path) -> str:
+    """Why `path` cannot be read, as the OS says it (it may have become readable since)."""
+    try:
+        with path.open("rb"):
+            return "unreadable"
+    except OSError as error:
+        return error.strerror or type(error).__name__
+
 
 def _through_star(kind: ConsumerKind) -> ConsumerKind:
     """What a consumer of a star-importing module is to the module it star-imports: a
@@ -251,6 +287,7 @@ def build_index(
     star_targets: Mapping[str, Iterable[str]] | None = None,
     own_names: Mapping[Path, Iterable[str]] | None = None,
     cache: IndexCache | None = None,
+    unreadable: Mapping[Path, str] | None = None,
 ) -> ConsumerIndex:
     """Index the files that can consume any of `targets` (name -> module names).
 
@@ -264,9 +301,12 @@ def build_index(
     relative import, or through a module that star-imports it. Files that fail this byte-level
     test are never parsed. Files in `contents` (ruff's output, not yet on disk) are parsed if
     they mention a name at all. With a `cache`, files it knows unchanged are not even read,
-    and the files parsed here are scanned completely and added to it.
+    and the files parsed here are scanned completely and added to it. A file that cannot be
+    read, or a directory that cannot be listed (`unreadable`, found by the file walk), may
+    consume any name: it keeps every removal.
     """
     index = ConsumerIndex(modules, sources=dict(contents), wanted=frozenset(targets))
+    index.unreadable.update(unreadable or {})
     items: list[tuple[Path, bytes | None]] = []
     for path in files:
         if path.suffix not in PY_SUFFIXES:
@@ -278,6 +318,7 @@ def build_index(
                 index.add_scan(path, known)
                 continue
             if data is None:
+                index.note_unreadable(path)
                 continue
         elif data is None and cache is not None:
             cache.fresh(path)  # the stat a scan of the file is stored with: taken before reading
@@ -300,6 +341,8 @@ def build_index(
     for item, found in zip(items, parallel_map(screen, items), strict=True):
         if found.stars:
             index.set_stars(item[0], found.stars)
+        if found.unreadable is not None:
+            index.note_unreadable(item[0], found.unreadable)
         if found.data is not None:
             selected.append((item[0], found.data))
         elif found.mentioned:
@@ -312,7 +355,8 @@ def build_index(
     for path in text_files:
         try:
             data = read_whole(path)
-        except OSError:
+        except OSError as error:
+            index.note_unreadable(path, error.strerror)
             continue
         if may_consume(data, every, relative_ok=False) or text_declares(path, data):
             index.set_text_file(path, data.decode("utf-8", errors="replace"))
@@ -395,6 +439,7 @@ def build_full_index(
         if path.suffix in PY_SUFFIXES:
             data, known = _load(path, cache, always_read=True)
             if data is None:
+                index.note_unreadable(path)
                 continue
             index.sources[path] = data  # kept: `check` reads them again
             if known is not None:
@@ -405,8 +450,8 @@ def build_full_index(
     for path in text_files:
         try:
             index.set_text_file(path, path.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            continue
+        except OSError as error:
+            index.note_unreadable(path, error.strerror)
     return index
 
 

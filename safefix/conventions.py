@@ -21,8 +21,11 @@ EVERY_UPPERCASE = "<UPPERCASE names>"
 PYTEST_PLUGIN = "<pytest plugin>"
 #: The module of a fixture request (a test's parameter) that any pytest plugin may answer.
 ANY_PYTEST_PLUGIN = "<any pytest plugin>"
+#: The module's members are enumerated (`dir(m)`, `vars(m)`, `inspect.getmembers(m)`): every
+#: public name of it is read.
+EVERY_PUBLIC = "<public names>"
 #: Consumer names that stand for a framework's rule, not for one name: never filtered out.
-PLACEHOLDERS = frozenset({EVERY_UPPERCASE, PYTEST_PLUGIN})
+PLACEHOLDERS = frozenset({EVERY_UPPERCASE, PYTEST_PLUGIN, EVERY_PUBLIC})
 
 Lookup = Mapping[tuple[str, str], Sequence[Consumer]]
 
@@ -33,6 +36,8 @@ def by_convention(lookup: Lookup, path: Path, module: str, name: str) -> list[Co
     found = []
     if name.isupper():  # what Django's settings loader takes: `if setting.isupper()`
         found += [_named(c, name) for c in lookup.get((module, EVERY_UPPERCASE), ())]
+    if not name.startswith("_"):
+        found += [_named(c, name) for c in lookup.get((module, EVERY_PUBLIC), ())]
     plugins = lookup.get((module, PYTEST_PLUGIN), ())
     if name.startswith("pytest_"):
         found += [_named(c, name, " (pytest calls its hooks)") for c in plugins]

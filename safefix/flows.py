@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from safefix import ruff
+from safefix.fsnames import lossy
 from safefix.ruff_output import LintRun
 from safefix.types import Diagnostic, Fixed, Flow, Mode, Options
 
@@ -127,7 +128,9 @@ def start_lint(
 
 
 def fixable(linted: LintRun) -> list[Path]:
-    return sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES)
+    """The files the lint found fixable; not one whose name is not UTF-8 (ruff printed it
+    with bytes replaced: no such path), which ruff cannot be given."""
+    return sorted(p for p in linted.fixable if p.suffix in FIXED_SUFFIXES and not lossy(p))
 
 
 def one_pass_pays(

@@ -177,9 +177,13 @@ def _index(
     own = {s.path: [r.name for r in s.removals if r.bound] for s in python if s.removals}
     cache = open_cache(session)
     text_files = session.ahead.text_files
+    unreadable = session.ahead.unreadable_directories
     index = build_index(
-        everything, contents, targets, modules, text_files, star_targets, own, cache
+        everything, contents, targets, modules, text_files, star_targets, own, cache, unreadable
     )
+    for path, why in sorted(index.unreadable.items()):
+        shown = path.relative_to(session.root) if path.is_relative_to(session.root) else path
+        session.notes.append(f"{shown}: cannot be read ({why}): kept every import it might use")
     if cache is not None:
         cache.save()
     return index

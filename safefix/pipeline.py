@@ -34,6 +34,8 @@ def run(options: Options) -> RunResult:
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
     with ruff.cancelled_on_error(chosen):
         targets = chosen.listing.files()
+        misnamed = chosen.listing.misnamed()
+    unchecked = _misnamed_notes(misnamed, root)
     from safefix import workspace, writeback
     from safefix.ahead import Ahead
 
@@ -45,7 +47,8 @@ def run(options: Options) -> RunResult:
             first = chosen.first_pass(session, targets)
             session.remaining, session.unready = first.remaining, first.unready
             if not first.fixed and options.mode is not Mode.CHECK:
-                return _result(binary, options, root, first.flow, first.remaining, first.warnings)
+                notes = (*first.warnings, *unchecked)
+                return _result(binary, options, root, first.flow, first.remaining, notes)
             if options.mode is Mode.CHECK:
                 return _check(session, first, ahead.files)
             outcomes, verified = _settle(session, first, ahead.files)
@@ -55,7 +58,7 @@ def run(options: Options) -> RunResult:
             outcomes = writeback.refuse_outside(outcomes, root)
     finally:
         workspace.join_removals(removing)
-    notes = (*first.warnings, *verified)
+    notes = (*first.warnings, *unchecked, *session.notes, *verified)
     return _result(binary, options, root, first.flow, session.remaining, notes, outcomes)
 
 
@@ -70,6 +73,17 @@ def _project_root(options: Options) -> Path:
         if options.project_root is not None and not path.is_relative_to(root):
             raise UsageError(f"{path} is outside the project root {root}")
     return root
+
+
+def _misnamed_notes(misnamed: Sequence[Path], root: Path) -> tuple[str, ...]:
+    """One line for each file whose name is not UTF-8: searched for consumers, not fixed."""
+    from safefix.fsnames import readable_name
+
+    return tuple(
+        f"{readable_name(p.relative_to(root) if p.is_relative_to(root) else p)}: the file name is"
+        " not UTF-8, which ruff cannot check: searched for consumers only, not fixed"
+        for p in misnamed
+    )
 
 
 def _kept(session: Session, first: flows.FirstPass, files: Sequence[Path]) -> list[FileOutcome]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from safefix.fdio import read_whole
+from safefix.fsnames import lossy, real_paths
 from safefix.interrupts import end, spawn
 from safefix.ruff_output import (
     FixRun,
@@ -38,6 +39,10 @@ RUFF_ENV = "SAFEFIX_RUFF"
 
 #: Makes ruff print rule codes, not names, in every report safefix parses (preview prefers names).
 PREFER_CODES = ["--config", "output-prefer-rule-codes = true"]
+
+
+#: What ruff says when its cache cannot hold a file's name (one that is not UTF-8).
+CACHE_FAILED = "Failed to serialize cache data"
 
 
 class RuffError(Exception):
@@ -182,10 +187,26 @@ class Lint:
     def __init__(self, binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> None:
         args = ["check", "--no-fix", "--no-fix-only", "--output-format", "concise", *PREFER_CODES]
         self._cwd = cwd
-        self._started = _Started(binary, [*args, *flags, "--", *paths], cwd)
+        self._args = [*args, *flags, "--", *paths]
+        self._binary = binary
+        self._started = _Started(binary, self._args, cwd)
 
     def result(self) -> LintRun:
-        proc = self._started.finish()
+        try:
+            proc = self._started.finish()
+        except RuffError as error:
+            if CACHE_FAILED not in error.stderr or "--no-cache" in self._args:
+                raise
+            # a file name that is not UTF-8 stops ruff's cache, and so every file's lint
+            self._started = _Started(
+                self._binary, ["check", "--no-cache", *self._args[1:]], self._cwd
+            )
+            proc = self._started.finish()
+            run = parse_lint_output(proc.stdout, proc.stderr, self._cwd)
+            why = (
+                "ruff could not write its cache (a file name that is not UTF-8?): linted without it"
+            )
+            return replace(run, warnings=(*run.warnings, why))
         return parse_lint_output(proc.stdout, proc.stderr, self._cwd)
 
     def cancel(self) -> None:
@@ -193,8 +214,10 @@ class Lint:
 
 
 def show_files(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> list[Path]:
-    """The files ruff would check for `paths`, as absolute paths."""
-    return FileListing(binary, paths, flags, cwd).files()
+    """The files ruff would check for `paths`, as absolute paths; those whose names are not
+    UTF-8 by their real names (the consumer search reads them, though ruff cannot)."""
+    listing = FileListing(binary, paths, flags, cwd)
+    return [*listing.files(), *listing.misnamed()]
 
 
 class FileListing:
@@ -204,13 +227,24 @@ class FileListing:
     def __init__(self, binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> None:
         self._started = _Started(binary, ["check", "--show-files", *flags, "--", *paths], cwd)
         self._files: list[Path] | None = None
+        self._misnamed: list[Path] = []
 
     def files(self) -> list[Path]:
-        """The files, read once (a big tree's are thousands of paths to build)."""
+        """The files, read once (a big tree's are thousands of paths to build); without those
+        whose names are not UTF-8 (`misnamed`), which ruff cannot check."""
         if self._files is None:
             proc = self._started.finish()
             self._files = [Path(line) for line in proc.stdout.splitlines() if line.strip()]
+            if any(lossy(path) for path in self._files):
+                printed = [path for path in self._files if lossy(path)]
+                self._files = [path for path in self._files if not lossy(path)]
+                self._misnamed = sorted({real for p in printed for real in real_paths(p)})
         return self._files
+
+    def misnamed(self) -> list[Path]:
+        """The files listed whose names are not UTF-8, by their real names."""
+        self.files()
+        return self._misnamed
 
     def cancel(self) -> None:
         self._started.cancel()

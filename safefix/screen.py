@@ -54,7 +54,7 @@ def declares_pattern() -> bytes | None:
     from safefix.kinds import declares
 
     markers = declares()
-    return b"|".join(re.escape(marker) for marker in markers) if markers else None
+    return b"|".join(markers) if markers else None
 
 
 STAR_IMPORT = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*\*", re.MULTILINE)
@@ -74,6 +74,8 @@ class Screened:
     #: Its bytes, if it must be parsed: it can consume a name directly, or through its own
     #: globals (None: it cannot, unless through a module that star-imports one).
     data: bytes | None
+    #: Why the file cannot be read, if it cannot (then it may consume anything).
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,8 @@ class FileScreen:
         if data is None:
             try:
                 data = read_whole(path)
-            except OSError:
-                return Screened(set(), [], None)
+            except OSError as error:
+                return Screened(set(), [], None, error.strerror or type(error).__name__)
         mentioned, words = self.mentions(data)
         stars = star_imports(path, data, self.modules) if IMPORT_STAR.pattern in words else []
         if declares_pattern() in words:

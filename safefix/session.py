@@ -51,6 +51,8 @@ class Session:
     remaining: dict[Path, list[Diagnostic]] = field(default_factory=dict)
     #: What makes the scratch ready for a ruff run in it, where the first pass did without.
     unready: Callable[[], None] | None = None
+    #: What the run has to tell the user besides its decisions (a file it cannot read).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def scratch(self) -> workspace.Scratch:

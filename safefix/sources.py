@@ -11,6 +11,7 @@ never source (version control, virtualenvs, build output, caches).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ class Listing:
 
     python: tuple[Path, ...]
     text: tuple[Path, ...]
+    #: Directories that could not be listed, with why: they may hold consumers.
+    unreadable: tuple[tuple[Path, str], ...] = ()
 
 
 def listing(roots: Sequence[Path]) -> Listing:
@@ -55,15 +58,16 @@ def listing(roots: Sequence[Path]) -> Listing:
     names, suffixes = text_names_and_suffixes()
     python: dict[str, None] = {}
     text: dict[str, None] = {}
+    unreadable: dict[Path, str] = {}
     for root in roots:
-        for path in project_files(root):
+        for path in project_files(root, unreadable):
             name = path.rpartition(os.sep)[2]
             suffix = os.path.splitext(name)[1]
             if suffix in PY_SUFFIXES:
                 python[path] = None
             elif name in names or suffix in suffixes:
                 text[path] = None
-    return Listing(tuple(map(Path, python)), tuple(map(Path, text)))
+    return Listing(tuple(map(Path, python)), tuple(map(Path, text)), tuple(unreadable.items()))
 
 
 def text_files(root: Path) -> list[Path]:
@@ -71,18 +75,24 @@ def text_files(root: Path) -> list[Path]:
     return list(listing([root]).text)
 
 
-def project_files(root: Path) -> list[str]:
+def project_files(root: Path, unreadable: dict[Path, str] | None = None) -> list[str]:
     """Every file under `root` that is source, not git-ignored and not build output (paths
-    as strings: a big tree has tens of thousands, most never looked at again)."""
-    listed = _git_files(root)
-    found = listed if listed is not None else list(_walk(str(root)))
+    as strings: a big tree has tens of thousands, most never looked at again). A directory
+    that cannot be listed is added to `unreadable`, with why."""
+    failed: dict[Path, str] = {} if unreadable is None else unreadable
+    listed = _git_files(root, failed)
+    found = listed if listed is not None else list(_walk(str(root), failed))
     venvs = [path[: -len(VENV_MARKER)] for path in found if path.endswith(os.sep + VENV_MARKER)]
     if venvs:  # a virtualenv git does not ignore is still not the project's code
         found = [path for path in found if not path.startswith(tuple(venvs))]
     return found
 
 
-def _git_files(root: Path) -> list[str] | None:
+#: How git says it could not list a directory (`git ls-files --others`).
+_GIT_UNREADABLE = re.compile(rb"could not open directory '(.*)': (.*)")
+
+
+def _git_files(root: Path, unreadable: dict[Path, str]) -> list[str] | None:
     """The files git tracks or would track under `root` (None: not a git work tree)."""
     try:
         proc = subprocess.run(
@@ -95,6 +105,10 @@ def _git_files(root: Path) -> list[str] | None:
         return None
     if proc.returncode != 0 or not proc.stdout:  # none at all: the root itself is ignored
         return None
+    for line in proc.stderr.splitlines():
+        if (match := _GIT_UNREADABLE.search(line)) is not None:
+            directory = root / os.fsdecode(match[1]).rstrip("/")
+            unreadable[directory] = match[2].decode(errors="replace").strip()
     found = []
     top = str(root)
     for raw in proc.stdout.split(b"\0"):
@@ -117,9 +131,14 @@ def _skipped(directories: Iterable[str]) -> bool:
     )
 
 
-def _walk(root: str) -> Iterator[str]:
+def _walk(root: str, unreadable: dict[Path, str]) -> Iterator[str]:
     """Every file under `root` outside version control, virtualenvs, build and caches."""
-    for directory, dirs, files in os.walk(root):
+
+    def failed(error: OSError) -> None:
+        if error.filename is not None:
+            unreadable[Path(error.filename)] = error.strerror or type(error).__name__
+
+    for directory, dirs, files in os.walk(root, onerror=failed):
         dirs[:] = [
             d
             for d in dirs

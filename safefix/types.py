@@ -76,6 +76,7 @@ class ConsumerKind(str, Enum):
     DOCTEST = "doctest"  # >>> lines in docstrings and documentation files
     GLOBALS = "module-globals"  # skipif("not HAS_X"), globals()["NAME"], eval("NAME")
     UNPARSED = "unparsed-file"  # a file that does not parse and mentions the name
+    UNREADABLE = "unreadable"  # a file or directory safefix cannot read: it may consume anything
     PYTEST_FIXTURE = "pytest-fixture"  # a fixture pytest finds by the parameter that asks for it
     TYPE_COMMENT = "type-comment"  # x = []  # type: List[int] (type checkers read it)
     PUBLIC_API = "public-api"  # __all__ lists NAME (re-exported by `from .sub import *`)
@@ -88,6 +89,7 @@ class ConsumerKind(str, Enum):
     DOC_DIRECTIVE = "doc-directive"  # .. autofunction:: M.NAME, mkdocstrings ::: M.NAME
     DOC_CODE = "doc-code"  # .. testcode:: / .. testsetup:: blocks, ```python fences in docs
     CODE_STRING = "code-string"  # Python code in a string: python -c "...", timeit(setup=...)
+    MEMBERS = "module-members"  # dir(M), vars(M), inspect.getmembers(M): every public name
     EFFECT = "effect"  # not a consumer: the import ran an effect module (see Removal.effect)
 
 

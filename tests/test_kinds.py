@@ -83,7 +83,7 @@ def test_every_kind_module_declares_a_kind_with_both_tables() -> None:
         assert kind.valid and kind.invalid, name
         assert (kind.python, kind.text) != (None, None), name
         assert bool(kind.own_markers) == (kind.screen is Screen.OWN_GLOBALS), name
-        markers = kind.declares or (kind.text.markers if kind.text else ())
+        markers = kind.declares or kind.declares_re or (kind.text.markers if kind.text else ())
         assert bool(markers) == (kind.screen is Screen.DECLARED), name
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -102,8 +103,10 @@ def namespace_markers() -> tuple[bytes, ...]:
 
 @cache
 def declares() -> tuple[bytes, ...]:
-    """What marks a Python file that may declare a module whose names a framework reads."""
-    return tuple(sorted({m for kind in all_kinds() for m in kind.declares}))
+    """What marks a Python file that may declare a module whose names a framework reads, or
+    that reads every name of a module: regular expressions."""
+    literal = {re.escape(m) for kind in all_kinds() for m in kind.declares}
+    return tuple(sorted(literal | {m for kind in all_kinds() for m in kind.declares_re}))
 
 
 def text_declares(path: Path, data: bytes) -> bool:

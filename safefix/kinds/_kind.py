@@ -95,3 +95,6 @@ class Kind:
     #: For `Screen.DECLARED`: byte strings that mark a Python file that may declare a module
     #: whose names a framework reads (`DJANGO_SETTINGS_MODULE`, `pytest_plugins`).
     declares: tuple[bytes, ...] = ()
+    #: For `Screen.DECLARED`: the same as regular expressions, where a literal would let
+    #: through too many files (`\bdir\(` and not `isdir(`).
+    declares_re: tuple[bytes, ...] = ()

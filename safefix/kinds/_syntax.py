@@ -50,6 +50,7 @@ NODE_TYPES = (
     ast.AsyncFunctionDef,
     ast.arg,
     ast.AnnAssign,
+    ast.NamedExpr,
 )
 
 
@@ -191,7 +192,8 @@ class PythonFile:
     @cached_property
     def aliases(self) -> dict[str, set[str]]:
         """Local name -> the project modules it may stand for (`import m`, `import m as a`,
-        `from pkg import sub`, `a = import_module("m")`)."""
+        `from pkg import sub`, `a = import_module("m")`, `a: ModuleType = sys.modules["m"]`,
+        `(a := import_module("m"))`)."""
         aliases: dict[str, set[str]] = {}
         for node in self.nodes[ast.ImportFrom]:
             base = self.import_base(node)
@@ -203,12 +205,12 @@ class PythonFile:
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
                 aliases.setdefault(local, set()).add(alias.name if alias.asname else local)
-        for node in self.nodes[ast.Assign]:
-            module = loaded_module(node.value)
-            if module and self.modules.is_module(module):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        aliases.setdefault(target.id, set()).add(module)
+        bound = [(t, n.value) for n in self.nodes[ast.Assign] for t in n.targets]
+        bound += [(n.target, n.value) for n in self.nodes[ast.AnnAssign] if n.value is not None]
+        bound += [(n.target, n.value) for n in self.nodes[ast.NamedExpr]]
+        for target, value in bound:
+            if isinstance(target, ast.Name) and (module := self.loaded(value)) is not None:
+                aliases.setdefault(target.id, set()).add(module)
         return aliases
 
     @cached_property
@@ -256,18 +258,72 @@ class PythonFile:
             base = node.module
         return base if base and self.modules.is_module(base) else None
 
-    def expression_modules(self, expr: ast.expr) -> list[str]:
-        """The project modules an expression (`m`, `pkg.mod`) evaluates to."""
+    def module_of(self, expr: ast.expr) -> list[str]:
+        """The project modules an expression evaluates to: a name an import or a loader bound
+        (`m`), an attribute chain from one (`pkg.mod`), a loader call (`import_module("m")`,
+        `import_module(".m", __package__)`, `pytest.importorskip("m")`), `sys.modules["m"]`,
+        a walrus `(m := ...)`, and submodules reached as attributes of any of these."""
+        if isinstance(expr, ast.NamedExpr):
+            return self.module_of(expr.value)
         if isinstance(expr, ast.Name):
-            chain: list[str] | None = [expr.id]
-        elif isinstance(expr, ast.Attribute):
-            chain = attribute_chain(expr)
+            return [m for m in self.aliases.get(expr.id, ()) if self.modules.is_module(m)]
+        if isinstance(expr, ast.Attribute):
+            below = self.module_of(expr.value)
+            dotted = (f"{module}.{expr.attr}" for module in below)
+            return [module for module in dotted if self.modules.is_module(module)]
+        loaded = self.loaded(expr)
+        return [loaded] if loaded is not None else []
+
+    def loaded(self, expr: ast.expr) -> str | None:
+        """The project module a loader call or a `sys.modules[...]` lookup names, if literal."""
+        if isinstance(expr, ast.NamedExpr):
+            return self.loaded(expr.value)
+        if isinstance(expr, ast.Subscript) and _is_sys_modules(expr.value):
+            name = string_value(expr.slice)
+        elif isinstance(expr, ast.Call) and call_name(expr) in MODULE_LOADERS and expr.args:
+            name = self._loader_name(expr)
         else:
-            chain = None
-        if not chain or chain[0] not in self.aliases:
-            return []
-        dotted = (".".join([target, *chain[1:]]) for target in self.aliases[chain[0]])
-        return [module for module in dotted if self.modules.is_module(module)]
+            return None
+        return name if name and self.modules.is_module(name) else None
+
+    def _loader_name(self, call: ast.Call) -> str | None:
+        """`import_module(name, package)`'s absolute name: a relative one (`.x`, `..x`) is
+        resolved against `package`, a string or this module's own `__package__`."""
+        name = string_value(call.args[0])
+        if name is None or not name.startswith("."):
+            return name
+        package_arg = call.args[1] if len(call.args) > 1 else keyword(call, "package")
+        package = string_value(package_arg)
+        if package is None:
+            own = isinstance(package_arg, ast.Name) and package_arg.id == "__package__"
+            package = self._own_package() if own else None
+        if package is None:
+            return None
+        level = len(name) - len(name.lstrip("."))
+        parts = package.split(".")
+        if level > len(parts):
+            return None
+        base = ".".join(parts[: len(parts) - level + 1])
+        rest = name[level:]
+        return f"{base}.{rest}" if rest else base
+
+    def _own_package(self) -> str | None:
+        """This module's `__package__`: itself for a package's `__init__`, else its parent."""
+        if not self.own_module:
+            return None
+        if self.path.stem == "__init__":
+            return self.own_module
+        return self.own_module.rpartition(".")[0] or None
+
+
+def _is_sys_modules(node: ast.expr) -> bool:
+    """`sys.modules`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "modules"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+    )
 
 
 def bucketed(tree: ast.AST) -> dict[type, list[Any]]:
@@ -308,11 +364,24 @@ def bound_names(nodes: dict[type, list[Any]]) -> set[str]:
     return bound
 
 
-def loaded_module(value: ast.expr) -> str | None:
-    """The module name in `import_module("m")` / `pytest.importorskip("m")`, else None."""
-    if isinstance(value, ast.Call) and call_name(value) in MODULE_LOADERS and value.args:
-        return string_value(value.args[0])
-    return None
+#: Calls whose string argument is a logger's name: a dotted name that need not be any attribute
+#: (`logging.getLogger("app.api.retry")`, `structlog.get_logger(...)`, `log.getChild(...)`).
+LOGGER_CALLS = frozenset({"getLogger", "get_logger", "getChild", "Logger", "LoggerAdapter"})
+
+
+def may_create(call: ast.Call) -> bool:
+    """Whether the call creates the attribute when it is missing (`mock.patch(...,
+    create=True)`, `monkeypatch.setattr(..., raising=False)`): then it needs nothing."""
+    create, raising = keyword(call, "create"), keyword(call, "raising")
+    return (isinstance(create, ast.Constant) and create.value is True) or (
+        isinstance(raising, ast.Constant) and raising.value is False
+    )
+
+
+def names_no_attribute(call: ast.Call | None) -> bool:
+    """Whether a dotted string passed to `call` needs no attribute to exist: a logger's name,
+    or a patch target the call creates when it is missing."""
+    return call is not None and (call_name(call) in LOGGER_CALLS or may_create(call))
 
 
 def call_name(node: ast.Call) -> str | None:

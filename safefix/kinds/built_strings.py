@@ -16,6 +16,7 @@ from safefix.kinds._syntax import (
     MODULE_LOADERS,
     PythonFile,
     call_name,
+    names_no_attribute,
     resolve_target,
     string_value,
 )
@@ -29,6 +30,8 @@ Constants = dict[str, str]
 def collect(file: PythonFile) -> None:
     constants = _constants(file)
     for node in _built(file):
+        if names_no_attribute(file.calls.get(id(node))):
+            continue  # a logger's name, a target patched with create=True
         value = _known(_parts(node, constants))
         if value is not None and file.mentions(value):
             target = resolve_target(value, file.modules)
@@ -254,6 +257,16 @@ KIND = Kind(
             "app/load.py",
             "from importlib import import_module\ndef load(name):\n"
             "    return import_module(name).json\n",
+        ),
+        Example(
+            "logger-under-own-name",
+            "app/api.py",
+            'import logging\nlog = logging.getLogger(f"{__name__}.json")\n',
+        ),
+        Example(
+            "patch-create",
+            "tests/t.py",
+            'MODULE = "app.api"\nmock.patch(f"{MODULE}.json", create=True)\n',
         ),
         Example("module-alone", "tests/t.py", 'MODULE = "app.api"\nx = f"{MODULE}"\njson = 1\n'),
     ),

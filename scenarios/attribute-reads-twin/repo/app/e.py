@@ -1,0 +1,4 @@
+from decimal import Decimal
+from fractions import Fraction
+
+VERSION = 1

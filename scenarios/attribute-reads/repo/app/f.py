@@ -1,0 +1,4 @@
+import base64
+import hashlib
+
+VERSION = 1

@@ -1,0 +1,3 @@
+"""The tasks the scheduler runs: every public name of this module."""
+
+from app.handlers import cleanup

@@ -1,0 +1,3 @@
+import base64
+
+VERSION = 1

@@ -1,0 +1,3 @@
+from textwrap import dedent
+
+VERSION = 1

@@ -1,0 +1,3 @@
+from collections import OrderedDict
+
+VERSION = 1

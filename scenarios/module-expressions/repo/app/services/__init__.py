@@ -1,0 +1,3 @@
+from app.backends import cache
+
+__all__ = ["cache"]

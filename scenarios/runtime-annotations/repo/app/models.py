@@ -1,0 +1,14 @@
+class User:
+    pass
+
+
+class Group:
+    pass
+
+
+class Role:
+    pass
+
+
+class Team:
+    pass
