@@ -12,10 +12,11 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
 
-from safefix import __version__, ruff_flags
+from safefix import EXIT_INTERRUPTED, INTERRUPTED, __version__, ruff_flags
 from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
@@ -45,8 +46,6 @@ WHY_HELP = (
 
 #: After an internal error's one line: where its traceback is.
 INTERNAL_HINT = " (run with -v for the traceback)"
-INTERRUPTED = "error: interrupted; every file is either unchanged or completely written\n"
-EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -178,7 +177,7 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
     """The parsed flags as the pipeline's Options (before [tool.safefix] is applied)."""
     return Options(
         paths=tuple(ns.paths or [Path(".")]),
-        cwd=Path.cwd(),
+        cwd=_cwd(),
         ruff=RuffOptions(
             select=tuple(ns.select or ()),
             extend_select=tuple(ns.extend_select or ()),
@@ -205,6 +204,13 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
         verbose=ns.verbose,
         progress=_progress if sys.stderr.isatty() and not ns.quiet else None,
     )
+
+
+def _cwd() -> Path:
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise FileNotFoundError("the working directory no longer exists") from None
 
 
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
@@ -237,9 +243,25 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
     out, err = render(report, options.output_format, colour=_colour())
-    sys.stdout.write(out)
-    sys.stderr.write(err)
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()  # a full device says so now, not in a traceback at exit
+        sys.stderr.write(err)
+    except OSError as exc:
+        written = [o.path for o in result.outcomes if o.written]
+        return _output_failed(exc, written, options.cwd)
     return int(report.exit_code())
+
+
+def _output_failed(exc: OSError, written: Sequence[Path], cwd: Path) -> int:
+    """The report could not be printed (stdout on a full device, a closed pipe): the files
+    already written, then one line, exit 2."""
+    _silence_stdout()
+    for path in written:
+        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+        sys.stderr.write(f"{shown}: written\n")
+    sys.stderr.write(f"error: could not print the report: {_first_line(exc)}\n")
+    return int(ExitCode.ERROR)
 
 
 def _parse(
@@ -278,6 +300,13 @@ def _failed(message: str, options: Options, hint: str = "") -> int:
     return int(ExitCode.ERROR)
 
 
+def _silence_stdout() -> None:
+    """Send stdout nowhere from now on: what it still buffers would fail again in Python's
+    flush at exit, with a traceback of its own."""
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def why(args: list[str]) -> int:
     import json
 
@@ -285,7 +314,7 @@ def why(args: list[str]) -> int:
     from safefix.report import consumer_json, consumer_line
 
     ns = why_parser().parse_args(args)
-    cwd = Path.cwd()
+    cwd = _cwd()
     options = RuffOptions(config=tuple(ns.config or ()), isolated=ns.isolated)
     try:
         found = check.explain(ns.target, cwd, ns.project_root, options)
@@ -344,4 +373,8 @@ def main(argv: list[str] | None = None) -> None:
         workspace.remove_leftovers()
         sys.stderr.write(INTERRUPTED)
         code = EXIT_INTERRUPTED
+    except OSError as exc:  # the working directory gone, stdout unwritable: nothing written
+        _silence_stdout()
+        sys.stderr.write(f"error: {_first_line(exc)}\n")
+        code = int(ExitCode.ERROR)
     sys.exit(code)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from safefix.bindings import bound_names
+from safefix.bindings import bound_names, parse
 from safefix.noqa_text import line_with_noqa, merge_noqa
 from safefix.types import Protection
 
@@ -45,7 +45,7 @@ def _merge_comments(source: bytes, protections: Sequence[Protection]) -> bytes |
     if any(p.via_all for p in protections):
         return None
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError):
         return None
     statements = {
