@@ -34,7 +34,7 @@ def _is_command_line() -> bool:
 
 
 if _is_command_line():  # the earliest line of safefix's own that runs; `cli.main` takes over
-    import _signal
+    import _signal  # type: ignore[import-not-found]  # `signal` would import enum first
 
     for _number in (_signal.SIGINT, _signal.SIGTERM):
         _signal.signal(_number, _interrupted_at_start)

@@ -63,12 +63,17 @@ def verify(
             session.root,
             verifying.importable(session.ahead.modules, list(dict.fromkeys(files))),
             {path: session.scratch.mirror(path) for path in fixed},
+            options.import_timeout,
         )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     if options.verify_cmd:
         remaining = {p: o.after for p, o in fixed.items() if p not in reverted}
-        verdict = verifying.verify_command(options.verify_cmd, session.root, remaining)
+        say(options, f"running `{options.verify_cmd}`, before and after")
+        project = [path for path in dict.fromkeys(files) if path.suffix == ".py"]
+        verdict = verifying.verify_command(
+            options.verify_cmd, session.root, remaining, project, options.verify_timeout
+        )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     return [

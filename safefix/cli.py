@@ -69,6 +69,13 @@ def _switch(parser: argparse._ActionsContainer, name: str, help: str) -> None:
     group.add_argument(f"--no-{name}", dest=dest, action="store_const", const=False)
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
 def fix_parser(prog: str) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=prog,
@@ -134,6 +141,24 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         metavar="COMMAND",
         help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
         "the files whose fixes make it fail.",
+    )
+    safe.add_argument(
+        "--trust-config",
+        action="store_true",
+        help="Run `verify`/`verify-cmd` from [tool.safefix] (they run the repository's code); "
+        "also SAFEFIX_TRUST_CONFIG=1. Without it they are skipped with a notice.",
+    )
+    safe.add_argument(
+        "--verify-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="Time limit of each run of --verify-cmd [default: 600].",
+    )
+    safe.add_argument(
+        "--import-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="Time limit of each module's import under --verify [default: 20].",
     )
     out = parser.add_argument_group("output and exit code")
     out.add_argument(
@@ -225,7 +250,14 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
-        choices = config_file.CliChoices(restore_with, ns.verify, ns.verify_cmd)
+        choices = config_file.CliChoices(
+            restore_with,
+            ns.verify,
+            ns.verify_cmd,
+            ns.trust_config,
+            ns.verify_timeout,
+            ns.import_timeout,
+        )
         options = config_file.apply(options, config_file.load(found), choices)
         try:
             result = pipeline.run(options)

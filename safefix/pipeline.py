@@ -26,6 +26,10 @@ def run(options: Options) -> RunResult:
     """Fix `options.paths` with ruff, keeping every import another module needs."""
     binary = ruff.locate()
     root = _project_root(options)
+    if options.verify_cmd is not None:  # a command that cannot run: say so before ruff runs
+        from safefix.verify import command_words
+
+        command_words(options.verify_cmd, root)
     say(options, "ruff is checking")
     chosen = flows.choose(binary, options, root)
     if isinstance(chosen, LintRun):  # a warm lint found nothing to fix
