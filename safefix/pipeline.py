@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from safefix import flows, ruff
@@ -44,7 +45,7 @@ def run(options: Options) -> RunResult:
     ahead = Ahead([*project, *targets], root, options)
     removing: list[threading.Thread] = []
     try:
-        with workspace.scratch(removing) as scratch:
+        with workspace.scratch(removing, partial(workspace.total_size, targets)) as scratch:
             session = Session(binary, options, root, ahead, scratch)
             first = chosen.first_pass(session, targets)
             session.remaining, session.unready = first.remaining, first.unready
@@ -54,6 +55,10 @@ def run(options: Options) -> RunResult:
                 return _check(session, first, [*project, *targets])
             outcomes, verified = _settle(session, first, [*project, *targets])
         if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
+            from safefix.leftovers import remove_stale_temp_files
+
+            # where a killed run was writing, its file is still to fix: its directory is here
+            remove_stale_temp_files({str(o.path.parent) for o in outcomes if o.changed})
             outcomes = writeback.write_all(outcomes, root)
     finally:
         workspace.join_removals(removing)

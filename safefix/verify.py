@@ -293,10 +293,10 @@ def imported_from(compiled: Path, root: Path, project: Sequence[Path]) -> Path |
     """A project file the command compiled from the user's tree (found by its bytecode under
     the `PYTHONPYCACHEPREFIX` directory), or None."""
     wanted = {str(path) for path in project}
+    found = []
     for top in dict.fromkeys([root, root.resolve()]):
         mirrored = compiled / top.relative_to(top.anchor)
         for pyc in mirrored.rglob("*.pyc") if mirrored.is_dir() else ():
             source = Path(top.anchor, pyc.parent.relative_to(compiled), pyc.name.split(".")[0])
-            if f"{source}.py" in wanted:
-                return Path(f"{source}.py")
-    return None
+            found += [Path(f"{source}.py")] if f"{source}.py" in wanted else []
+    return min(found, default=None)
