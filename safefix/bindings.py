@@ -216,6 +216,16 @@ def import_lines(tree: ast.Module, name: str) -> set[int]:
     }
 
 
+def import_rows(tree: ast.Module) -> dict[str, set[int]]:
+    """`import_lines` for every name at once: one walk of the tree."""
+    rows: dict[str, set[int]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for bound, _, _ in bound_names(node):
+                rows.setdefault(bound, set()).add(node.lineno)
+    return rows
+
+
 def has_literal_all(tree: ast.Module) -> bool:
     """Whether the module body assigns `__all__` a literal list or tuple of strings."""
     return _literal_all_index(tree.body) is not None
