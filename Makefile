@@ -45,9 +45,10 @@ lint: venv
 clean:
 	rm -rf $(VENV) .venv-3.* safefix/_version.py .pytest_cache .mypy_cache .ruff_cache .safefix_cache
 
-## bench: ruff and safefix side by side (results in tests/benchmarks/); QUICK=1 for a smoke run
+## bench: ruff and safefix side by side (results in tests/benchmarks/); QUICK=1 for a smoke run;
+## BIG=20 instead times one generated 20 MB module, cold (tests/benchmarks/big.json)
 bench: venv
-	$(BIN)/python tests/benchmark.py $(if $(QUICK),--quick,)
+	$(BIN)/python tests/benchmark.py $(if $(QUICK),--quick,) $(if $(BIG),--big $(BIG),)
 
 ## stress: kill safefix at random moments 200 times; must report 0 corrupted files
 stress: venv

@@ -23,6 +23,7 @@ def run(
     restore_with: RestoreWith | str | None = None,
     verify: bool | None = None,
     verify_cmd: str | None = None,
+    trust_config: bool = False,
     project_root: str | Path | None = None,
     select: Sequence[str] = (),
     extend_select: Sequence[str] = (),
@@ -39,7 +40,8 @@ def run(
     """Run safefix like the CLI does, and return its report instead of printing it.
 
     `diff=True` writes nothing (like `--diff`); `check=True` runs `safefix check`. Keyword
-    arguments mirror the CLI flags; `[tool.safefix]` still applies where they are not given.
+    arguments mirror the CLI flags; `[tool.safefix]` still applies where they are not given
+    (its `verify`/`verify-cmd` only with `trust_config=True`, as `--trust-config`).
     Raises `pipeline.UsageError`, `ruff.RuffError` or `config.ConfigError` on bad input, with
     the tree untouched; `ruff_args` may hold only ruff's settings-only flags (a flag that
     would make ruff write or print differently is a `UsageError`).
@@ -73,7 +75,10 @@ def run(
         output_format=OutputFormat.JSON,
     )
     choices = config_file.CliChoices(
-        RestoreWith(restore_with) if restore_with is not None else None, verify, verify_cmd
+        RestoreWith(restore_with) if restore_with is not None else None,
+        verify,
+        verify_cmd,
+        trust_config,
     )
     found = config_file.find([base / p for p in options.paths])
     options = config_file.apply(options, config_file.load(found), choices)

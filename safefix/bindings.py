@@ -14,12 +14,23 @@ from typing import cast
 from safefix.types import TYPE_CHECKING_SEGMENT, Binding, Branch
 
 
-def parse(source: bytes, filename: str = "<unknown>") -> ast.Module:
-    """Parse source bytes; raises SyntaxError (also for undecodable bytes)."""
+class Unanalysable(SyntaxError):
+    """A file Python's parser gives up on although it may be valid (3,000 nested lambdas run
+    the parser out of memory or recursion): treated like a file that does not parse."""
+
+
+UNANALYSABLE = "file could not be analysed: kept everything it might consume"
+
+
+def parse(source: bytes | str, filename: str = "<unknown>") -> ast.Module:
+    """Parse source; raises SyntaxError (also for undecodable bytes, and as `Unanalysable`
+    where the parser runs out of recursion or memory: never a crash of the whole run)."""
     try:
         return ast.parse(source, filename=filename, type_comments=False)
     except ValueError as exc:  # e.g. null bytes
         raise SyntaxError(str(exc)) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise Unanalysable(f"{filename}: {UNANALYSABLE} ({type(exc).__name__})") from None
 
 
 def module_bindings(tree: ast.Module, source_lines: Sequence[str] = ()) -> list[Binding]:
@@ -203,6 +214,16 @@ def import_lines(tree: ast.Module, name: str) -> set[int]:
         if isinstance(node, (ast.Import, ast.ImportFrom))
         and any(bound == name for bound, _, _ in bound_names(node))
     }
+
+
+def import_rows(tree: ast.Module) -> dict[str, set[int]]:
+    """`import_lines` for every name at once: one walk of the tree."""
+    rows: dict[str, set[int]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for bound, _, _ in bound_names(node):
+                rows.setdefault(bound, set()).add(node.lineno)
+    return rows
 
 
 def has_literal_all(tree: ast.Module) -> bool:

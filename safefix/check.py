@@ -64,13 +64,21 @@ def verify(
             verifying.importable(session.ahead.modules, list(dict.fromkeys(files))),
             {path: session.scratch.mirror(path) for path in fixed},
             session.ahead.modules.roots,
+            options.import_timeout,
         )
         reverted.update(verdict.reverted)
         notes += verdict.notes
     if options.verify_cmd:
         remaining = {p: o.after for p, o in fixed.items() if p not in reverted}
+        say(options, f"running `{options.verify_cmd}`, before and after")
+        project = [path for path in dict.fromkeys(files) if path.suffix == ".py"]
         verdict = verifying.verify_command(
-            options.verify_cmd, session.root, remaining, cwd=options.cwd
+            options.verify_cmd,
+            session.root,
+            remaining,
+            project,
+            options.verify_timeout,
+            cwd=options.cwd,
         )
         reverted.update(verdict.reverted)
         notes += verdict.notes

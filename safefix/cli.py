@@ -12,10 +12,11 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
 
-from safefix import __version__, ruff_flags
+from safefix import EXIT_INTERRUPTED, INTERRUPTED, __version__, ruff_flags
 from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
 
@@ -45,8 +46,6 @@ WHY_HELP = (
 
 #: After an internal error's one line: where its traceback is.
 INTERNAL_HINT = " (run with -v for the traceback)"
-INTERRUPTED = "error: interrupted; every file is either unchanged or completely written\n"
-EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +67,13 @@ def _switch(parser: argparse._ActionsContainer, name: str, help: str) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument(f"--{name}", dest=dest, action="store_const", const=True, help=help)
     group.add_argument(f"--no-{name}", dest=dest, action="store_const", const=False)
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
 
 
 def fix_parser(prog: str) -> argparse.ArgumentParser:
@@ -137,6 +143,24 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
         "the files whose fixes make it fail.",
     )
+    safe.add_argument(
+        "--trust-config",
+        action="store_true",
+        help="Run `verify`/`verify-cmd` from [tool.safefix] (they run the repository's code); "
+        "also SAFEFIX_TRUST_CONFIG=1. Without it they are skipped with a notice.",
+    )
+    safe.add_argument(
+        "--verify-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="Time limit of each run of --verify-cmd [default: 600].",
+    )
+    safe.add_argument(
+        "--import-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="Time limit of each module's import under --verify [default: 20].",
+    )
     out = parser.add_argument_group("output and exit code")
     out.add_argument(
         "--output-format",
@@ -179,7 +203,7 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
     """The parsed flags as the pipeline's Options (before [tool.safefix] is applied)."""
     return Options(
         paths=tuple(ns.paths or [Path(".")]),
-        cwd=Path.cwd(),
+        cwd=_cwd(),
         ruff=RuffOptions(
             select=tuple(ns.select or ()),
             extend_select=tuple(ns.extend_select or ()),
@@ -208,6 +232,13 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
     )
 
 
+def _cwd() -> Path:
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        raise FileNotFoundError("the working directory no longer exists") from None
+
+
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     from safefix import config as config_file
     from safefix import pipeline, ruff
@@ -220,7 +251,14 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
-        choices = config_file.CliChoices(restore_with, ns.verify, ns.verify_cmd)
+        choices = config_file.CliChoices(
+            restore_with,
+            ns.verify,
+            ns.verify_cmd,
+            ns.trust_config,
+            ns.verify_timeout,
+            ns.import_timeout,
+        )
         options = config_file.apply(options, config_file.load(found), choices)
         try:
             result = pipeline.run(options)
@@ -238,9 +276,25 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
     out, err = render(report, options.output_format, colour=_colour())
-    sys.stdout.write(out)
-    sys.stderr.write(err)
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()  # a full device says so now, not in a traceback at exit
+        sys.stderr.write(err)
+    except OSError as exc:
+        written = [o.path for o in result.outcomes if o.written]
+        return _output_failed(exc, written, options.cwd)
     return int(report.exit_code())
+
+
+def _output_failed(exc: OSError, written: Sequence[Path], cwd: Path) -> int:
+    """The report could not be printed (stdout on a full device, a closed pipe): the files
+    already written, then one line, exit 2."""
+    _silence_stdout()
+    for path in written:
+        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+        sys.stderr.write(f"{shown}: written\n")
+    sys.stderr.write(f"error: could not print the report: {_first_line(exc)}\n")
+    return int(ExitCode.ERROR)
 
 
 def _parse(
@@ -279,6 +333,13 @@ def _failed(message: str, options: Options, hint: str = "") -> int:
     return int(ExitCode.ERROR)
 
 
+def _silence_stdout() -> None:
+    """Send stdout nowhere from now on: what it still buffers would fail again in Python's
+    flush at exit, with a traceback of its own."""
+    with suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def why(args: list[str]) -> int:
     import json
 
@@ -286,7 +347,7 @@ def why(args: list[str]) -> int:
     from safefix.report import consumer_json, consumer_line
 
     ns = why_parser().parse_args(args)
-    cwd = Path.cwd()
+    cwd = _cwd()
     try:  # every file that can name code is searched, whatever ruff's configuration
         found = check.explain(ns.target, cwd, ns.project_root)
     except (pipeline.UsageError, ruff.RuffError, OSError) as exc:
@@ -344,4 +405,8 @@ def main(argv: list[str] | None = None) -> None:
         workspace.remove_leftovers()
         sys.stderr.write(INTERRUPTED)
         code = EXIT_INTERRUPTED
+    except OSError as exc:  # the working directory gone, stdout unwritable: nothing written
+        _silence_stdout()
+        sys.stderr.write(f"error: {_first_line(exc)}\n")
+        code = int(ExitCode.ERROR)
     sys.exit(code)

@@ -7,6 +7,7 @@ here: ruff reads it, exactly as it would without safefix.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +34,9 @@ class FileConfig:
     restore_with: RestoreWith | None = None
     verify: bool | None = None
     verify_cmd: str | None = None
+    #: Seconds each run of the verify command, and each module's import, may take.
+    verify_timeout: float | None = None
+    import_timeout: float | None = None
     #: `module:name` globs (fnmatch) whose imports are always kept.
     keep: tuple[str, ...] = ()
     #: Extra directories searched for consumers (a sibling repository, a scripts folder).
@@ -46,6 +50,8 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "restore-with": str,
     "verify": bool,
     "verify-cmd": str,
+    "verify-timeout": (int, float),
+    "import-timeout": (int, float),
     "keep": list,
     "consumer-roots": list,
     "exclude": list,
@@ -93,6 +99,13 @@ def load(path: Path | None) -> FileConfig:
     for key in ("keep", "consumer-roots", "exclude"):
         if not all(isinstance(item, str) for item in table.get(key, [])):
             raise ConfigError(f"{path}: [tool.safefix] {key} must be a list of strings")
+    for key in ("verify-timeout", "import-timeout"):
+        if key in table and (isinstance(table[key], bool) or not table[key] > 0):
+            raise ConfigError(f"{path}: [tool.safefix] {key} must be a positive number of seconds")
+    roots = tuple((path.parent / p).resolve() for p in table.get("consumer-roots", ()))
+    for root in roots:
+        if not root.is_dir():
+            raise ConfigError(f"{path}: [tool.safefix] consumer-roots: {root} is not a directory")
     restore_with = table.get("restore-with")
     if restore_with is not None and restore_with not in {r.value for r in RestoreWith}:
         raise ConfigError(
@@ -103,8 +116,10 @@ def load(path: Path | None) -> FileConfig:
         restore_with=RestoreWith(restore_with) if restore_with else None,
         verify=table.get("verify"),
         verify_cmd=table.get("verify-cmd"),
+        verify_timeout=table.get("verify-timeout"),
+        import_timeout=table.get("import-timeout"),
         keep=tuple(table.get("keep", ())),
-        consumer_roots=tuple((path.parent / p).resolve() for p in table.get("consumer-roots", ())),
+        consumer_roots=roots,
         # anchored at the table's directory: the project root may be a workspace above it
         exclude=tuple((path.parent / p).as_posix() for p in table.get("exclude", ())),
         warnings=warnings,
@@ -112,17 +127,47 @@ def load(path: Path | None) -> FileConfig:
 
 
 def apply(options: Options, file: FileConfig, cli: CliChoices) -> Options:
-    """`options` with the table's settings wherever the command line did not choose."""
+    """`options` with the table's settings wherever the command line did not choose.
+
+    `verify` and `verify-cmd` run the project's code: from a repository's own configuration
+    (a pull request can change it) they count only when the user trusts it (`--trust-config`
+    or `SAFEFIX_TRUST_CONFIG=1`); otherwise a notice says they were skipped."""
+    trusted = cli.trust_config or trusted_by_environment()
+    wanted = {
+        "verify": cli.verify is None and bool(file.verify),
+        "verify-cmd": cli.verify_cmd is None and file.verify_cmd is not None,
+    }
+    skipped = [key for key, asked in wanted.items() if asked and not trusted]
+    notice = (
+        f"{file.path}: [tool.safefix] {' and '.join(skipped)} not run: commands from a "
+        f"repository's configuration run only with --trust-config (or {TRUST_ENV}=1)"
+    )
     return replace(
         options,
         restore_with=cli.restore_with or file.restore_with or RestoreWith.AUTO,
-        verify=cli.verify if cli.verify is not None else bool(file.verify),
-        verify_cmd=cli.verify_cmd or file.verify_cmd,
+        verify=cli.verify if cli.verify is not None else wanted["verify"] and trusted,
+        verify_cmd=cli.verify_cmd
+        if cli.verify_cmd is not None
+        else (file.verify_cmd if trusted else None),
+        verify_timeout=_first(cli.verify_timeout, file.verify_timeout, options.verify_timeout),
+        import_timeout=_first(cli.import_timeout, file.import_timeout, options.import_timeout),
         keep=file.keep,
         consumer_roots=file.consumer_roots,
         exclude=file.exclude,
-        warnings=file.warnings,
+        warnings=(*file.warnings, *([notice] if skipped else [])),
     )
+
+
+#: The environment's opt-in to commands from repository configuration.
+TRUST_ENV = "SAFEFIX_TRUST_CONFIG"
+
+
+def trusted_by_environment() -> bool:
+    return os.environ.get(TRUST_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def _first(*values: float | None) -> float:
+    return next(float(value) for value in values if value is not None)
 
 
 @dataclass(frozen=True)
@@ -132,3 +177,7 @@ class CliChoices:
     restore_with: RestoreWith | None = None
     verify: bool | None = None
     verify_cmd: str | None = None
+    #: `--trust-config`: run `verify`/`verify-cmd` from the repository's configuration.
+    trust_config: bool = False
+    verify_timeout: float | None = None
+    import_timeout: float | None = None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from safefix.bindings import parse
+from safefix.bindings import UNANALYSABLE, parse
 from safefix.bound_modules import BoundModules
 from safefix.cache import IndexCache
 from safefix.conventions import PYTEST_PLUGIN, by_convention
@@ -223,9 +223,7 @@ class ConsumerIndex:
             if match and re.search(rf"\b{re.escape(leaf)}\b", text):
                 line = text.count("\n", 0, match.start()) + 1
                 found.append(
-                    Consumer(
-                        other, line, module, name, ConsumerKind.UNPARSED, "(file does not parse)"
-                    )
+                    Consumer(other, line, module, name, ConsumerKind.UNPARSED, f"({UNANALYSABLE})")
                 )
         return found
 
@@ -273,9 +271,9 @@ def _scan(
     path, data = item
     try:
         tree = parse(data, str(path))
-    except SyntaxError:
+        return python_consumers(path, tree, modules, modules.display_name(path), wanted, data)
+    except (SyntaxError, RecursionError, MemoryError):  # too deep to walk: as if unparsable
         return None
-    return python_consumers(path, tree, modules, modules.display_name(path), wanted, data)
 
 
 def build_index(

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safefix.bindings import parse
 from safefix.modules import ModuleMap
 from safefix.preloaded import top_level_imports
 from safefix.top_level import DECORATING, REGISTERING, top_level_code
@@ -240,7 +241,7 @@ def _file_effect(path: Path) -> Effect | None:
         return None
     for text in (reduced, source):  # a cut that does not parse: the whole module
         try:
-            return module_effect(ast.parse(text, str(path)))
+            return module_effect(parse(text, str(path)))
         except (SyntaxError, ValueError):
             continue
     return None

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from safefix.bindings import parse
 from safefix.top_level import functions_stubbed
 from safefix.types import OrderFailure
 
@@ -63,7 +64,7 @@ def skeleton(path: Path, source: bytes, resolve: Resolve) -> Skeleton | None:
     tree = None
     for text in (functions_stubbed(source), source):  # function bodies do not run on import
         try:
-            tree = ast.parse(text)
+            tree = parse(text)
             break
         except (SyntaxError, ValueError):
             continue

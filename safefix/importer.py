@@ -66,6 +66,9 @@ class Importer:
     preload: tuple[str, ...] = ()
     workers: int = 0
     timeout: int = 20
+    #: Where each of `files` is imported from (a copy of the project), in the same order;
+    #: empty: where it is.
+    located: tuple[Path, ...] = ()
 
     def run(
         self, modules: Sequence[str], overrides: Mapping[Path, Path], *, first_failure: bool = False
@@ -74,10 +77,11 @@ class Importer:
         if not modules:
             return {}
         count = max(1, min(self.workers or (os.cpu_count() or 1), len(modules)))
+        where = dict(zip(self.files, self.located or self.files, strict=True))
         request = {
             "roots": list(self.roots),
-            "overrides": {str(k): str(v) for k, v in overrides.items()},
-            "files": [str(f) for f in self.files],
+            "overrides": {str(where.get(k, k)): str(v) for k, v in overrides.items()},
+            "files": [str(where[f]) for f in self.files],
             "cache": str(self.cache),
             "preload": list(self.preload),
             "timeout": self.timeout,

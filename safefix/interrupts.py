@@ -8,6 +8,7 @@ directory it works in.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import threading
@@ -100,10 +101,18 @@ def stop_children() -> None:
 
 
 def end(child: subprocess.Popen[Any]) -> None:
-    """Kill `child` if it still runs, close its pipes (what it did not say is not wanted) and
-    reap it."""
+    """Kill `child` if it still runs (with its whole process group, when it leads one of its
+    own: what a `--verify-cmd` started must not outlive it), close its pipes (what it did not
+    say is not wanted) and reap it."""
     if child.poll() is None:
-        child.kill()
+        try:  # not yet reaped: its pid, and so a group it leads, cannot be another's
+            leads = os.getpgid(child.pid) == child.pid
+        except OSError:
+            leads = False
+        if leads:
+            os.killpg(child.pid, signal.SIGKILL)
+        else:
+            child.kill()
     for stream in (child.stdin, child.stdout, child.stderr):
         if stream is not None:
             with suppress(OSError):  # unsent input: the pipe is broken

@@ -323,7 +323,10 @@ def protect(
     for state in states:
         with contained(state, index):
             failures.inject("protect", state.path)
-            has_all = bindings.has_literal_all(bindings.parse(state.before))
+            # no `__all__` in the text, none to parse for (a big module's parse is seconds)
+            has_all = b"__all__" in state.before and bindings.has_literal_all(
+                bindings.parse(state.before)
+            )
             for decision in kept(state):
                 removal = decision.removal
                 key = (removal.line, removal.col, removal.name)
@@ -368,12 +371,17 @@ def _exported(decision: Decision) -> bool:
 def _learn_codes(state: FileState, protected: bytes, diagnostics: Sequence[JsonDiagnostic]) -> None:
     """Give each noqa protection the codes of the violations whose fix would edit its line."""
     from safefix import bindings
+    from safefix.import_text import import_section
 
-    tree = bindings.parse(protected)
+    try:  # the statements that can bind a module-level name: in a big module, a small part
+        tree = bindings.parse(import_section(protected))
+    except SyntaxError:
+        tree = bindings.parse(protected)
+    lines = bindings.import_rows(tree)
     for key, protection in state.protections.items():
         if protection.via_all:
             continue
-        rows = bindings.import_lines(tree, protection.name)
+        rows = lines.get(protection.name, set())
         # only rules whose fix would edit the protected statement itself: F811 reported here
         # but deleting an earlier import, or I001 re-sorting a whole block, are left alone
         codes = {

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safefix import import_order
+from safefix.bindings import parse
 from safefix.keep import FileState, contained
 from safefix.types import KeptOrder
 
@@ -80,7 +81,7 @@ def _start_index(
 
     def body(source: bytes) -> list[ast.stmt]:
         if source not in bodies:
-            bodies[source] = ast.parse(source).body
+            bodies[source] = parse(source).body
         return bodies[source]
 
     original = body(fed_text(state))
@@ -127,7 +128,7 @@ def _split_index(
     if not frames or frames[-1] + 1 >= len(failure.stack):
         return None
     child = failure.stack[frames[-1] + 1][0]
-    body = ast.parse(fed_text(state)).body
+    body = parse(fed_text(state)).body
     bind = _containing(body, introduced.bound_line or 0)
     start = next(
         (i for i, stmt in enumerate(body) if _imports(stmt, child, state.path, modules)), None
@@ -162,7 +163,7 @@ def _on_chain(target: str, child: str) -> bool:
 def split_text(source: bytes, splits: set[int]) -> bytes:
     """`source` with `# isort: split` on a line of its own before each top-level statement
     whose index is in `splits`."""
-    body = ast.parse(source).body
+    body = parse(source).body
     lines = source.splitlines(keepends=True)
     newline = b"\r\n" if lines and lines[0].endswith(b"\r\n") else b"\n"
     for index in sorted(splits, reverse=True):

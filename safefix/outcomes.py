@@ -50,7 +50,7 @@ def _outcome(state: FileState) -> FileOutcome:
 
     decisions: list[Decision] = []
     if not state.error:
-        tree = bindings.parse(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
+        tree = _import_tree(state.after) if state.kept else ast.Module(body=[], type_ignores=[])
         final = bindings.module_bindings(tree)
         for key, decision in state.kept.items():
             protection = state.protections[key]
@@ -73,6 +73,18 @@ def _outcome(state: FileState) -> FileOutcome:
         failed=state.failed,
         orders=tuple(state.orders),
     )
+
+
+def _import_tree(source: bytes) -> ast.Module:
+    """The statements that can bind a module-level import, parsed: where the kept imports
+    stand (the whole module where the section does not parse alone)."""
+    from safefix import bindings
+    from safefix.import_text import import_section
+
+    try:
+        return bindings.parse(import_section(source))
+    except SyntaxError:
+        return bindings.parse(source)
 
 
 def _kept_line(removal: Removal, final: Sequence[Binding], tree: ast.Module) -> int:

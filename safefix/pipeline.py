@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from safefix import flows, ruff
@@ -27,6 +28,10 @@ def run(options: Options) -> RunResult:
     """Fix `options.paths` with ruff, keeping every import another module needs."""
     binary = ruff.locate()
     root = _project_root(options)
+    if options.verify_cmd is not None:  # a command that cannot run: say so before ruff runs
+        from safefix.verify import command_words
+
+        command_words(options.verify_cmd, root)
     say(options, "ruff is checking")
     chosen = flows.choose(binary, options, root)
     if isinstance(chosen, LintRun):  # a warm lint found nothing to fix
@@ -42,7 +47,7 @@ def run(options: Options) -> RunResult:
     ahead = Ahead(targets, root, options)
     removing: list[threading.Thread] = []
     try:
-        with workspace.scratch(removing) as scratch:
+        with workspace.scratch(removing, partial(workspace.total_size, targets)) as scratch:
             session = Session(binary, options, root, ahead, scratch)
             first = chosen.first_pass(session, targets)
             session.remaining, session.unready = first.remaining, first.unready
@@ -53,6 +58,10 @@ def run(options: Options) -> RunResult:
                 return _check(session, first, ahead.files)
             outcomes, verified = _settle(session, first, ahead.files)
         if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
+            from safefix.leftovers import remove_stale_temp_files
+
+            # where a killed run was writing, its file is still to fix: its directory is here
+            remove_stale_temp_files({str(o.path.parent) for o in outcomes if o.changed})
             outcomes = writeback.write_all(outcomes, root)
         else:  # --diff: the files a fix would leave alone are shown so
             outcomes = writeback.refuse_outside(outcomes, root)

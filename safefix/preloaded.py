@@ -14,6 +14,7 @@ import ast
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from safefix.bindings import parse
 from safefix.modules import ModuleMap
 
 #: The absolute names an `__init__` file's top level imports, in order (memoised by the caller).
@@ -46,7 +47,7 @@ def top_level_imports(path: Path, modules: ModuleMap) -> list[str]:
     """The absolute modules `path`'s top-level statements import, in order (`from .x import
     y` names `pkg.x` and `pkg.x.y`, which may be a submodule); nothing when it does not parse."""
     try:
-        tree = ast.parse(path.read_bytes(), str(path))
+        tree = parse(path.read_bytes(), str(path))
     except (OSError, SyntaxError, ValueError):
         return []
     found: list[str] = []

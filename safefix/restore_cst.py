@@ -10,10 +10,13 @@ import bisect
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
+from libcst import ParserSyntaxError
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from safefix.noqa_text import merge_noqa
 from safefix.types import Protection
+
+__all__ = ["ParserSyntaxError", "protect"]
 
 _EMPTY = cst.Module(body=[])
 

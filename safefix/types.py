@@ -282,6 +282,10 @@ class Options:
     verify: bool = False
     #: A command (e.g. "pytest -x -q") that must pass after the fix wherever it passed before.
     verify_cmd: str | None = None
+    #: Seconds each run of the verify command may take, and each module's import under
+    #: `--verify`; past them the process group is killed and the run counts as failed.
+    verify_timeout: float = 600.0
+    import_timeout: float = 20.0
     #: `module:name` globs whose imports are always kept ([tool.safefix] keep).
     keep: tuple[str, ...] = ()
     #: Extra directories searched for consumers, and globs of paths never searched.

@@ -31,8 +31,10 @@ import importlib.machinery
 import json
 import marshal
 import os
+import select
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Mapping
 from contextlib import suppress
@@ -134,9 +136,25 @@ def _write(fd: int, data: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, 65536):
+#: Seconds past its timeout after which an import that ignores SIGALRM is killed.
+_GRACE = 5
+
+
+def _read_within(fd: int, pid: int, seconds: float) -> bytes:
+    """What the child `pid` writes to `fd` until it closes it; if it takes longer than
+    `seconds` (a module that blocks or ignores SIGALRM), the child is killed: b"" then."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + seconds
+    while True:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            chunks.clear()
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
         chunks.append(chunk)
     os.close(fd)
     return b"".join(chunks)
@@ -163,12 +181,13 @@ def _serve(package: str, children: Tree, wanted: frozenset[str], state: dict[str
                 _serve(module, children[name], wanted, state)
             os._exit(0)
         os.close(write_fd)
-        data = _read_all(read_fd)
+        data = _read_within(read_fd, pid, timeout + _GRACE)
         if data:
             result = json.loads(data)
         else:
             _, status = os.waitpid(pid, 0)
-            alarmed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM
+            killed = (signal.SIGALRM, signal.SIGKILL)
+            alarmed = os.WIFSIGNALED(status) and os.WTERMSIG(status) in killed
             error = f"the import {'timed out' if alarmed else 'crashed'} (status {status})"
             result = {"module": module, "error": error, "trace": [], "executed": []}
             pid = 0
@@ -235,8 +254,7 @@ def main() -> int:
         _serve("", tree, wanted, state)
         os._exit(0)
     os.close(ready_write)
-    served = os.read(ready_read, 1) == b"r"
-    os.close(ready_read)
+    served = _read_within(ready_read, pid, timeout + _GRACE)[:1] == b"r"
     os.waitpid(pid, 0)
     if not served:  # the preload failed, hung or ran project code: serve without it
         _serve("", tree, wanted, state)

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
@@ -28,6 +28,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # `read_whole` is also offered from here, where the consumer index reads files
+from safefix import leftovers
 from safefix.fdio import read_whole as read_whole  # noqa: PLC0414
 from safefix.fdio import write_whole
 from safefix.interrupts import signals_deferred, stop_children
@@ -181,11 +182,27 @@ def in_ram() -> bool:
     return _ram_dir() is not None
 
 
-def _ram_dir() -> str | None:
-    if override := os.environ.get(SCRATCH_ENV):
-        return override
-    shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+#: Free space below which a RAM disk is passed over for the system temp directory (unless
+#: the files to copy are known to fit twice over).
+ROOMY = 1 << 30
+MINIMUM_FREE = 32 << 20
+
+
+def _ram_dir(need: Callable[[], int] | None = None) -> str | None:
+    """`$SAFEFIX_SCRATCH_DIR`, else `/dev/shm`; None (the system temp directory) where that is
+    missing, not writable or too full for the copies (`need()`: their size in bytes)."""
+    where = os.environ.get(SCRATCH_ENV) or "/dev/shm"
+    if not (os.path.isdir(where) and os.access(where, os.W_OK | os.X_OK)):
+        return None
+    try:
+        stats = os.statvfs(where)
+    except (OSError, AttributeError):  # no statvfs (Windows): no RAM disk to pass over either
+        return where
+    free = stats.f_bavail * stats.f_frsize
+    if free >= ROOMY:
+        return where
+    wanted = max(MINIMUM_FREE, 2 * need()) if need is not None else MINIMUM_FREE
+    return where if free >= wanted else None
 
 
 #: Temporary directories not yet removed or handed to a thread that removes them: an
@@ -194,20 +211,48 @@ _LIVE: set[str] = set()
 
 
 @contextmanager
-def scratch(removing: list[threading.Thread] | None = None) -> Iterator[Scratch]:
+def scratch(
+    removing: list[threading.Thread] | None = None, need: Callable[[], int] | None = None
+) -> Iterator[Scratch]:
     """A scratch mirror that is removed however the run ends: at once, or by a thread added to
-    `removing` (the caller joins it: a full mirror of a big tree takes a while to remove)."""
-    with temporary_directory("safefix-", _ram_dir(), removing) as root:
+    `removing` (the caller joins it: a full mirror of a big tree takes a while to remove).
+
+    On a RAM disk where there is room for `need()` bytes, else in the system temp directory;
+    the scratch directories earlier runs left behind when they were killed go first."""
+    where = _ram_dir(need)
+    for directory in dict.fromkeys([where, None]):
+        for stale in leftovers.stale_entries(directory or tempfile.gettempdir(), SCRATCH):
+            if removing is None:
+                _remove_tree(stale)
+            else:
+                thread = threading.Thread(target=_remove_tree, args=(stale,))
+                thread.start()
+                removing.append(thread)
+    with temporary_directory(SCRATCH, where, removing) as root:
         yield Scratch(Path(root))
+
+
+def total_size(files: Iterable[Path]) -> int:
+    """The bytes of `files` (those that can be read), for `scratch`'s `need`."""
+    total = 0
+    for file in files:
+        with suppress(OSError):
+            total += os.stat(file).st_size
+    return total
+
+
+#: The name every scratch directory starts with, before its owner's tag (`leftovers.py`).
+SCRATCH = "safefix-"
 
 
 @contextmanager
 def temporary_directory(
     prefix: str, where: str | None = None, removing: list[threading.Thread] | None = None
 ) -> Iterator[str]:
-    """`tempfile.TemporaryDirectory`, but one that no Ctrl-C leaves behind (see `scratch`)."""
+    """`tempfile.TemporaryDirectory`, but one that no Ctrl-C leaves behind (see `scratch`),
+    named for its process (`leftovers.tag`) so that a later run removes it if a SIGKILL did."""
     with signals_deferred():
-        root = tempfile.mkdtemp(prefix=prefix, dir=where)
+        root = tempfile.mkdtemp(prefix=f"{prefix}{leftovers.tag()}-", dir=where)
         _LIVE.add(root)
     try:
         yield root

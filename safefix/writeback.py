@@ -16,6 +16,7 @@ from pathlib import Path
 from safefix import failures
 from safefix.fdio import exchange, read_whole, write_whole
 from safefix.interrupts import signals_deferred
+from safefix.leftovers import TEMP_SUFFIX, temp_prefix
 from safefix.types import FileOutcome
 
 
@@ -176,7 +177,7 @@ def _replace(path: Path, data: bytes, mode: int, expected: bytes, shown: Path) -
     # No fsync: the rename alone makes the change atomic for every process, a crashed safefix
     # included; a sync per file would cost more than ruff's whole run on a big tree (ruff,
     # writing in place, syncs nothing either).
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".safefix")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix=TEMP_SUFFIX)
     keep_tmp = False
     try:
         try:

@@ -13,6 +13,10 @@ runs each, and reports median wall time, peak RSS and the ratio safefix/ruff for
 - incremental: one file edited since the last run.
 
 Writes tests/benchmarks/results.json and tests/benchmarks/results.md.
+
+`--big MB` instead measures one generated module of about MB megabytes (issue 20's big
+input: thousands of imports, some unused, two consumed by another module, and functions),
+ruff against safefix, cold, and writes tests/benchmarks/big.json.
 """
 
 from __future__ import annotations
@@ -344,6 +348,46 @@ def generate_load_project(target: Path, modules: int, reexports: int) -> set[tup
     return keep
 
 
+def generate_big_module(target: Path, megabytes: float) -> None:
+    """A project whose `app/big.py` is about `megabytes` MB: imports (the `name*` ones used,
+    the rest unused), functions, and an `app/user.py` that consumes two of the unused imports
+    (so that safefix keeps them: its restore path runs on the big file too)."""
+    functions = int(megabytes * 9_300)
+    lines = []
+    for i in range(functions // 20):
+        lines.append(f"import mod{i}\nfrom pkg{i} import name{i}, other{i}")
+    for i in range(functions):
+        lines.append(
+            f'def f{i}(x, y={i}):\n    "doc {i}"\n    z = x + y * {i}\n'
+            f"    return name{i % (functions // 20)}(str(z), 'p{i}')\n"
+        )
+    (target / "app").mkdir(parents=True)
+    (target / "app/__init__.py").write_text("")
+    (target / "app/big.py").write_text("\n".join(lines) + "\n")
+    (target / "app/user.py").write_text("from app.big import mod7, other9\n\nprint(mod7, other9)\n")
+    (target / "pyproject.toml").write_text('[project]\nname = "big"\n')
+
+
+def measure_big(megabytes: float, runs: int, work: Path) -> dict[str, object]:
+    """ruff and safefix, cold, alternately on fresh copies of one big module's project."""
+    tree = work / "big-source"
+    generate_big_module(tree, megabytes)
+    commands = {
+        "ruff": [str(BIN / "ruff"), "check", "--fix", "--no-cache", "."],
+        "safefix": [str(BIN / "safefix"), "--no-cache", "."],
+    }
+    samples: dict[str, list[Sample]] = {"ruff": [], "safefix": []}
+    for _ in range(runs):
+        for tool, command in commands.items():
+            samples[tool].append(timed(command, fresh_copy(tree, work, f"big-{tool}")))
+    size = (tree / "app/big.py").stat().st_size
+    found: dict[str, object] = {"module_mb": round(size / 1e6, 1), "runs": runs}
+    for tool, taken in samples.items():
+        found[f"{tool}_s"] = round(statistics.median(s.seconds for s in taken), 2)
+        found[f"{tool}_rss_mb"] = round(max(s.max_rss_mb for s in taken), 1)
+    return found
+
+
 def measure_load(modules: int, reexports: int, work: Path) -> dict[str, object]:
     """safefix on a generated project of `modules` modules: time, peak RSS, and correctness."""
     tree = work / "load-project"
@@ -454,7 +498,15 @@ def main() -> int:
     parser.add_argument("--load-modules", type=int, default=5000)
     parser.add_argument("--load-only", action="store_true", help="only the load test")
     parser.add_argument("--quick", action="store_true", help="one run, small tree only")
+    parser.add_argument("--big", type=float, metavar="MB", help="only one MB-sized module")
     args = parser.parse_args()
+    if args.big:
+        with tempfile.TemporaryDirectory(prefix="safefix-big-") as temp:
+            big = measure_big(args.big, args.runs, Path(temp))
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "big.json").write_text(json.dumps({"machine": machine(), **big}, indent=2) + "\n")
+        print(json.dumps(big))
+        return 0
     if args.quick:
         args.runs, args.trees, args.verify_modules, args.load_modules = 1, "small", 200, 500
     if args.load_only:

@@ -4,8 +4,10 @@
 
 Each iteration copies a generated project with a fix in every module, starts safefix on it,
 kills it after a random delay (SIGKILL, SIGTERM or SIGINT), and checks that every file equals
-either its original or its fully fixed version. Prints one summary line; exits 1 on any
-corrupted or half-written file.
+either its original or its fully fixed version. After each SIGKILL (which no process can
+clean up after), safefix runs once more on the same tree: it must finish the fixes and remove
+what the killed run left, its scratch directory and any `.safefix` temporary file. Prints one
+summary line; exits 1 on any corrupted or half-written file, or any leftover not removed.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     safefix = [sys.executable, "-m", "safefix", "."]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    corrupted = 0
+    corrupted = leftovers = 0
     outcomes = {"finished": 0, "killed": 0}
     ram = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
     with (
@@ -76,19 +78,42 @@ def main() -> int:
                 safefix, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             time.sleep(rng.uniform(0, full_run * 1.2))
-            proc.send_signal(rng.choice([signal.SIGKILL, signal.SIGTERM, signal.SIGINT]))
+            sent = rng.choice([signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+            proc.send_signal(sent)
             proc.wait(timeout=120)
             outcomes["finished" if proc.returncode in (0, 1) else "killed"] += 1
             for rel, data in snapshot(repo).items():
                 if data not in (old[rel], new[rel]):
                     corrupted += 1
                     print(f"iteration {iteration}: {rel} is neither the original nor the fix")
+            if sent is signal.SIGKILL:
+                leftovers += follow_up(safefix, repo, env, Path(scratch), new, iteration)
             shutil.rmtree(repo)
     print(
         f"{args.iterations} iterations ({outcomes['killed']} killed mid-run, "
-        f"{outcomes['finished']} finished first): {corrupted} corrupted or half-written files"
+        f"{outcomes['finished']} finished first): {corrupted} corrupted or half-written files, "
+        f"{leftovers} leftovers of SIGKILL not removed by the next run"
     )
-    return 1 if corrupted else 0
+    return 1 if corrupted or leftovers else 0
+
+
+def follow_up(
+    safefix: list[str],
+    repo: Path,
+    env: dict[str, str],
+    scratch: Path,
+    new: dict[str, bytes],
+    iteration: int,
+) -> int:
+    """Run safefix again after a SIGKILL: the count of leftovers it did not remove (or fixes
+    it did not finish)."""
+    subprocess.run(safefix, cwd=repo, env=env, check=False, stdout=subprocess.DEVNULL)
+    left = [str(p) for p in scratch.iterdir()]
+    left += [str(p) for p in repo.rglob("*.safefix")]
+    left += [rel for rel, data in snapshot(repo).items() if data != new[rel]]
+    for item in left:
+        print(f"iteration {iteration}: left after the next run: {item}")
+    return len(left)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from safefix import restore_cst
@@ -175,7 +177,7 @@ def test_text_edits_match_libcst(source: str, protections: list[Protection], by_
     """The comment-only edits done on the text are byte for byte what libcst would write, and
     the text edit declines exactly where the table says libcst must do the work."""
     data = source.encode()
-    text = _merge_comments(data, protections)
+    text = _merge_comments(data, ast.parse(data), protections)
     if by_text:
         assert text == restore_cst.protect(data, protections)
     else:
@@ -183,5 +185,6 @@ def test_text_edits_match_libcst(source: str, protections: list[Protection], by_
 
 
 def test_whole_line_protections_do_not_need_libcst() -> None:
-    assert _merge_comments(b"import os\n", [Protection(1, 0, "os", F401)]) is not None
-    assert _merge_comments(b"import os, sys\n", [Protection(1, 0, "os", F401)]) is None
+    one, two = b"import os\n", b"import os, sys\n"
+    assert _merge_comments(one, ast.parse(one), [Protection(1, 0, "os", F401)]) is not None
+    assert _merge_comments(two, ast.parse(two), [Protection(1, 0, "os", F401)]) is None

@@ -33,7 +33,7 @@ else:
     import tomli as tomllib
 
 #: safefix's own flags, left out when plain ruff runs with a scenario's arguments.
-SAFEFIX_ONLY = frozenset({"--verify"})
+SAFEFIX_ONLY = frozenset({"--verify", "--trust-config"})
 SCHEMA = json.loads(resources.files("safefix").joinpath("schema/report.schema.json").read_text())
 NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "expected.toml").is_file())
 

@@ -19,7 +19,7 @@ def parsed(source: str) -> ast.Module | None:
     """The code's tree, or None where it is not Python (a shell line, a template)."""
     try:
         return ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # deep nesting too
         return None
 
 

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from safefix.bindings import parse
 from safefix.conventions import ANY_PYTEST_PLUGIN
 from safefix.kinds._kind import Example, Kind, Screen
 from safefix.kinds._syntax import PythonFile, call_name, keyword, string_value
@@ -105,7 +106,7 @@ def binds_fixture(path: Path, name: str, modules: ModuleMap, hops: int = 0) -> b
     if name.startswith("pytest_") or hops > _MAX_HOPS:
         return True
     try:
-        tree = ast.parse(path.read_bytes(), str(path))
+        tree = parse(path.read_bytes(), str(path))
     except (OSError, SyntaxError, ValueError):
         return True
     for stmt in _module_level(tree.body):

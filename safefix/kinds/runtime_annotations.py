@@ -70,7 +70,7 @@ def _names(annotation: ast.expr) -> set[str]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             try:
                 found |= _names(ast.parse(node.value.strip(), mode="eval").body)
-            except SyntaxError:
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 continue
     return found - BUILTINS
 
