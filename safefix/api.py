@@ -70,7 +70,7 @@ def run(
         ),
         mode=mode,
         project_root=Path(project_root).absolute() if project_root is not None else None,
-        output_format=OutputFormat.JSON,
+        output_format=OutputFormat.SAFEFIX_JSON,
     )
     choices = config_file.CliChoices(
         RestoreWith(restore_with) if restore_with is not None else None, verify, verify_cmd

@@ -13,11 +13,14 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from safefix import __version__, ruff_flags
 from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
+
+if TYPE_CHECKING:
+    from safefix.report import Report
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
 
@@ -139,9 +142,9 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
     out = parser.add_argument_group("output and exit code")
     out.add_argument(
         "--output-format",
-        default=OutputFormat.TEXT.value,
         **_choice(OutputFormat),  # type: ignore[arg-type]
-        help="Report format [default: text].",
+        help="ruff's formats, rendered by ruff with safefix's notes added (see the README); "
+        "safefix's own: text, safefix-json, markdown [default: as ruff's output-format]",
     )
     out.add_argument(
         "-e", "--exit-zero", action="store_true", help="Exit 0 even if violations remain."
@@ -151,7 +154,12 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         action="store_true",
         help="Exit 1 if any fix was applied, even if nothing remains.",
     )
-    out.add_argument("-q", "--quiet", action="store_true", help="Print errors only.")
+    out.add_argument(
+        "-q", "--quiet", action="store_true", help="Print diagnostics and errors only."
+    )
+    out.add_argument(
+        "-s", "--silent", action="store_true", help="Print errors only (exit code as usual)."
+    )
     out.add_argument(
         "-v", "--verbose", action="store_true", help="Every consumer, and every removal with why."
     )
@@ -197,20 +205,20 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
         ),
         mode=mode,
         project_root=ns.project_root.absolute() if ns.project_root else None,
-        output_format=OutputFormat(ns.output_format),
+        output_format=OutputFormat(ns.output_format) if ns.output_format else None,
         exit_zero=ns.exit_zero,
         exit_non_zero_on_fix=ns.exit_non_zero_on_fix,
         no_cache=ns.no_cache,
-        quiet=ns.quiet,
+        quiet=ns.quiet or ns.silent,
+        silent=ns.silent,
         verbose=ns.verbose,
-        progress=_progress if sys.stderr.isatty() and not ns.quiet else None,
+        progress=_progress if sys.stderr.isatty() and not (ns.quiet or ns.silent) else None,
     )
 
 
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     from safefix import config as config_file
     from safefix import pipeline, ruff
-    from safefix.formats import render
     from safefix.report import Report
 
     parser = fix_parser(prog)
@@ -236,10 +244,36 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         message = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
-    out, err = render(report, options.output_format, colour=_colour())
-    sys.stdout.write(out)
+    out, err = _output(report, options)
+    if not options.silent:
+        sys.stdout.write(out)
     sys.stderr.write(err)
     return int(report.exit_code())
+
+
+def _output(report: Report, options: Options) -> tuple[str, str]:
+    """(stdout, stderr): in fix mode, in a format of ruff's, ruff renders what remains on
+    disk (its format resolved as ruff resolves it) and safefix's notes are added."""
+    from safefix import ruff, ruff_report
+    from safefix.formats import render
+
+    env, tty = os.environ, sys.stdout.isatty()
+    colour = ruff_report.colour_wanted(env, tty)
+    chosen = options.output_format
+    if (
+        options.mode is not Mode.FIX
+        or options.silent
+        or chosen not in (*ruff_report.RUFF_FORMATS, None)
+    ):
+        return render(report, chosen or OutputFormat.TEXT, colour)
+    try:
+        binary = ruff.locate()
+        chosen = chosen or ruff_report.chosen_format(binary, options, env)
+        ruffs = ruff_report.render(binary, options, chosen, ruff_report.ruff_env(env, tty))
+    except (ruff.RuffError, ValueError) as exc:  # the tree is written: report it all the same
+        out, err = render(report, OutputFormat.TEXT, colour)
+        return out, f"warning: cannot show ruff's report: {_first_line(exc)}\n{err}"
+    return render(report, chosen, colour, ruffs)
 
 
 def _parse(
@@ -272,7 +306,7 @@ def _failed(message: str, options: Options, hint: str = "") -> int:
     """A run that stopped before writing anything: one line (and the JSON document), exit 2."""
     from safefix.report import failure_json
 
-    if options.output_format is OutputFormat.JSON:
+    if options.output_format is OutputFormat.SAFEFIX_JSON:
         sys.stdout.write(failure_json(message, options.mode))
     sys.stderr.write(f"error: {message}{hint}\n")
     return int(ExitCode.ERROR)
@@ -305,11 +339,6 @@ def why(args: list[str]) -> int:
     count = len(found.consumers)
     sys.stdout.write(f"{found.module}:{found.name}: {count} consumer{'' if count == 1 else 's'}\n")
     return 0
-
-
-def _colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _progress(message: str) -> None:

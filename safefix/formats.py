@@ -14,6 +14,7 @@ from typing import Any
 
 from safefix import __version__
 from safefix.report import Report, sep
+from safefix.ruff_report import HUMAN, Rendered, with_safefix_run
 from safefix.types import Consumer, Decision, FileOutcome, OutputFormat
 
 SARIF_SCHEMA = (
@@ -23,19 +24,49 @@ INFO_URI = "https://pypi.org/project/safefix/"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/"
 
 
-def render(report: Report, output_format: OutputFormat, colour: bool = False) -> tuple[str, str]:
-    """(stdout, stderr) for one output format."""
+def render(
+    report: Report,
+    output_format: OutputFormat,
+    colour: bool = False,
+    ruffs: Rendered | None = None,
+) -> tuple[str, str]:
+    """(stdout, stderr) for one output format; `ruffs` is ruff's own report of the tree on
+    disk in that format (fix mode), to which safefix's notes are added."""
     errors = "".join(f"{line}\n" for line in report.error_lines())
-    if output_format is OutputFormat.TEXT:
-        out, err = report.text()
-        return (colourise(out) if colour else out), err
+    if ruffs is not None:
+        return with_ruffs(report, output_format, colour, ruffs)
     views: dict[OutputFormat, Callable[[], str]] = {
-        OutputFormat.JSON: report.json_text,
+        OutputFormat.SAFEFIX_JSON: report.json_text,
         OutputFormat.GITHUB: lambda: github(report),
         OutputFormat.SARIF: lambda: sarif(report),
         OutputFormat.MARKDOWN: lambda: markdown(report),
     }
+    if output_format not in views:  # ruff prints no report of its own under --diff
+        out, err = report.text()
+        return (colourise(out) if colour else out), err
     return views[output_format](), errors
+
+
+def with_ruffs(
+    report: Report, output_format: OutputFormat, colour: bool, ruffs: Rendered
+) -> tuple[str, str]:
+    """ruff's report passed through, safefix's notes where the format has room for them:
+    after the diagnostics for people, as annotations or a SARIF run, else on stderr."""
+    errors = [f"{line}\n" for line in report.error_lines()]
+    notes = [f"{line}\n" for line in report.notes()]
+    summary = f"{report.summary()}\n"
+    if report.options.quiet:
+        return ruffs.body, "".join(errors)
+    if output_format in HUMAN:
+        mine = "".join([*notes, summary, *(f"{hint}\n" for hint in ruffs.hints)])
+        return ruffs.body + (colourise(mine) if colour else mine), "".join(errors)
+    if output_format is OutputFormat.PYLINT:
+        return ruffs.body + "".join(notes), "".join([*errors, summary])
+    if output_format is OutputFormat.GITHUB:
+        return ruffs.body + github(report, remaining=False), "".join(errors)
+    if output_format is OutputFormat.SARIF:
+        return with_safefix_run(ruffs.body, sarif(report, remaining=False)), "".join(errors)
+    return ruffs.body, "".join([*errors, *notes, summary])
 
 
 _LOCATION = re.compile(r"^(?P<where>[^\s:][^:]*:\d+(?::\d+)?):(?P<rest> .*)$")
@@ -75,8 +106,9 @@ def _command(kind: str, message: str, **properties: object) -> str:
     )
 
 
-def github(report: Report) -> str:
-    """Annotations GitHub shows on the diff: violations left, imports kept, findings, errors."""
+def github(report: Report, remaining: bool = True) -> str:
+    """Annotations GitHub shows on the diff: violations left, imports kept, findings, errors;
+    `remaining=False` where ruff's own annotations show the violations."""
     lines = [
         _command(
             "error",
@@ -86,7 +118,7 @@ def github(report: Report) -> str:
             line=d.line,
             col=d.col,
         )
-        for d in report.result.remaining
+        for d in (report.result.remaining if remaining else ())
     ]
     for outcome, decision in report.kept:
         lines.append(
@@ -95,7 +127,7 @@ def github(report: Report) -> str:
                 f"kept {decision.removal.name}{report.why(decision)}",
                 title=f"safefix kept {decision.removal.name}",
                 file=report.rel(outcome.path),
-                line=decision.kept_line or decision.removal.line,
+                line=report.kept_at(decision),
             )
         )
     for finding in report.result.findings:
@@ -157,11 +189,12 @@ SAFEFIX_RULES = {
 }
 
 
-def sarif(report: Report) -> str:
-    """A SARIF 2.1.0 log, uploadable with github/codeql-action/upload-sarif."""
+def sarif(report: Report, remaining: bool = True) -> str:
+    """A SARIF 2.1.0 log, uploadable with github/codeql-action/upload-sarif; `remaining=False`
+    where ruff's own run reports the violations."""
     results: list[dict[str, Any]] = []
     ruff_codes: set[str] = set()
-    for d in report.result.remaining:
+    for d in report.result.remaining if remaining else ():
         ruff_codes.add(d.code)
         results.append(
             {
@@ -224,7 +257,7 @@ def sarif(report: Report) -> str:
 
 
 def _kept_result(report: Report, outcome: FileOutcome, decision: Decision) -> dict[str, Any]:
-    line = decision.kept_line or decision.removal.line
+    line = report.kept_at(decision)
     return {
         "ruleId": "safefix/kept",
         "level": "note",
@@ -267,7 +300,7 @@ def markdown(report: Report) -> str:
     if report.kept:
         lines += ["", "### Kept, and why", ""]
         for outcome, decision in report.kept:
-            where = _link(report, outcome.path, decision.kept_line or decision.removal.line)
+            where = _link(report, outcome.path, report.kept_at(decision))
             lines.append(
                 f"- {where} keeps `{decision.removal.name}`: {_why_markdown(report, decision)}"
             )

@@ -101,11 +101,24 @@ class Report:
 
     # ----- text -------------------------------------------------------------------------
 
+    def kept_at(self, decision: Decision) -> int:
+        """The kept import's line in the file on disk after the command: the written file in
+        fix mode, the original (as the removed lines are) when nothing is written."""
+        if self.options.mode is Mode.FIX and decision.kept_line:
+            return decision.kept_line
+        return decision.removal.line
+
     def kept_lines(self) -> list[str]:
         return [
-            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: kept {d.removal.name}{self.why(d)}"
+            f"{self.rel(o.path)}:{self.kept_at(d)}: kept {d.removal.name}{self.why(d)}"
             for o, d in self.kept
         ]
+
+    def notes(self) -> list[str]:
+        """safefix's lines beside ruff's diagnostics: kept imports, kept order, and (verbose)
+        every removal."""
+        lines = [*self.kept_lines(), *self.order_lines()]
+        return lines + (self.removed_lines() if self.options.verbose else [])
 
     def order_lines(self) -> list[str]:
         """`path:line: kept import order: a.b needs NAME from P (bound by line L) while ...`."""
@@ -180,10 +193,7 @@ class Report:
             f"{d.code}{sep(d.code)}{d.message}"
             for d in self.result.remaining
         ]
-        out += self.kept_lines()
-        out += self.order_lines()
-        if self.options.verbose:
-            out += self.removed_lines()
+        out += self.notes()
         out.append(self.summary())
         return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
 

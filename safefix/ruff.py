@@ -98,12 +98,41 @@ def flag_args(options: RuffOptions, map_config: Callable[[str], str]) -> list[st
 
 
 def _env() -> dict[str, str]:
-    """ruff's environment, minus what would colour or reshape the output safefix parses."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUFF_")}
+    """ruff's environment, minus what would colour the output safefix parses. `RUFF_*`
+    variables (RUFF_CACHE_DIR, ...) pass: every flag one could override is given explicitly."""
+    env = dict(os.environ)
     for key in ("FORCE_COLOR", "CLICOLOR_FORCE"):
         env.pop(key, None)
     env["NO_COLOR"] = "1"
     return env
+
+
+def run_plain(
+    binary: str, args: Sequence[str], cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """ruff in `env` as given (colours and all), for output passed to the user as it is;
+    RuffError with ruff's whole first error block when it fails."""
+    try:
+        proc = spawn(
+            [binary, *args],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except OSError as exc:
+        raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
+    try:
+        stdout, stderr = proc.communicate()
+    except BaseException:
+        end(proc)
+        raise
+    if proc.returncode not in (0, 1):
+        raise RuffError(first_error_line(stderr, proc.returncode), stderr)
+    return subprocess.CompletedProcess([binary, *args], proc.returncode, stdout, stderr)
 
 
 def _run(binary: str, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -55,6 +55,8 @@ UNDERSTOOD = frozenset(
         "--exit-non-zero-on-fix",
         "--quiet",
         "-q",
+        "--silent",
+        "-s",
         "--verbose",
         "-v",
         "--select",
@@ -85,8 +87,6 @@ REFUSED = {
     "-o": "not supported yet; redirect the output",
     "--stdin-filename": "not supported yet",
     "--ignore-noqa": "safefix keeps imports with `# noqa`, which this would ignore",
-    "--silent": "not supported yet; use -q",
-    "-s": "not supported yet; use -q",
     "--help": "see `safefix --help`",
     "-h": "see `safefix --help`",
 }

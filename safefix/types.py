@@ -56,10 +56,23 @@ class RestoreWith(str, Enum):
 
 
 class OutputFormat(str, Enum):
-    TEXT = "text"
+    """ruff's formats (rendered by ruff, safefix's notes added), and safefix's own views."""
+
+    FULL = "full"
+    CONCISE = "concise"
+    GROUPED = "grouped"
     JSON = "json"
+    JSON_LINES = "json-lines"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
+    PYLINT = "pylint"
+    RDJSON = "rdjson"
+    AZURE = "azure"
     GITHUB = "github"
     SARIF = "sarif"
+    #: safefix's own: one line per finding; its versioned JSON report; a pull-request body.
+    TEXT = "text"
+    SAFEFIX_JSON = "safefix-json"
     MARKDOWN = "markdown"
 
 
@@ -268,7 +281,8 @@ class Options:
     mode: Mode = Mode.FIX
     restore_with: RestoreWith = RestoreWith.AUTO
     project_root: Path | None = None
-    output_format: OutputFormat = OutputFormat.TEXT
+    #: None: the format ruff would use (its flag, RUFF_OUTPUT_FORMAT, output-format, `full`).
+    output_format: OutputFormat | None = None
     exit_zero: bool = False
     exit_non_zero_on_fix: bool = False
     #: Import every module before and after, in fresh interpreters; take back what breaks.
@@ -287,6 +301,8 @@ class Options:
     #: Text output: only errors (quiet), or every consumer and removal (verbose).
     quiet: bool = False
     verbose: bool = False
+    #: Nothing on stdout (ruff's -s); errors still on stderr, the exit code as usual.
+    silent: bool = False
     #: Called with a short status line as stages start (the CLI shows it on a terminal).
     progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from support import REPO, SCENARIOS, copy_project, run, safefix
+from support import REPO, SCENARIOS, copy_project, ruff, run, safefix
 
 INCIDENT = SCENARIOS / "incident" / "repo"
 README = (REPO / "README.md").read_text()
@@ -53,8 +53,8 @@ def test_github_annotations(incident: Path) -> None:
     proc = safefix(incident, "--output-format", "github", "--diff")
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
-    assert lines[0] == (
-        "::notice title=safefix kept KEEPALIVE,file=app/main.py,line=8::"
+    assert lines[0] == (  # the line on disk: --diff writes nothing
+        "::notice title=safefix kept KEEPALIVE,file=app/main.py,line=13::"
         "kept KEEPALIVE for app/routers/health.py:3 (from app.main import KEEPALIVE)"
     )
     assert lines[-1] == "Would fix 6 errors, keeping 3 imports needed elsewhere."
@@ -65,10 +65,16 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
     repo.mkdir()
     (repo / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F821"]\n')
     (repo / "a,b.py").write_text("x = undefined_name\n")
-    proc = safefix(repo, "--output-format", "github")
-    assert proc.returncode == 1
+    proc = safefix(repo, "--output-format", "github", "--diff")  # safefix's own annotations
+    assert proc.returncode == 0
     assert proc.stdout.splitlines()[0] == (
         "::error title=ruff (F821),file=a%2Cb.py,line=1,col=5::F821 Undefined name `undefined_name`"
+    )
+    fixed = safefix(repo, "--output-format", "github")  # fix mode: ruff's own, passed through
+    assert fixed.returncode == 1
+    assert (
+        fixed.stdout.splitlines()[:-1]
+        == ruff(repo, "check", "--output-format", "github").stdout.splitlines()
     )
 
 
@@ -78,10 +84,18 @@ def test_sarif_validates_against_the_official_schema(incident: Path) -> None:
     assert proc.returncode == 1
     log = json.loads(proc.stdout)
     jsonschema.Draft4Validator(sarif_schema()).validate(log)
-    results = log["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"F821", "safefix/kept"}
-    (error,) = [r for r in results if r["ruleId"] == "F821"]
-    assert error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/x.py"
+    ruffs, ours = log["runs"]  # ruff's run as ruff prints it, then safefix's
+    assert (
+        ruffs
+        == json.loads(
+            ruff(incident, "check", "--extend-select", "F821", "--output-format", "sarif").stdout
+        )["runs"][0]
+    )
+    assert {r["ruleId"] for r in ruffs["results"]} == {"F821"}
+    assert {r["ruleId"] for r in ours["results"]} == {"safefix/kept"}
+    (error,) = ruffs["results"]
+    uri = error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == (incident / "app/x.py").as_uri()
 
 
 def test_sarif_reports_kept_imports_with_their_consumers(incident: Path) -> None:
@@ -116,9 +130,19 @@ def test_quiet_and_verbose(incident: Path) -> None:
     assert safefix(again, "--quiet").stdout == ""
 
 
-def test_no_colour_when_not_a_terminal(incident: Path) -> None:
-    proc = safefix(incident, env={"FORCE_COLOR": "1"})
-    assert "\x1b[" not in proc.stdout + proc.stderr
+def test_colour_as_ruff_decides(incident: Path) -> None:
+    """No colour into a pipe; FORCE_COLOR colours ruff's part and safefix's, as it makes ruff
+    colour; NO_COLOR wins over it (as for ruff)."""
+    (incident / "app/x.py").write_text("if x == None:\n    pass\n")
+    trees = [copy_project(incident, incident.parent / name) for name in ("plain", "off")]
+    forced = safefix(incident, "--extend-select", "E711", env={"FORCE_COLOR": "1"})
+    first, kept = forced.stdout.splitlines()[0], forced.stdout.splitlines()[-3]
+    assert "\x1b[" in first and "E711" in first  # ruff's diagnostic, coloured by ruff
+    assert "\x1b[" in kept and "kept" in kept
+    plain = safefix(trees[0], "--extend-select", "E711")
+    assert "\x1b[" not in plain.stdout + plain.stderr and "kept" in plain.stdout
+    off = safefix(trees[1], "--extend-select", "E711", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in off.stdout and "kept" in off.stdout
 
 
 # ----- pre-commit ---------------------------------------------------------------------------
