@@ -269,7 +269,8 @@ def _output(report: Report, options: Options) -> tuple[str, str]:
     try:
         binary = ruff.locate()
         chosen = chosen or ruff_report.chosen_format(binary, options, env)
-        ruffs = ruff_report.render(binary, options, chosen, ruff_report.ruff_env(env, tty))
+        wanted = ruff_report.ruff_env(env, tty)
+        ruffs = ruff_report.render(binary, options, chosen, wanted, bool(report.result.remaining))
     except (ruff.RuffError, ValueError) as exc:  # the tree is written: report it all the same
         out, err = render(report, OutputFormat.TEXT, colour)
         return out, f"warning: cannot show ruff's report: {_first_line(exc)}\n{err}"

@@ -38,6 +38,17 @@ RUFF_FORMATS = frozenset(
 )
 #: Formats for people, which ruff ends with a summary ("Found 3 errors.", hints).
 HUMAN = frozenset({OutputFormat.FULL, OutputFormat.CONCISE, OutputFormat.GROUPED})
+#: What ruff prints for these when nothing remains (human formats: before the summary); a
+#: run with nothing left skips the rendering process (tests check this against ruff).
+EMPTY_WHEN_CLEAN = frozenset(
+    {
+        *HUMAN,
+        OutputFormat.PYLINT,
+        OutputFormat.GITHUB,
+        OutputFormat.AZURE,
+        OutputFormat.JSON_LINES,
+    }
+)
 #: ruff's default when neither a flag, `RUFF_OUTPUT_FORMAT` nor a config chooses one.
 DEFAULT = OutputFormat.FULL
 
@@ -117,10 +128,18 @@ def _config_may_choose(options: Options) -> bool:
 
 
 def render(
-    binary: str, options: Options, output_format: OutputFormat, env: Mapping[str, str]
+    binary: str,
+    options: Options,
+    output_format: OutputFormat,
+    env: Mapping[str, str],
+    remaining: bool = True,
 ) -> Rendered:
-    """ruff's report of `options.paths` as they are on disk now, in `output_format`."""
+    """ruff's report of `options.paths` as they are on disk now, in `output_format`;
+    `remaining=False` when safefix's own run left no violation."""
     from safefix import ruff
+
+    if not remaining and output_format in EMPTY_WHEN_CLEAN:
+        return Rendered("")
 
     args = ["check", "--no-fix", "--no-fix-only", "--output-format", output_format.value]
     if options.no_cache:

@@ -165,3 +165,25 @@ def test_colour_table_agrees_with_the_real_ruff(
         check=False,
     )
     assert ("\x1b[" in proc.stdout) is wanted
+
+
+@pytest.mark.parametrize("output_format", sorted(f.value for f in ruff_report.EMPTY_WHEN_CLEAN))
+def test_formats_skipped_when_clean_print_nothing_in_ruff(
+    tmp_path: Path, output_format: str
+) -> None:
+    """The fast path's table: where safefix's run left no violation it does not ask ruff to
+    render, because for these formats ruff prints nothing but its summary."""
+    (tmp_path / "a.py").write_text("import os\n\nprint(os.sep)\n")
+    proc = ruff(tmp_path, "check", "--isolated", "--no-cache", "--output-format", output_format)
+    assert proc.returncode == 0
+    assert ruff_report.split_summary(proc.stdout).body == ""
+
+
+def test_a_clean_run_prints_safefix_notes_and_summary(incident: Path) -> None:
+    proc = safefix(incident, "--output-format", "concise")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[-1] == (
+        "Found 6 errors (6 fixed, 0 remaining); kept 3 imports needed elsewhere."
+    )
+    again = safefix(incident, "--output-format", "json")
+    assert (again.returncode, again.stdout) == (0, "[]")  # ruff's own, for a clean tree
