@@ -32,6 +32,11 @@ class Ahead:
         self._options = options
         self._text_found: list[Path] = []
 
+    @property
+    def files(self) -> Sequence[Path]:
+        """Every file of the project, and the files to fix."""
+        return self._files
+
     def finish(self) -> None:
         """Everything now, where another process's work leaves this one the time."""
         self.modules  # noqa: B018 - built now, used later

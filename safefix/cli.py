@@ -117,6 +117,13 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         "--diff", action="store_true", help="Write nothing; print the diff safefix would apply."
     )
     safe.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="Read the file's text from stdin (PATHS empty or `-`), fix it with the whole "
+        "project's consumers, print the result (the report on stderr), as ruff does for editors.",
+    )
+    safe.add_argument(
         "--restore-with",
         **_choice(RestoreWith),  # type: ignore[arg-type]
         help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
@@ -224,6 +231,8 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     parser = fix_parser(prog)
     ns, extra = _parse(parser, args)
     options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
+    if ns.stdin_filename is not None:
+        options = _from_stdin(parser, ns, options)
     restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
@@ -245,10 +254,33 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
     out, err = _output(report, options)
+    if options.stdin is not None and options.mode is Mode.FIX:  # the text back to the editor
+        sys.stdout.buffer.write(_editor_text(report, options.stdin))
+        sys.stdout.flush()
+        out, err = "", out + err
     if not options.silent:
         sys.stdout.write(out)
     sys.stderr.write(err)
     return int(report.exit_code())
+
+
+def _from_stdin(
+    parser: argparse.ArgumentParser, ns: argparse.Namespace, options: Options
+) -> Options:
+    """`--stdin-filename PATH [-]`: the editor's text of PATH, from stdin."""
+    from dataclasses import replace
+
+    if [str(p) for p in ns.paths] not in ([], ["-"]):
+        parser.error("--stdin-filename takes its text from stdin: give no PATHS, or `-`")
+    if options.mode is Mode.CHECK or ns.verify or ns.verify_cmd:
+        parser.error("--stdin-filename fixes one text from stdin: not with check or --verify")
+    return replace(options, paths=(ns.stdin_filename,), stdin=sys.stdin.buffer.read())
+
+
+def _editor_text(report: Report, given: bytes) -> bytes:
+    """The editor's text with safefix's fixes (as given where nothing changed)."""
+    changed = [o.after for o in report.result.outcomes if o.changed and not o.error]
+    return changed[0] if changed else given
 
 
 def _output(report: Report, options: Options) -> tuple[str, str]:
@@ -270,7 +302,9 @@ def _output(report: Report, options: Options) -> tuple[str, str]:
         binary = ruff.locate()
         chosen = chosen or ruff_report.chosen_format(binary, options, env)
         wanted = ruff_report.ruff_env(env, tty)
-        ruffs = ruff_report.render(binary, options, chosen, wanted, bool(report.result.remaining))
+        given = _editor_text(report, options.stdin) if options.stdin is not None else None
+        remaining = bool(report.result.remaining)
+        ruffs = ruff_report.render(binary, options, chosen, wanted, remaining, given)
     except (ruff.RuffError, ValueError) as exc:  # the tree is written: report it all the same
         out, err = render(report, OutputFormat.TEXT, colour)
         return out, f"warning: cannot show ruff's report: {_first_line(exc)}\n{err}"

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
@@ -108,7 +108,7 @@ def _env() -> dict[str, str]:
 
 
 def run_plain(
-    binary: str, args: Sequence[str], cwd: Path, env: dict[str, str]
+    binary: str, args: Sequence[str], cwd: Path, env: dict[str, str], given: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """ruff in `env` as given (colours and all), for output passed to the user as it is;
     RuffError with ruff's whole first error block when it fails."""
@@ -117,6 +117,7 @@ def run_plain(
             [binary, *args],
             cwd=cwd,
             env=env,
+            stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -126,7 +127,7 @@ def run_plain(
     except OSError as exc:
         raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
     try:
-        stdout, stderr = proc.communicate()
+        stdout, stderr = proc.communicate(given)
     except BaseException:
         end(proc)
         raise
@@ -318,7 +319,15 @@ class StdinFixes:
     a file, all started now and under way at once; read (or cancelled) later.
     """
 
-    def __init__(self, binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path) -> None:
+    def __init__(
+        self,
+        binary: str,
+        files: Sequence[Path],
+        flags: Sequence[str],
+        cwd: Path,
+        given: Mapping[Path, bytes] | None = None,
+    ) -> None:
+        """`given`: a file's text as an editor holds it (stdin), instead of the file on disk."""
         args = [binary, "check", "--fix", "--no-fix-only", "--no-cache"]
         args += ["--output-format", "concise", "--show-fixes", *PREFER_CODES, *flags]
         self._cwd = cwd
@@ -326,7 +335,7 @@ class StdinFixes:
         self._started: list[tuple[Path, subprocess.Popen[bytes]]] = []
         try:
             for path in files:
-                self.before[path] = read_whole(path)
+                self.before[path] = given[path] if given else read_whole(path)
                 proc = _spawn_piped([*args, "--stdin-filename", str(path), "-"], cwd)
                 self._started.append((path, proc))
                 _feed(proc, self.before[path])

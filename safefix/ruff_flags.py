@@ -69,6 +69,7 @@ UNDERSTOOD = frozenset(
         "--config",
         "--target-version",
         "--output-format",
+        "--stdin-filename",
     }
 )
 #: Flags that change what ruff does or prints; safefix does not support them yet.
@@ -85,7 +86,6 @@ REFUSED = {
     "-w": "not supported yet",
     "--output-file": "not supported yet; redirect the output",
     "-o": "not supported yet; redirect the output",
-    "--stdin-filename": "not supported yet",
     "--ignore-noqa": "safefix keeps imports with `# noqa`, which this would ignore",
     "--help": "see `safefix --help`",
     "-h": "see `safefix --help`",

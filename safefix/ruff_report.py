@@ -133,9 +133,11 @@ def render(
     output_format: OutputFormat,
     env: Mapping[str, str],
     remaining: bool = True,
+    given: bytes | None = None,
 ) -> Rendered:
     """ruff's report of `options.paths` as they are on disk now, in `output_format`;
-    `remaining=False` when safefix's own run left no violation."""
+    `remaining=False` when safefix's own run left no violation; `given`: the text of an
+    editor's file (`--stdin-filename`), as safefix returns it."""
     from safefix import ruff
 
     if not remaining and output_format in EMPTY_WHEN_CLEAN:
@@ -148,7 +150,11 @@ def render(
         args.append("--quiet")
     flags = ruff.flag_args(options.ruff, lambda value: value)
     paths = [str(p) for p in options.paths]
-    proc = ruff.run_plain(binary, [*args, *flags, "--", *paths], options.cwd, dict(env))
+    text = None
+    if given is not None:
+        args += ["--stdin-filename", paths[0]]
+        paths, text = ["-"], given.decode("utf-8", errors="replace")
+    proc = ruff.run_plain(binary, [*args, *flags, "--", *paths], options.cwd, dict(env), text)
     if output_format not in HUMAN or options.quiet:
         return Rendered(proc.stdout)
     return split_summary(proc.stdout)

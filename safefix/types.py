@@ -303,6 +303,8 @@ class Options:
     verbose: bool = False
     #: Nothing on stdout (ruff's -s); errors still on stderr, the exit code as usual.
     silent: bool = False
+    #: An editor's text of `paths[0]` (`--stdin-filename`): fixed and printed, never written.
+    stdin: bytes | None = field(default=None, repr=False)
     #: Called with a short status line as stages start (the CLI shows it on a terminal).
     progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 

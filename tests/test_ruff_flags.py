@@ -30,6 +30,10 @@ ACCEPTED = [
     pytest.param(["--", "-e", "--select", "F401", "."], True, id="own-flags-and-path-after"),
     pytest.param([".", "--", "--respect-gitignore"], True, id="respect-gitignore"),
     pytest.param(["app", "-n", "tests", "--", "--fix", "app"], True, id="paths-between-flags"),
+    pytest.param([".", "--", "-s"], True, id="silent-after-dashes"),
+    pytest.param(["--silent", "."], True, id="silent"),
+    pytest.param(["--output-format", "full", "."], True, id="full"),
+    pytest.param([".", "--", "--output-format=grouped"], True, id="grouped-after-dashes"),
 ]
 
 #: (command line, a word of the one-line refusal)
@@ -41,7 +45,7 @@ REFUSED = [
     pytest.param([".", "--", "--statistics"], "--statistics", id="statistics"),
     pytest.param([".", "--", "--show-files"], "--show-files", id="show-files"),
     pytest.param([".", "--", "--ignore-noqa"], "--ignore-noqa", id="ignore-noqa"),
-    pytest.param([".", "--", "--stdin-filename", "x.py"], "--stdin-filename", id="stdin"),
+    pytest.param([".", "--", "--stdin-filename", "x.py"], "--stdin-filename", id="stdin-and-path"),
     pytest.param(["--fixa", "."], "--fixa", id="no-abbreviations"),
     pytest.param(["--unsafe", "."], "--unsafe", id="unsafe-is-not-unsafe-fixes"),
     pytest.param([".", "--", "--no-such-flag"], "--no-such-flag", id="unknown"),
