@@ -117,6 +117,17 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         "--diff", action="store_true", help="Write nothing; print the diff safefix would apply."
     )
     safe.add_argument(
+        "--fix-only",
+        action="store_true",
+        help="As for ruff: fix, but neither report nor exit 1 for what remains.",
+    )
+    safe.add_argument(
+        "--show-files", action="store_true", help="ruff's list of the files it checks; no fix."
+    )
+    safe.add_argument(
+        "--show-settings", action="store_true", help="ruff's settings for a file; no fix."
+    )
+    safe.add_argument(
         "--stdin-filename",
         type=Path,
         metavar="PATH",
@@ -152,6 +163,12 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         **_choice(OutputFormat),  # type: ignore[arg-type]
         help="ruff's formats, rendered by ruff with safefix's notes added (see the README); "
         "safefix's own: text, safefix-json, markdown [default: as ruff's output-format]",
+    )
+    _switch(out, "show-fixes", "After the diagnostics, the fixes made per file (as ruff).")
+    out.add_argument(
+        "--statistics",
+        action="store_true",
+        help="ruff's counts per rule of what remains, instead of each violation.",
     )
     out.add_argument(
         "-e", "--exit-zero", action="store_true", help="Exit 0 even if violations remain."
@@ -218,6 +235,9 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
         no_cache=ns.no_cache,
         quiet=ns.quiet or ns.silent,
         silent=ns.silent,
+        fix_only=ns.fix_only,
+        show_fixes=ns.show_fixes,
+        statistics=ns.statistics,
         verbose=ns.verbose,
         progress=_progress if sys.stderr.isatty() and not (ns.quiet or ns.silent) else None,
     )
@@ -233,6 +253,8 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
     if ns.stdin_filename is not None:
         options = _from_stdin(parser, ns, options)
+    if ns.show_files or ns.show_settings:
+        return _ruff_shows(options, "--show-files" if ns.show_files else "--show-settings")
     restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
@@ -264,6 +286,22 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
     return int(report.exit_code())
 
 
+def _ruff_shows(options: Options, flag: str) -> int:
+    """`--show-files`, `--show-settings`: ruff's own answer, read-only; nothing is fixed."""
+    from safefix import ruff
+
+    flags = ruff.flag_args(options.ruff, lambda value: value)
+    args = ["check", flag, *flags, "--", *(str(p) for p in options.paths)]
+    try:
+        proc = ruff.run_plain(ruff.locate(), args, options.cwd, dict(os.environ))
+    except ruff.RuffError as exc:
+        sys.stderr.write(exc.stderr or f"error: {exc}\n")
+        return int(ExitCode.ERROR)
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    return proc.returncode
+
+
 def _from_stdin(
     parser: argparse.ArgumentParser, ns: argparse.Namespace, options: Options
 ) -> Options:
@@ -286,6 +324,8 @@ def _editor_text(report: Report, given: bytes) -> bytes:
 def _output(report: Report, options: Options) -> tuple[str, str]:
     """(stdout, stderr): in fix mode, in a format of ruff's, ruff renders what remains on
     disk (its format resolved as ruff resolves it) and safefix's notes are added."""
+    from dataclasses import replace
+
     from safefix import ruff, ruff_report
     from safefix.formats import render
 
@@ -300,7 +340,14 @@ def _output(report: Report, options: Options) -> tuple[str, str]:
         return render(report, chosen or OutputFormat.TEXT, colour)
     try:
         binary = ruff.locate()
-        chosen = chosen or ruff_report.chosen_format(binary, options, env)
+        settings = ruff_report.chosen(binary, options, env)
+        chosen = chosen or settings.output_format
+        if options.show_fixes is None:
+            options = replace(options, show_fixes=settings.show_fixes)
+            report = replace(report, options=options)
+        names = ruff.rule_names(binary) if options.show_fixes and report.fixed else {}
+        if options.fix_only:
+            return render(report, chosen, colour, ruff_report.Rendered(""), names)
         wanted = ruff_report.ruff_env(env, tty)
         given = _editor_text(report, options.stdin) if options.stdin is not None else None
         remaining = bool(report.result.remaining)
@@ -308,7 +355,7 @@ def _output(report: Report, options: Options) -> tuple[str, str]:
     except (ruff.RuffError, ValueError) as exc:  # the tree is written: report it all the same
         out, err = render(report, OutputFormat.TEXT, colour)
         return out, f"warning: cannot show ruff's report: {_first_line(exc)}\n{err}"
-    return render(report, chosen, colour, ruffs)
+    return render(report, chosen, colour, ruffs, names)
 
 
 def _parse(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +29,14 @@ def render(
     output_format: OutputFormat,
     colour: bool = False,
     ruffs: Rendered | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:
     """(stdout, stderr) for one output format; `ruffs` is ruff's own report of the tree on
-    disk in that format (fix mode), to which safefix's notes are added."""
+    disk in that format (fix mode), to which safefix's notes are added; `names` the rules'
+    names, for `--show-fixes`."""
     errors = "".join(f"{line}\n" for line in report.error_lines())
     if ruffs is not None:
-        return with_ruffs(report, output_format, colour, ruffs)
+        return with_ruffs(report, output_format, colour, ruffs, names or {})
     views: dict[OutputFormat, Callable[[], str]] = {
         OutputFormat.SAFEFIX_JSON: report.json_text,
         OutputFormat.GITHUB: lambda: github(report),
@@ -48,12 +50,18 @@ def render(
 
 
 def with_ruffs(
-    report: Report, output_format: OutputFormat, colour: bool, ruffs: Rendered
+    report: Report,
+    output_format: OutputFormat,
+    colour: bool,
+    ruffs: Rendered,
+    names: Mapping[str, str],
 ) -> tuple[str, str]:
     """ruff's report passed through, safefix's notes where the format has room for them:
     after the diagnostics for people, as annotations or a SARIF run, else on stderr."""
     errors = [f"{line}\n" for line in report.error_lines()]
     notes = [f"{line}\n" for line in report.notes()]
+    if report.options.show_fixes:
+        notes += [f"{line}\n" for line in report.fixes_lines(names)]
     summary = f"{report.summary()}\n"
     if report.options.quiet:
         return ruffs.body, "".join(errors)

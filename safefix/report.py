@@ -11,6 +11,7 @@ import io
 import json
 import os
 import tokenize
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,8 @@ class Report:
             return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
         if self.options.mode is Mode.DIFF:
             return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
-        if self.result.remaining or (self.options.exit_non_zero_on_fix and self.fixed):
+        counted = self.result.remaining and not self.options.fix_only
+        if counted or (self.options.exit_non_zero_on_fix and self.fixed):
             return ExitCode.VIOLATIONS
         return ExitCode.OK
 
@@ -155,8 +157,25 @@ class Report:
         lines += [f"error: {self.rel(o.path)}: {o.error}" for o in self.file_errors]
         return lines
 
+    def fixes_lines(self, names: Mapping[str, str]) -> list[str]:
+        """ruff's `--show-fixes` summary of the fixes made, file by file (empty if none)."""
+        applied = [o for o in self._applied() if o.fixes]
+        if not applied:
+            return []
+        lines = ["", f"Fixed {_plural(self.fixed, 'error')}:"]
+        for outcome in applied:
+            lines.append(f"- {self.rel(outcome.path)}:")
+            lines += [
+                f"    {count} \u00d7 {code}" + (f" ({names[code]})" if code in names else "")
+                for code, count in outcome.fixes
+            ]
+        return [*lines, ""]
+
     def summary(self) -> str:
         fixed, remaining, kept = self.fixed, len(self.result.remaining), len(self.kept)
+        if self.options.fix_only and self.options.mode is Mode.FIX:
+            text = f"Fixed {_plural(fixed, 'error')}" if fixed else "No errors fixed"
+            return text + (f"; kept {_plural(kept, 'import')} needed elsewhere." if kept else ".")
         if self.options.mode is Mode.DIFF:
             if not fixed:
                 return "No errors would be fixed."

@@ -197,6 +197,15 @@ def _installed_version() -> str | None:
     return None
 
 
+def rule_names(binary: str) -> dict[str, str]:
+    """Every rule's name by its code (`F401` -> `unused-import`), as ruff's fix summary shows it."""
+    proc = _run(binary, ["rule", "--all", "--output-format", "json"], Path.cwd())
+    try:
+        return {rule["code"]: rule["name"] for rule in json.loads(proc.stdout)}
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise RuffError("ruff printed a rule list safefix cannot read", proc.stdout) from exc
+
+
 def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> LintRun:
     """Lint without fixing, in place: which files would ruff change, and what would remain."""
     return Lint(binary, paths, flags, cwd).result()

@@ -33,7 +33,6 @@ PASSED_SWITCHES = frozenset(
         "--respect-gitignore",
         "--no-respect-gitignore",
         "--no-force-exclude",
-        "--no-show-fixes",
         "--no-fix-only",
     }
 )
@@ -70,18 +69,19 @@ UNDERSTOOD = frozenset(
         "--target-version",
         "--output-format",
         "--stdin-filename",
+        "--fix-only",
+        "--show-fixes",
+        "--no-show-fixes",
+        "--statistics",
+        "--show-files",
+        "--show-settings",
     }
 )
 #: Flags that change what ruff does or prints; safefix does not support them yet.
 REFUSED = {
-    "--fix-only": "safefix applies ruff's fixes and reports what remains",
     "--no-fix": "use `safefix --diff` to see the fixes without writing them",
-    "--show-fixes": "not supported yet",
-    "--statistics": "not supported yet",
     "--add-noqa": "it writes into the tree; run `ruff check --add-noqa` itself",
     "--add-ignore": "it writes into the tree; run `ruff check --add-ignore` itself",
-    "--show-files": "run `ruff check --show-files` itself",
-    "--show-settings": "run `ruff check --show-settings` itself",
     "--watch": "not supported yet",
     "-w": "not supported yet",
     "--output-file": "not supported yet; redirect the output",

@@ -85,29 +85,38 @@ def ruff_env(env: Mapping[str, str], tty: bool) -> dict[str, str]:
     return found
 
 
-def chosen_format(binary: str, options: Options, env: Mapping[str, str]) -> OutputFormat:
-    """The format ruff would use: `RUFF_OUTPUT_FORMAT`, else the config's `output-format`.
+@dataclass(frozen=True)
+class Settings:
+    """The settings of ruff's that shape its report, as ruff resolves them."""
+
+    output_format: OutputFormat = DEFAULT
+    show_fixes: bool = False
+
+
+def chosen(binary: str, options: Options, env: Mapping[str, str]) -> Settings:
+    """`output-format` and `show-fixes` as ruff would use them (`RUFF_OUTPUT_FORMAT` first).
 
     Asking ruff (`--show-settings`) costs a process, so it is asked only when a config file
-    it could read mentions `output-format` or extends another file (a byte screen)."""
+    it could read mentions either setting or extends another file (a byte screen)."""
     from safefix import ruff
 
-    if value := env.get("RUFF_OUTPUT_FORMAT"):
-        return OutputFormat(value.lower())
+    by_env = env.get("RUFF_OUTPUT_FORMAT")
+    found = Settings(OutputFormat(by_env.lower()) if by_env else DEFAULT)
     if not _config_may_choose(options):
-        return DEFAULT
+        return found
     flags = ruff.flag_args(options.ruff, lambda value: value)
     args = ["check", "--show-settings", *flags, "--", str(options.paths[0])]
     proc = ruff.run_plain(binary, args, options.cwd, dict(env))
-    for line in proc.stdout.splitlines():
-        if line.startswith("output_format = "):
-            return OutputFormat(line.removeprefix("output_format = ").strip())
-    return DEFAULT
+    values = dict(line.partition(" = ")[::2] for line in proc.stdout.splitlines()[:40])
+    return Settings(
+        found.output_format if by_env else OutputFormat(values.get("output_format", DEFAULT)),
+        values.get("show_fixes") == "true",
+    )
 
 
 def _config_may_choose(options: Options) -> bool:
     """Whether any config ruff reads for the command line might set `output-format`."""
-    if any("output-format" in value or "output_format" in value for value in options.ruff.config):
+    if any(_mentions(value.encode()) for value in options.ruff.config):
         return True
     if options.ruff.isolated:
         return False
@@ -122,9 +131,13 @@ def _config_may_choose(options: Options) -> bool:
             data = path.read_bytes()
         except OSError:
             continue
-        if b"output-format" in data or b"extend" in data:
+        if _mentions(data):
             return True
     return False
+
+
+def _mentions(data: bytes) -> bool:
+    return any(word in data for word in (b"output-format", b"show-fixes", b"extend"))
 
 
 def render(
@@ -140,7 +153,7 @@ def render(
     editor's file (`--stdin-filename`), as safefix returns it."""
     from safefix import ruff
 
-    if not remaining and output_format in EMPTY_WHEN_CLEAN:
+    if not remaining and output_format in EMPTY_WHEN_CLEAN and not options.statistics:
         return Rendered("")
 
     args = ["check", "--no-fix", "--no-fix-only", "--output-format", output_format.value]
@@ -148,6 +161,8 @@ def render(
         args.append("--no-cache")
     if options.quiet:
         args.append("--quiet")
+    if options.statistics:
+        args.append("--statistics")
     flags = ruff.flag_args(options.ruff, lambda value: value)
     paths = [str(p) for p in options.paths]
     text = None

@@ -303,6 +303,11 @@ class Options:
     verbose: bool = False
     #: Nothing on stdout (ruff's -s); errors still on stderr, the exit code as usual.
     silent: bool = False
+    #: ruff's --fix-only (fix; neither report nor exit 1 for what remains), --show-fixes
+    #: (None: as ruff's `show-fixes` setting) and --statistics (counts per rule of what remains).
+    fix_only: bool = False
+    show_fixes: bool | None = None
+    statistics: bool = False
     #: An editor's text of `paths[0]` (`--stdin-filename`): fixed and printed, never written.
     stdin: bytes | None = field(default=None, repr=False)
     #: Called with a short status line as stages start (the CLI shows it on a terminal).

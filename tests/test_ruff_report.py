@@ -187,3 +187,42 @@ def test_a_clean_run_prints_safefix_notes_and_summary(incident: Path) -> None:
     )
     again = safefix(incident, "--output-format", "json")
     assert (again.returncode, again.stdout) == (0, "[]")  # ruff's own, for a clean tree
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_show_fixes_as_ruff_shows_them(tmp_path: Path, how: str) -> None:
+    """Where nothing is load-bearing, safefix's output is ruff's, fix summary and all; the
+    setting is read from ruff's config as well as from the flag."""
+    trees = []
+    for name in ("ruff", "safefix"):
+        tree = tmp_path / name
+        tree.mkdir()
+        (tree / "a.py").write_text("import os\nimport sys\n\nx = undefined\n")
+        (tree / "b.py").write_text("import json\n")
+        if how == "config":
+            (tree / "ruff.toml").write_text("show-fixes = true\n")
+        trees.append(tree)
+    flag = ["--show-fixes"] if how == "flag" else []
+    theirs = ruff(trees[0], "check", "--fix", *flag, "--output-format", "concise")
+    ours = safefix(trees[1], *flag, "--output-format", "concise")
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+    assert "    2 \u00d7 F401 (unused-import)" in ours.stdout
+
+
+def test_fix_only_neither_reports_nor_fails_for_what_remains(project: Path) -> None:
+    proc = safefix(project, *ARGS, "--fix-only")
+    assert proc.returncode == 0, proc.stderr
+    assert "F821" not in proc.stdout and "E711" not in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "Fixed 6 errors; kept 3 imports needed elsewhere."
+    assert "KEEPALIVE" in (project / "app/main.py").read_text()
+
+
+def test_statistics_are_ruffs_of_the_tree_written(project: Path) -> None:
+    proc = safefix(project, *ARGS, "--statistics", "--output-format", "concise")
+    assert proc.returncode == 1, proc.stderr
+    theirs = ruff(
+        project, "check", "--no-cache", *ARGS, "--statistics", "--output-format", "concise"
+    )
+    stats = ruff_report.split_summary(theirs.stdout)
+    assert stats.body == "1\tE711\tnone-comparison\n1\tF821\tundefined-name\n"
+    assert proc.stdout.startswith(stats.body)
