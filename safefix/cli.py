@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from safefix import __version__, ruff_flags
 from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
-
-if TYPE_CHECKING:
-    from safefix.report import Report
 
 HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
 
@@ -120,6 +116,12 @@ def fix_parser(prog: str) -> argparse.ArgumentParser:
         "--fix-only",
         action="store_true",
         help="As for ruff: fix, but neither report nor exit 1 for what remains.",
+    )
+    safe.add_argument(
+        "-w",
+        "--watch",
+        action="store_true",
+        help="Run again whenever a Python file or config under PATHS changes (as ruff).",
     )
     safe.add_argument(
         "--show-files", action="store_true", help="ruff's list of the files it checks; no fix."
@@ -244,17 +246,31 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
 
 
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
-    from safefix import config as config_file
-    from safefix import pipeline, ruff
-    from safefix.report import Report
-
     parser = fix_parser(prog)
     ns, extra = _parse(parser, args)
     options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
     if ns.stdin_filename is not None:
         options = _from_stdin(parser, ns, options)
     if ns.show_files or ns.show_settings:
-        return _ruff_shows(options, "--show-files" if ns.show_files else "--show-settings")
+        from safefix import printed
+
+        return printed.ruff_shows(options, "--show-files" if ns.show_files else "--show-settings")
+    if ns.watch:
+        from safefix.watch import watch
+
+        if options.stdin is not None or options.mode is not Mode.FIX:
+            parser.error("--watch re-runs a fix of files on disk: not with --diff, check or stdin")
+        paths = [options.cwd / p for p in options.paths]
+        return watch(lambda: _fix_once(ns, options), paths, sys.stdout)
+    return _fix_once(ns, options)
+
+
+def _fix_once(ns: argparse.Namespace, options: Options) -> int:
+    """One run: configuration, pipeline, report."""
+    from safefix import config as config_file
+    from safefix import pipeline, printed, ruff
+    from safefix.report import Report
+
     restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
@@ -275,31 +291,15 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         message = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
-    out, err = _output(report, options)
+    out, err = printed.output(report, options)
     if options.stdin is not None and options.mode is Mode.FIX:  # the text back to the editor
-        sys.stdout.buffer.write(_editor_text(report, options.stdin))
+        sys.stdout.buffer.write(printed.editor_text(report, options.stdin))
         sys.stdout.flush()
         out, err = "", out + err
     if not options.silent:
         sys.stdout.write(out)
     sys.stderr.write(err)
     return int(report.exit_code())
-
-
-def _ruff_shows(options: Options, flag: str) -> int:
-    """`--show-files`, `--show-settings`: ruff's own answer, read-only; nothing is fixed."""
-    from safefix import ruff
-
-    flags = ruff.flag_args(options.ruff, lambda value: value)
-    args = ["check", flag, *flags, "--", *(str(p) for p in options.paths)]
-    try:
-        proc = ruff.run_plain(ruff.locate(), args, options.cwd, dict(os.environ))
-    except ruff.RuffError as exc:
-        sys.stderr.write(exc.stderr or f"error: {exc}\n")
-        return int(ExitCode.ERROR)
-    sys.stdout.write(proc.stdout)
-    sys.stderr.write(proc.stderr)
-    return proc.returncode
 
 
 def _from_stdin(
@@ -313,49 +313,6 @@ def _from_stdin(
     if options.mode is Mode.CHECK or ns.verify or ns.verify_cmd:
         parser.error("--stdin-filename fixes one text from stdin: not with check or --verify")
     return replace(options, paths=(ns.stdin_filename,), stdin=sys.stdin.buffer.read())
-
-
-def _editor_text(report: Report, given: bytes) -> bytes:
-    """The editor's text with safefix's fixes (as given where nothing changed)."""
-    changed = [o.after for o in report.result.outcomes if o.changed and not o.error]
-    return changed[0] if changed else given
-
-
-def _output(report: Report, options: Options) -> tuple[str, str]:
-    """(stdout, stderr): in fix mode, in a format of ruff's, ruff renders what remains on
-    disk (its format resolved as ruff resolves it) and safefix's notes are added."""
-    from dataclasses import replace
-
-    from safefix import ruff, ruff_report
-    from safefix.formats import render
-
-    env, tty = os.environ, sys.stdout.isatty()
-    colour = ruff_report.colour_wanted(env, tty)
-    chosen = options.output_format
-    if (
-        options.mode is not Mode.FIX
-        or options.silent
-        or chosen not in (*ruff_report.RUFF_FORMATS, None)
-    ):
-        return render(report, chosen or OutputFormat.TEXT, colour)
-    try:
-        binary = ruff.locate()
-        settings = ruff_report.chosen(binary, options, env)
-        chosen = chosen or settings.output_format
-        if options.show_fixes is None:
-            options = replace(options, show_fixes=settings.show_fixes)
-            report = replace(report, options=options)
-        names = ruff.rule_names(binary) if options.show_fixes and report.fixed else {}
-        if options.fix_only:
-            return render(report, chosen, colour, ruff_report.Rendered(""), names)
-        wanted = ruff_report.ruff_env(env, tty)
-        given = _editor_text(report, options.stdin) if options.stdin is not None else None
-        remaining = bool(report.result.remaining)
-        ruffs = ruff_report.render(binary, options, chosen, wanted, remaining, given)
-    except (ruff.RuffError, ValueError) as exc:  # the tree is written: report it all the same
-        out, err = render(report, OutputFormat.TEXT, colour)
-        return out, f"warning: cannot show ruff's report: {_first_line(exc)}\n{err}"
-    return render(report, chosen, colour, ruffs, names)
 
 
 def _parse(

@@ -75,6 +75,8 @@ UNDERSTOOD = frozenset(
         "--statistics",
         "--show-files",
         "--show-settings",
+        "--watch",
+        "-w",
     }
 )
 #: Flags that change what ruff does or prints; safefix does not support them yet.
@@ -82,8 +84,6 @@ REFUSED = {
     "--no-fix": "use `safefix --diff` to see the fixes without writing them",
     "--add-noqa": "it writes into the tree; run `ruff check --add-noqa` itself",
     "--add-ignore": "it writes into the tree; run `ruff check --add-ignore` itself",
-    "--watch": "not supported yet",
-    "-w": "not supported yet",
     "--output-file": "not supported yet; redirect the output",
     "-o": "not supported yet; redirect the output",
     "--ignore-noqa": "safefix keeps imports with `# noqa`, which this would ignore",

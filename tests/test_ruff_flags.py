@@ -52,7 +52,7 @@ ACCEPTED = [
 #: (command line, a word of the one-line refusal)
 REFUSED = [
     pytest.param([".", "--", "--add-noqa"], "--add-noqa", id="add-noqa-writes"),
-    pytest.param([".", "--", "--watch"], "--watch", id="watch-would-hang"),
+    pytest.param(["--diff", ".", "--", "--watch"], "--watch", id="watch-under-diff"),
     pytest.param([".", "--", "--ignore-noqa"], "--ignore-noqa", id="ignore-noqa"),
     pytest.param([".", "--", "--stdin-filename", "x.py"], "--stdin-filename", id="stdin-and-path"),
     pytest.param(["--fixa", "."], "--fixa", id="no-abbreviations"),
