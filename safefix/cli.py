@@ -12,200 +12,17 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
-from safefix import __version__, ruff_flags
+from safefix import ruff_flags
+from safefix.cli_parser import Parser as _Parser
+from safefix.cli_parser import fix_parser, why_parser
 from safefix.interrupts import Interrupted, interrupt, stop_children
 from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
-
-HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
-
-`safefix check [PATHS]` fixes nothing and reports the import contracts nothing protects
-(exit 1 on findings); `safefix why MODULE:NAME` lists every consumer of a name.
-
-ruff's flags mean what they mean for ruff, before or after `--` (for example
-`safefix src -- --line-length 100`); one that would make ruff write, watch or print
-differently (`--add-noqa`, `--watch`, `--statistics`, ...) is refused with exit 2.
-"""
-
-EPILOG = """Exit codes:
-  0 = no violations remain (with --diff: nothing to change)
-  1 = violations remain (with --diff: there are changes)
-  2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched
-  3 = some files were left unchanged (edited while safefix ran, not fixable safely, or an
-      internal error while handling them; exit 2 if that left every file unchanged)
-  130 = interrupted (Ctrl-C or SIGTERM): each file is either unchanged or fully written
-"""
-
-WHY_HELP = (
-    "List every consumer safefix knows for MODULE:NAME (e.g. app.main:KEEPALIVE), "
-    "and of which kind, across the whole project."
-)
 
 #: After an internal error's one line: where its traceback is.
 INTERNAL_HINT = " (run with -v for the traceback)"
 INTERRUPTED = "error: interrupted; every file is either unchanged or completely written\n"
 EXIT_INTERRUPTED = 130
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage errors as one line and exit 2, the way ruff reports them."""
-
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"error: {message}\n\nFor more information, try '{self.prog} --help'.\n")
-        sys.exit(int(ExitCode.ERROR))
-
-
-def _choice(enum: type[RestoreWith | OutputFormat]) -> dict[str, object]:
-    """Case-insensitive choice of an enum's values."""
-    return {"type": str.lower, "choices": [member.value for member in enum]}
-
-
-def _switch(parser: argparse._ActionsContainer, name: str, help: str) -> None:
-    """`--NAME/--no-NAME`; unset stays None so the config file can decide."""
-    dest = name.replace("-", "_")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(f"--{name}", dest=dest, action="store_const", const=True, help=help)
-    group.add_argument(f"--no-{name}", dest=dest, action="store_const", const=False)
-
-
-def fix_parser(prog: str) -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=prog,
-        allow_abbrev=False,  # `--fix` must never be read as `--fixable`
-        description=HELP,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("paths", nargs="*", type=Path, help="Files or directories [default: .]")
-    rules = parser.add_argument_group("rule selection (as for ruff)")
-    for name in ("select", "extend-select", "ignore", "fixable", "extend-fixable", "unfixable"):
-        rules.add_argument(f"--{name}", action="append", metavar="RULE_CODE")
-    rules.add_argument("--extend-ignore", action="append", help=argparse.SUPPRESS)
-    _switch(rules, "unsafe-fixes", "As for ruff.")
-    _switch(rules, "preview", "As for ruff.")
-    rules.add_argument(
-        "--config",
-        action="append",
-        metavar="CONFIG_OPTION",
-        help="A ruff config file, or an inline KEY = VALUE.",
-    )
-    rules.add_argument(
-        "--isolated", action="store_true", help="Ignore all configuration files (as ruff)."
-    )
-    rules.add_argument("--target-version", help="As for ruff, e.g. py310.")
-    rules.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="Apply ruff's excludes to paths given explicitly.",
-    )
-    rules.add_argument(
-        "-n",
-        "--no-cache",
-        action="store_true",
-        help="Read and write no cache (ruff's or safefix's).",
-    )
-    safe = parser.add_argument_group("safefix")
-    safe.add_argument(
-        "--fix", action="store_true", help="Accepted as in ruff: fixing is safefix's default."
-    )
-    safe.add_argument(
-        "--diff", action="store_true", help="Write nothing; print the diff safefix would apply."
-    )
-    safe.add_argument(
-        "--fix-only",
-        action="store_true",
-        help="As for ruff: fix, but neither report nor exit 1 for what remains.",
-    )
-    safe.add_argument(
-        "-w",
-        "--watch",
-        action="store_true",
-        help="Run again whenever a Python file or config under PATHS changes (as ruff).",
-    )
-    safe.add_argument(
-        "--show-files", action="store_true", help="ruff's list of the files it checks; no fix."
-    )
-    safe.add_argument(
-        "--show-settings", action="store_true", help="ruff's settings for a file; no fix."
-    )
-    safe.add_argument(
-        "--stdin-filename",
-        type=Path,
-        metavar="PATH",
-        help="Read the file's text from stdin (PATHS empty or `-`), fix it with the whole "
-        "project's consumers, print the result (the report on stderr), as ruff does for editors.",
-    )
-    safe.add_argument(
-        "--restore-with",
-        **_choice(RestoreWith),  # type: ignore[arg-type]
-        help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
-        "auto (default) uses `__all__` only for a name a `from M import *` user needs.",
-    )
-    safe.add_argument(
-        "--project-root",
-        type=Path,
-        help="Where consumers are searched [default: nearest pyproject.toml/.git].",
-    )
-    _switch(
-        safe,
-        "verify",
-        "Before writing, import every module in fresh interpreters, before and after; "
-        "leave unchanged the files whose fixes break an import.",
-    )
-    safe.add_argument(
-        "--verify-cmd",
-        metavar="COMMAND",
-        help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
-        "the files whose fixes make it fail.",
-    )
-    out = parser.add_argument_group("output and exit code")
-    out.add_argument(
-        "--output-format",
-        **_choice(OutputFormat),  # type: ignore[arg-type]
-        help="ruff's formats, rendered by ruff with safefix's notes added (see the README); "
-        "safefix's own: text, safefix-json, markdown [default: as ruff's output-format]",
-    )
-    _switch(out, "show-fixes", "After the diagnostics, the fixes made per file (as ruff).")
-    out.add_argument(
-        "--statistics",
-        action="store_true",
-        help="ruff's counts per rule of what remains, instead of each violation.",
-    )
-    out.add_argument(
-        "-e", "--exit-zero", action="store_true", help="Exit 0 even if violations remain."
-    )
-    out.add_argument(
-        "--exit-non-zero-on-fix",
-        action="store_true",
-        help="Exit 1 if any fix was applied, even if nothing remains.",
-    )
-    out.add_argument(
-        "-q", "--quiet", action="store_true", help="Print diagnostics and errors only."
-    )
-    out.add_argument(
-        "-s", "--silent", action="store_true", help="Print errors only (exit code as usual)."
-    )
-    out.add_argument(
-        "-v", "--verbose", action="store_true", help="Every consumer, and every removal with why."
-    )
-    out.add_argument("--version", action="version", version=f"safefix {__version__}")
-    return parser
-
-
-def why_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="safefix why", description=WHY_HELP, allow_abbrev=False)
-    parser.add_argument("target", metavar="MODULE:NAME")
-    parser.add_argument("--project-root", type=Path, help="Where consumers are searched.")
-    parser.add_argument("--config", action="append", metavar="CONFIG_OPTION")
-    parser.add_argument("--isolated", action="store_true")
-    parser.add_argument(
-        "--output-format",
-        default=OutputFormat.TEXT.value,
-        type=str.lower,
-        choices=[OutputFormat.TEXT.value, OutputFormat.JSON.value],
-    )
-    return parser
 
 
 def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Options:
@@ -237,6 +54,7 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
         no_cache=ns.no_cache,
         quiet=ns.quiet or ns.silent,
         silent=ns.silent,
+        contracts_only=ns.contracts_only,
         fix_only=ns.fix_only,
         show_fixes=ns.show_fixes,
         statistics=ns.statistics,
@@ -246,8 +64,12 @@ def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Opt
 
 
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
-    parser = fix_parser(prog)
+    parser = fix_parser(prog, check=mode is Mode.CHECK)
     ns, extra = _parse(parser, args)
+    if ns.no_fix:  # ruff's `check --no-fix`: lint only, as `safefix check`
+        if ns.diff or ns.fix or ns.fix_only:
+            parser.error("--no-fix cannot be used with --fix, --fix-only or --diff")
+        mode = Mode.CHECK
     options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
     if ns.stdin_filename is not None:
         options = _from_stdin(parser, ns, options)
@@ -291,7 +113,7 @@ def _fix_once(ns: argparse.Namespace, options: Options) -> int:
         message = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
-    out, err = printed.output(report, options)
+    report, out, err = printed.output(report, options)
     if options.stdin is not None and options.mode is Mode.FIX:  # the text back to the editor
         sys.stdout.buffer.write(printed.editor_text(report, options.stdin))
         sys.stdout.flush()
@@ -385,6 +207,28 @@ def _progress(message: str) -> None:
     sys.stderr.flush()
 
 
+def _subcommand(args: list[str]) -> int:
+    """`why`, `check`, `version`, `help [COMMAND]`, else a fix run. A path named like a
+    subcommand is a path after `--` (`safefix -- check`), as for ruff."""
+    if args[:1] == ["why"]:
+        return why(args[1:])
+    if args[:1] == ["check"]:
+        return fix(args[1:], Mode.CHECK, "safefix check")
+    if args[:1] == ["version"]:
+        from safefix import __version__
+
+        version = _Parser(prog="safefix version", description="Print safefix's version.")
+        version.parse_args(args[1:])
+        sys.stdout.write(f"safefix {__version__}\n")
+        return 0
+    if args[:1] == ["help"]:
+        helper = _Parser(prog="safefix help", description="Print a command's help.")
+        helper.add_argument("command", nargs="?", choices=["check", "why", "version", "help"])
+        asked = helper.parse_args(args[1:]).command
+        return _subcommand([asked, "--help"] if asked else ["--help"])
+    return fix(args, None, "safefix")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: `safefix why ...`, `safefix check ...`, or a fix run where `--`
     passes the rest to ruff.
@@ -399,12 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.set_threshold(100_000, 50, 1000)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args[:1] == ["why"]:
-            code = why(args[1:])
-        elif args[:1] == ["check"]:
-            code = fix(args[1:], Mode.CHECK, "safefix check")
-        else:
-            code = fix(args, None, "safefix")
+        code = _subcommand(args)
     except Interrupted:
         from safefix import workspace
 

@@ -15,7 +15,7 @@ from typing import Any
 from safefix import __version__
 from safefix.report import Report, sep
 from safefix.ruff_report import HUMAN, Rendered, with_safefix_run
-from safefix.types import Consumer, Decision, FileOutcome, OutputFormat
+from safefix.types import Consumer, Decision, FileOutcome, Mode, OutputFormat
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -57,24 +57,27 @@ def with_ruffs(
     names: Mapping[str, str],
 ) -> tuple[str, str]:
     """ruff's report passed through, safefix's notes where the format has room for them:
-    after the diagnostics for people, as annotations or a SARIF run, else on stderr."""
+    after the diagnostics for people, as annotations or a SARIF run, else on stderr. In
+    `check`, the notes are its findings and the summary line is ruff's, counting them too."""
     errors = [f"{line}\n" for line in report.error_lines()]
     notes = [f"{line}\n" for line in report.notes()]
     if report.options.show_fixes:
         notes += [f"{line}\n" for line in report.fixes_lines(names)]
-    summary = f"{report.summary()}\n"
+    checking = report.options.mode is Mode.CHECK
+    line = report.check_summary(ruffs.found) if checking else report.summary()
+    summary = [f"{line}\n"] if line else []
     if report.options.quiet:
         return ruffs.body, "".join(errors)
     if output_format in HUMAN:
-        mine = "".join([*notes, summary, *(f"{hint}\n" for hint in ruffs.hints)])
+        mine = "".join([*notes, *summary, *(f"{hint}\n" for hint in ruffs.hints)])
         return ruffs.body + (colourise(mine) if colour else mine), "".join(errors)
     if output_format is OutputFormat.PYLINT:
-        return ruffs.body + "".join(notes), "".join([*errors, summary])
+        return ruffs.body + "".join(notes), "".join([*errors, *summary])
     if output_format is OutputFormat.GITHUB:
         return ruffs.body + github(report, remaining=False), "".join(errors)
     if output_format is OutputFormat.SARIF:
         return with_safefix_run(ruffs.body, sarif(report, remaining=False)), "".join(errors)
-    return ruffs.body, "".join([*errors, *notes, summary])
+    return ruffs.body, "".join([*errors, *notes, *summary])
 
 
 _LOCATION = re.compile(r"^(?P<where>[^\s:][^:]*:\d+(?::\d+)?):(?P<rest> .*)$")

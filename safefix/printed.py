@@ -16,39 +16,44 @@ from safefix.report import Report
 from safefix.types import ExitCode, Mode, Options, OutputFormat
 
 
-def output(report: Report, options: Options) -> tuple[str, str]:
-    """(stdout, stderr): in fix mode, in a format of ruff's, ruff renders what remains on
-    disk (its format resolved as ruff resolves it) and safefix's notes are added."""
+def output(report: Report, options: Options) -> tuple[Report, str, str]:
+    """The report (with what ruff's lint found, in `check`), stdout and stderr: in fix mode
+    and in `check`, in a format of ruff's, ruff renders the tree on disk (in the format ruff
+    would choose) and safefix's notes are added."""
     env, tty = os.environ, sys.stdout.isatty()
     colour = ruff_report.colour_wanted(env, tty)
     chosen = options.output_format
-    if (
-        options.mode is not Mode.FIX
-        or options.silent
-        or chosen not in (*ruff_report.RUFF_FORMATS, None)
-    ):
-        return render(report, chosen or OutputFormat.TEXT, colour)
+    if not _ruff_renders(options) or chosen not in (*ruff_report.RUFF_FORMATS, None):
+        return (report, *render(report, chosen or OutputFormat.TEXT, colour))
     try:
         binary = ruff.locate()
         settings = ruff_report.chosen(binary, options, env)
         chosen = chosen or settings.output_format
-        if options.show_fixes is None:
+        if options.show_fixes is None and options.mode is Mode.FIX:
             options = replace(options, show_fixes=settings.show_fixes)
             report = replace(report, options=options)
         names = ruff.rule_names(binary) if options.show_fixes and report.fixed else {}
         if options.fix_only:
-            return render(report, chosen, colour, ruff_report.Rendered(""), names)
+            return (report, *render(report, chosen, colour, ruff_report.Rendered(""), names))
         wanted = ruff_report.ruff_env(env, tty)
         given = editor_text(report, options.stdin) if options.stdin is not None else None
         remaining = bool(report.result.remaining)
         ruffs = ruff_report.render(binary, options, chosen, wanted, remaining, given)
     except (ruff.RuffError, ValueError) as exc:  # the tree is written: report it all the same
         out, err = render(report, OutputFormat.TEXT, colour)
-        return (
-            out,
-            f"warning: cannot show ruff's report: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}\n{err}",
-        )
-    return render(report, chosen, colour, ruffs, names)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return report, out, f"warning: cannot show ruff's report: {reason}\n{err}"
+    report = replace(report, ruff_violations=ruffs.violations)
+    return (report, *render(report, chosen, colour, ruffs, names))
+
+
+def _ruff_renders(options: Options) -> bool:
+    """Whether ruff's own report is part of the output: in fix mode, and in `check` unless
+    only the import contracts are asked for (`--diff` prints a diff, `-s` nothing)."""
+    if options.silent and options.mode is Mode.FIX:  # check's exit code needs ruff's verdict
+        return False
+    # in check, safefix's own formats (text, safefix-json, markdown) show the contracts alone
+    return options.mode is Mode.FIX or (options.mode is Mode.CHECK and not options.contracts_only)
 
 
 def editor_text(report: Report, given: bytes) -> bytes:

@@ -32,6 +32,8 @@ from safefix.types import (
 )
 
 SCHEMA_VERSION = 1
+#: The rule codes `safefix check` gives its findings beside ruff's (documented in the README).
+FINDING_CODES = {"unprotected": "SF001", "fallback": "SF002", "missing": "SF003"}
 #: Consumers named per kept import in text output; JSON lists them all.
 SHOWN_CONSUMERS = 3
 
@@ -58,6 +60,8 @@ def _plural(count: int, word: str) -> str:
 class Report:
     result: RunResult
     options: Options
+    #: `safefix check`: whether ruff's lint of the tree found violations.
+    ruff_violations: bool = False
 
     @property
     def fixed(self) -> int:
@@ -90,7 +94,8 @@ class Report:
         if self.options.exit_zero:
             return ExitCode.OK
         if self.options.mode is Mode.CHECK:
-            return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
+            found = self.result.findings or self.ruff_violations
+            return ExitCode.VIOLATIONS if found else ExitCode.OK
         if self.options.mode is Mode.DIFF:
             return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
         counted = self.result.remaining and not self.options.fix_only
@@ -118,7 +123,9 @@ class Report:
 
     def notes(self) -> list[str]:
         """safefix's lines beside ruff's diagnostics: kept imports, kept order, and (verbose)
-        every removal."""
+        every removal; in `check`, its findings."""
+        if self.options.mode is Mode.CHECK:
+            return [self.finding_line(f) for f in self.result.findings]
         lines = [*self.kept_lines(), *self.order_lines()]
         return lines + (self.removed_lines() if self.options.verbose else [])
 
@@ -150,7 +157,18 @@ class Report:
             shown = [self.consumer_text(c) for c in finding.consumers[:SHOWN_CONSUMERS]]
             more = len(finding.consumers) - SHOWN_CONSUMERS
             needed = "; needed by " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-        return f"{self.rel(finding.path)}:{finding.line}: {finding.code}: {finding.message}{needed}"
+        code = FINDING_CODES.get(finding.code, finding.code)
+        return f"{self.rel(finding.path)}:{finding.line}: {code} {finding.message}{needed}"
+
+    def check_summary(self, ruffs: str) -> str:
+        """ruff's summary line of its lint, with safefix's findings counted beside it."""
+        count = len(self.result.findings)
+        if not count:
+            return ruffs
+        mine = f"{_plural(count, 'import contract')} unprotected or broken (SF00x)"
+        if ruffs.startswith("Found "):
+            return f"{ruffs.rstrip('.')}; {mine}."
+        return f"Found {mine}."
 
     def error_lines(self) -> list[str]:
         lines = [f"warning: {note}" for note in self.result.notes]
@@ -173,6 +191,11 @@ class Report:
 
     def summary(self) -> str:
         fixed, remaining, kept = self.fixed, len(self.result.remaining), len(self.kept)
+        if self.options.mode is Mode.CHECK:
+            count = len(self.result.findings)
+            if count:
+                return f"Found {_plural(count, 'problem')}."
+            return "All checks passed: every load-bearing import is protected."
         if self.options.fix_only and self.options.mode is Mode.FIX:
             text = f"Fixed {_plural(fixed, 'error')}" if fixed else "No errors fixed"
             return text + (f"; kept {_plural(kept, 'import')} needed elsewhere." if kept else ".")
@@ -194,13 +217,7 @@ class Report:
         """(stdout, stderr) in ruff's style: diagnostics and kept imports, then a summary."""
         err = self.error_lines()
         if self.options.mode is Mode.CHECK:
-            out = [self.finding_line(f) for f in self.result.findings]
-            count = len(self.result.findings)
-            out.append(
-                f"Found {_plural(count, 'problem')}."
-                if count
-                else "All checks passed: every load-bearing import is protected."
-            )
+            out = [*self.notes(), self.summary()]
             return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
         if self.options.mode is Mode.DIFF:
             err += [*self.kept_lines(), *self.order_lines(), self.summary()]

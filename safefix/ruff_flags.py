@@ -77,11 +77,11 @@ UNDERSTOOD = frozenset(
         "--show-settings",
         "--watch",
         "-w",
+        "--no-fix",
     }
 )
 #: Flags that change what ruff does or prints; safefix does not support them yet.
 REFUSED = {
-    "--no-fix": "use `safefix --diff` to see the fixes without writing them",
     "--add-noqa": "it writes into the tree; run `ruff check --add-noqa` itself",
     "--add-ignore": "it writes into the tree; run `ruff check --add-ignore` itself",
     "--output-file": "not supported yet; redirect the output",

@@ -14,10 +14,10 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from safefix.types import Options, OutputFormat
+from safefix.types import Mode, Options, OutputFormat
 
 #: Formats ruff renders; safefix adds its notes to what it prints.
 RUFF_FORMATS = frozenset(
@@ -64,6 +64,10 @@ class Rendered:
 
     body: str
     hints: tuple[str, ...] = ()
+    #: ruff's summary line (`Found 3 errors.`, `All checks passed!`), human formats only.
+    found: str = ""
+    #: Whether ruff reported violations (its exit code 1).
+    violations: bool = False
 
 
 def colour_wanted(env: Mapping[str, str], tty: bool) -> bool:
@@ -153,7 +157,8 @@ def render(
     editor's file (`--stdin-filename`), as safefix returns it."""
     from safefix import ruff
 
-    if not remaining and output_format in EMPTY_WHEN_CLEAN and not options.statistics:
+    clean = not remaining and options.mode is Mode.FIX and not options.statistics
+    if clean and output_format in EMPTY_WHEN_CLEAN:
         return Rendered("")
 
     args = ["check", "--no-fix", "--no-fix-only", "--output-format", output_format.value]
@@ -170,9 +175,10 @@ def render(
         args += ["--stdin-filename", paths[0]]
         paths, text = ["-"], given.decode("utf-8", errors="replace")
     proc = ruff.run_plain(binary, [*args, *flags, "--", *paths], options.cwd, dict(env), text)
+    violations = proc.returncode == 1
     if output_format not in HUMAN or options.quiet:
-        return Rendered(proc.stdout)
-    return split_summary(proc.stdout)
+        return Rendered(proc.stdout, violations=violations)
+    return replace(split_summary(proc.stdout), violations=violations)
 
 
 def split_summary(text: str) -> Rendered:
@@ -181,7 +187,7 @@ def split_summary(text: str) -> Rendered:
     for at in range(len(lines) - 1, -1, -1):
         if _SUMMARY.match(_ANSI.sub("", lines[at])):
             hints = tuple(line.rstrip("\n") for line in lines[at + 1 :])
-            return Rendered("".join(lines[:at]), hints)
+            return Rendered("".join(lines[:at]), hints, lines[at].rstrip("\n"))
     return Rendered(text)
 
 

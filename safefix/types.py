@@ -306,6 +306,8 @@ class Options:
     #: ruff's --fix-only (fix; neither report nor exit 1 for what remains), --show-fixes
     #: (None: as ruff's `show-fixes` setting) and --statistics (counts per rule of what remains).
     fix_only: bool = False
+    #: `safefix check`: only the import contracts, not ruff's lint as well.
+    contracts_only: bool = False
     show_fixes: bool | None = None
     statistics: bool = False
     #: An editor's text of `paths[0]` (`--stdin-filename`): fixed and printed, never written.

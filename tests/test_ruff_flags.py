@@ -13,7 +13,7 @@ import pytest
 from support import copy_project, ruff, safefix, snapshot
 
 from safefix import ruff_flags
-from safefix.cli import fix_parser
+from safefix.cli_parser import fix_parser
 
 KEPT = ("KEEPALIVE", "SEEN_TTL", "_db_pool")
 
