@@ -17,7 +17,8 @@ from safefix import ruff_flags
 from safefix.cli_parser import Parser as _Parser
 from safefix.cli_parser import fix_parser, why_parser
 from safefix.interrupts import Interrupted, interrupt, stop_children
-from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
+from safefix.options import Built, build
+from safefix.types import ExitCode, Mode, Options, OutputFormat, RuffOptions
 
 #: After an internal error's one line: where its traceback is.
 INTERNAL_HINT = " (run with -v for the traceback)"
@@ -25,42 +26,13 @@ INTERRUPTED = "error: interrupted; every file is either unchanged or completely 
 EXIT_INTERRUPTED = 130
 
 
-def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Options:
-    """The parsed flags as the pipeline's Options (before [tool.safefix] is applied)."""
-    return Options(
-        paths=tuple(ns.paths or [Path(".")]),
-        cwd=Path.cwd(),
-        ruff=RuffOptions(
-            select=tuple(ns.select or ()),
-            extend_select=tuple(ns.extend_select or ()),
-            ignore=tuple(ns.ignore or ()),
-            extend_ignore=tuple(ns.extend_ignore or ()),
-            fixable=tuple(ns.fixable or ()),
-            extend_fixable=tuple(ns.extend_fixable or ()),
-            unfixable=tuple(ns.unfixable or ()),
-            unsafe_fixes=ns.unsafe_fixes,
-            preview=ns.preview,
-            config=tuple(ns.config or ()),
-            isolated=ns.isolated,
-            target_version=ns.target_version,
-            force_exclude=ns.force_exclude,
-            extra=tuple(extra),
-        ),
-        mode=mode,
-        project_root=ns.project_root.absolute() if ns.project_root else None,
-        output_format=OutputFormat(ns.output_format) if ns.output_format else None,
-        exit_zero=ns.exit_zero,
-        exit_non_zero_on_fix=ns.exit_non_zero_on_fix,
-        no_cache=ns.no_cache,
-        quiet=ns.quiet or ns.silent,
-        silent=ns.silent,
-        contracts_only=ns.contracts_only,
-        fix_only=ns.fix_only,
-        show_fixes=ns.show_fixes,
-        statistics=ns.statistics,
-        verbose=ns.verbose,
-        progress=_progress if sys.stderr.isatty() and not (ns.quiet or ns.silent) else None,
-    )
+def fix_options(ns: argparse.Namespace, check: bool, extra: Sequence[str]) -> Built:
+    """The parsed flags as the pipeline's Options (before [tool.safefix] is applied), built
+    from the one option table the library's `run()` uses too."""
+    quiet = ns.quiet or ns.silent
+    values = {**vars(ns), "check": check}
+    progress = _progress if sys.stderr.isatty() and not quiet else None
+    return build(values, paths=ns.paths, cwd=Path.cwd(), extra=extra, progress=progress)
 
 
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
@@ -70,7 +42,8 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         if ns.diff or ns.fix or ns.fix_only:
             parser.error("--no-fix cannot be used with --fix, --fix-only or --diff")
         mode = Mode.CHECK
-    options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
+    built = fix_options(ns, mode is Mode.CHECK, extra)
+    options = built.options
     if ns.stdin_filename is not None:
         options = _from_stdin(parser, ns, options)
     if ns.show_files or ns.show_settings:
@@ -83,20 +56,19 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         if options.stdin is not None or options.mode is not Mode.FIX:
             parser.error("--watch re-runs a fix of files on disk: not with --diff, check or stdin")
         paths = [options.cwd / p for p in options.paths]
-        return watch(lambda: _fix_once(ns, options), paths, sys.stdout)
-    return _fix_once(ns, options)
+        return watch(lambda: _fix_once(built, options), paths, sys.stdout)
+    return _fix_once(built, options)
 
 
-def _fix_once(ns: argparse.Namespace, options: Options) -> int:
+def _fix_once(built: Built, options: Options) -> int:
     """One run: configuration, pipeline, report."""
     from safefix import config as config_file
     from safefix import pipeline, printed, ruff
     from safefix.report import Report
 
-    restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
-        choices = config_file.CliChoices(restore_with, ns.verify, ns.verify_cmd)
+        choices = config_file.CliChoices(built.restore_with, built.verify, built.verify_cmd)
         options = config_file.apply(options, config_file.load(found), choices)
         try:
             result = pipeline.run(options)
