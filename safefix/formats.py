@@ -6,6 +6,7 @@ Each is a function of one `Report`, so the numbers agree with the text and JSON 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from safefix import __version__
-from safefix.report import Report, sep
+from safefix.report import FINDING_CODES, Report, sep
 from safefix.ruff_report import HUMAN, Rendered, with_safefix_run
 from safefix.types import Consumer, Decision, FileOutcome, Mode, OutputFormat
 
@@ -146,7 +147,7 @@ def github(report: Report, remaining: bool = True) -> str:
             _command(
                 "warning",
                 report.finding_line(finding),
-                title=f"safefix {finding.code}",
+                title=f"safefix {FINDING_CODES.get(finding.code, finding.code)}",
                 file=report.rel(finding.path),
                 line=finding.line,
             )
@@ -282,8 +283,33 @@ def _kept_result(report: Report, outcome: FileOutcome, decision: Decision) -> di
 
 
 def _link(report: Report, path: Path, line: int) -> str:
-    rel = report.rel(path)
-    return f"[`{rel}:{line}`]({rel}#L{line})"
+    """`path:line`, linked absolutely where the runner says where the commit lives (a
+    relative link does not resolve in a pull request's body); paths are the project root's,
+    never the runner's absolute ones."""
+    rel = _uri(report, path)
+    if rel.startswith("file:"):  # outside the project: named, not linked
+        return f"`{path.name}:{line}`"
+    env = os.environ
+    server, repository, sha = (
+        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
+    )
+    prefix = (
+        f"{server}/{repository}/blob/{sha}/{_in_repository(report, rel)}"
+        if server and repository and sha
+        else rel
+    )
+    return f"[`{rel}:{line}`]({prefix}#L{line})"
+
+
+def _in_repository(report: Report, rel: str) -> str:
+    """A root-relative path as the repository names it (the project may be a folder of it)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return rel
+    try:
+        return (report.result.root / rel).relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return rel
 
 
 def markdown(report: Report) -> str:
@@ -297,8 +323,10 @@ def markdown(report: Report) -> str:
         "## safefix: ruff's fixes, minus the ones that would break the project",
         "",
         (
-            f"Fixed **{report.fixed}** {'error' if report.fixed == 1 else 'errors'} in "
-            f"**{changed}** {'file' if changed == 1 else 'files'}; kept **{len(report.kept)}** "
+            f"{'Would fix' if report.options.mode is Mode.DIFF else 'Fixed'} "
+            f"**{report.fixed}** {'error' if report.fixed == 1 else 'errors'} in "
+            f"**{changed}** {'file' if changed == 1 else 'files'}; "
+            f"{'would keep' if report.options.mode is Mode.DIFF else 'kept'} **{len(report.kept)}** "
             f"{'import' if len(report.kept) == 1 else 'imports'} that other modules need."
         ),
     ]
@@ -324,7 +352,7 @@ def markdown(report: Report) -> str:
     problems = [*report.file_errors]
     if problems:
         lines += ["", "### Not changed", ""]
-        lines += [f"- `{report.rel(o.path)}`: {o.error}" for o in problems]
+        lines += [f"- `{_uri(report, o.path)}`: {o.error}" for o in problems]
     lines += ["", f"<sub>safefix {__version__}, ruff {report.result.ruff_version}</sub>"]
     return "\n".join(lines) + "\n"
 

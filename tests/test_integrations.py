@@ -121,6 +121,21 @@ def test_markdown_pull_request_body(incident: Path) -> None:
     ) in body
 
 
+def test_markdown_links_are_absolute_on_a_runner_and_diff_says_would(incident: Path) -> None:
+    env = {
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "acme/service",
+        "GITHUB_SHA": "0123abc",
+        "GITHUB_WORKSPACE": str(incident.parent),  # the project is a folder of the repository
+    }
+    proc = safefix(incident, "--diff", "--output-format", "markdown", env=env)
+    body = proc.stdout
+    assert "Would fix **6** errors in **1** file; would keep **3** imports" in body
+    link = "https://github.com/acme/service/blob/0123abc/repo/app/main.py#L13"
+    assert f"- [`app/main.py:13`]({link}) keeps `KEEPALIVE`" in body
+    assert str(incident) not in body  # no path of the runner's
+
+
 def test_quiet_and_verbose(incident: Path) -> None:
     quiet = safefix(incident, "--diff", "--quiet")
     assert quiet.stdout.startswith("--- app/main.py")  # the diff is the output, not chatter
@@ -210,23 +225,85 @@ def test_workflow_file_has_the_expected_steps() -> None:
     workflow = yaml.safe_load((REPO / "examples/safefix-pr.yml").read_text())
     steps = workflow["jobs"]["safefix"]["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
-    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
-    assert uses[-1] == "peter-evans/create-pull-request"
-    fix = next(s for s in steps if s.get("name") == "Apply safe fixes")
-    assert "--output-format markdown" in fix["run"]
-    assert steps[-1]["with"]["body-path"] == "${{ runner.temp }}/safefix-body.md"
+    assert uses == ["actions/checkout", "safefix/safefix", "peter-evans/create-pull-request"]
+    assert steps[1]["with"]["mode"] == "fix"
+    assert steps[-1]["with"]["body-path"] == "${{ steps.safefix.outputs.body }}"
     assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
     assert workflow["concurrency"]["group"]
-    install = next(s for s in steps if s.get("name") == "Install safefix")
-    assert "git+https://" in install["run"]  # nothing is published on PyPI yet
     assert (
         readme_block("examples/safefix-pr.yml", "yaml").strip()
         in (REPO / "examples/safefix-pr.yml").read_text()
     )
 
 
+def test_action_and_workflow_pass_check_jsonschema() -> None:
+    """GitHub's schemas for actions and workflows, as check-jsonschema vendors them."""
+    tool = Path(sys.executable).parent / "check-jsonschema"
+    for schema, path in (
+        ("vendor.github-actions", REPO / "action.yml"),
+        ("vendor.github-workflows", REPO / "examples/safefix-pr.yml"),
+    ):
+        proc = run([str(tool), "--builtin-schema", schema, str(path)], REPO)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _action(
+    cwd: Path, tmp_path: Path, **inputs: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """The action's run step (scripts/action-run.sh) as action.yml runs it, with its inputs'
+    defaults; its GITHUB_OUTPUT, read back."""
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    given = {k: str(v["default"]) for k, v in action["inputs"].items() if "default" in v}
+    given.update(inputs)
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "run")
+    env_names = {k: v.split("inputs.")[1].rstrip(" }") for k, v in step["env"].items()}
+    temp = tmp_path / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    output = temp / "github-output"
+    output.write_text("")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        **{name: given[key] for name, key in env_names.items()},
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_ACTION_PATH": str(REPO),
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+    }
+    command = (
+        step["run"]
+        .replace('"$GITHUB_ACTION_PATH"', str(REPO))
+        .replace("$GITHUB_ACTION_PATH", str(REPO))
+    )
+    proc = subprocess.run(
+        ["bash", "-e", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    return proc, outputs
+
+
+def test_action_check_mode_annotates_or_uploads_sarif(incident: Path, tmp_path: Path) -> None:
+    proc, outputs = _action(incident, tmp_path, mode="check", args="--select F401")
+    assert (proc.returncode, outputs["exit-code"]) == (1, "1")
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("::error title=ruff (F401)") for line in lines)
+    assert any(line.startswith("::warning title=safefix SF001") for line in lines)
+    proc, outputs = _action(incident, tmp_path, mode="check", sarif="true")
+    assert outputs["exit-code"] == "1"
+    log = json.loads((tmp_path / "runner-temp/safefix.sarif").read_text())
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    assert [r["tool"]["driver"]["name"] for r in log["runs"]] == ["ruff", "safefix"]
+
+
+def test_action_args_are_split_as_a_shell_splits_them(incident: Path, tmp_path: Path) -> None:
+    command = f"{sys.executable} -c 'import app.main'"
+    proc, outputs = _action(incident, tmp_path, mode="diff", args=f'--verify-cmd "{command}"')
+    assert (proc.returncode, outputs["exit-code"]) == (0, "1"), proc.stderr
+    assert "Would fix" in (tmp_path / "runner-temp/safefix-body.md").read_text()
+
+
 def test_workflow_run_pushes_a_branch_with_the_body(incident: Path, tmp_path: Path) -> None:
-    """The workflow's own fix step, then what create-pull-request does, against a bare remote."""
+    """The workflow's action step, then what create-pull-request does, against a bare remote."""
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     git(incident, "init", "-q", "-b", "main")
@@ -236,19 +313,7 @@ def test_workflow_run_pushes_a_branch_with_the_body(incident: Path, tmp_path: Pa
     git(incident, "push", "-q", "origin", "main")
     workflow = yaml.safe_load((REPO / "examples/safefix-pr.yml").read_text())
     steps = workflow["jobs"]["safefix"]["steps"]
-    fix = next(s for s in steps if s.get("name") == "Apply safe fixes")
-    runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    proc = subprocess.run(
-        ["bash", "-e", "-c", fix["run"]],
-        cwd=incident,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc, outputs = _action(incident, tmp_path, **steps[1]["with"])
     assert proc.returncode == 0, proc.stderr
     pr = steps[-1]["with"]
     git(incident, "checkout", "-q", "-b", pr["branch"])
@@ -257,7 +322,7 @@ def test_workflow_run_pushes_a_branch_with_the_body(incident: Path, tmp_path: Pa
     pushed = git(remote, "show", f"{pr['branch']}:app/main.py")
     assert "from app.settings import KEEPALIVE, SEEN_TTL  # noqa: F401" in pushed
     assert git(remote, "log", "-1", "--format=%s", pr["branch"]).strip() == pr["commit-message"]
-    body = (runner_temp / "safefix-body.md").read_text()
+    body = Path(outputs["body"]).read_text()
     assert body.startswith("## safefix:")
     assert "keeps `KEEPALIVE`" in body
 
