@@ -23,6 +23,8 @@ SARIF_SCHEMA = (
 )
 INFO_URI = "https://pypi.org/project/safefix/"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/"
+#: Where safefix's findings and kept imports are explained.
+HELP_URI = "https://github.com/safefix/safefix/blob/main/README.md"
 
 
 def render(
@@ -118,6 +120,18 @@ def _command(kind: str, message: str, **properties: object) -> str:
     )
 
 
+def _annotated(report: Report, path: Path) -> str:
+    """A path as GitHub wants it in an annotation: relative to the repository's root (the
+    runner's GITHUB_WORKSPACE), else to the working directory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        try:
+            return path.relative_to(Path(workspace).resolve()).as_posix()
+        except ValueError:
+            pass
+    return report.rel(path)
+
+
 def github(report: Report, remaining: bool = True) -> str:
     """Annotations GitHub shows on the diff: violations left, imports kept, findings, errors;
     `remaining=False` where ruff's own annotations show the violations."""
@@ -126,9 +140,10 @@ def github(report: Report, remaining: bool = True) -> str:
             "error",
             f"{d.code}{sep(d.code)}{d.message}",
             title=f"ruff ({d.code})",
-            file=report.rel(d.path),
+            file=_annotated(report, d.path),
             line=d.line,
             col=d.col,
+            endLine=d.line,
         )
         for d in (report.result.remaining if remaining else ())
     ]
@@ -138,8 +153,9 @@ def github(report: Report, remaining: bool = True) -> str:
                 "notice",
                 f"kept {decision.removal.name}{report.why(decision)}",
                 title=f"safefix kept {decision.removal.name}",
-                file=report.rel(outcome.path),
+                file=_annotated(report, outcome.path),
                 line=report.kept_at(decision),
+                endLine=report.kept_at(decision),
             )
         )
     for finding in report.result.findings:
@@ -148,13 +164,16 @@ def github(report: Report, remaining: bool = True) -> str:
                 "warning",
                 report.finding_line(finding),
                 title=f"safefix {FINDING_CODES.get(finding.code, finding.code)}",
-                file=report.rel(finding.path),
+                file=_annotated(report, finding.path),
                 line=finding.line,
+                endLine=finding.line,
             )
         )
     for outcome in report.file_errors:
         lines.append(
-            _command("error", str(outcome.error), title="safefix", file=report.rel(outcome.path))
+            _command(
+                "error", str(outcome.error), title="safefix", file=_annotated(report, outcome.path)
+            )
         )
     lines.append(report.summary())
     return "".join(f"{line}\n" for line in lines)
@@ -164,7 +183,7 @@ def github(report: Report, remaining: bool = True) -> str:
 
 
 def _location(report: Report, path: Path, line: int, col: int | None = None) -> dict[str, Any]:
-    region: dict[str, Any] = {"startLine": max(line, 1)}
+    region: dict[str, Any] = {"startLine": max(line, 1), "endLine": max(line, 1)}
     if col:
         region["startColumn"] = col
     return {
@@ -193,11 +212,41 @@ def _related(report: Report, consumers: tuple[Consumer, ...]) -> list[dict[str, 
     ]
 
 
+#: safefix's rules in SARIF: (short description, full description, README anchor).
 SAFEFIX_RULES = {
-    "safefix/kept": "An import ruff would delete is kept: another module consumes it.",
-    "safefix/unprotected": "A load-bearing import is protected by nothing: the next ruff --fix deletes it.",
-    "safefix/fallback": "A try/except ImportError fallback binds different public names per branch.",
-    "safefix/missing": "A name is imported from a project module that does not define it.",
+    "safefix/kept": (
+        "An import ruff would delete is kept: another module consumes it.",
+        (
+            "ruff's fix would delete this import, but another module of the project reads the name "
+            "through it; safefix kept it with a `# noqa` (or in `__all__`) so that the project still "
+            "imports and runs."
+        ),
+        "what-counts-as-a-consumer",
+    ),
+    "safefix/unprotected": (
+        "A load-bearing import is protected by nothing: the next ruff --fix deletes it.",
+        (
+            "SF001: another module consumes this import, but no `# noqa` or `__all__` entry keeps "
+            "it; the next plain `ruff check --fix` deletes it and breaks that consumer."
+        ),
+        "on-the-command-line",
+    ),
+    "safefix/fallback": (
+        "A try/except ImportError fallback binds different public names per branch.",
+        (
+            "SF002: the names a module's users import exist in one branch of its "
+            "`try/except ImportError` only, so they fail where the other branch runs."
+        ),
+        "on-the-command-line",
+    ),
+    "safefix/missing": (
+        "A name is imported from a project module that does not define it.",
+        (
+            "SF003: a module of the project imports a name that the module it names does not "
+            "define (nor serve through `__getattr__` or a star import)."
+        ),
+        "on-the-command-line",
+    ),
 }
 
 
@@ -229,12 +278,19 @@ def sarif(report: Report, remaining: bool = True) -> str:
             }
         )
     rules = [
-        {"id": rule, "shortDescription": {"text": text}} for rule, text in SAFEFIX_RULES.items()
+        {
+            "id": rule,
+            "shortDescription": {"text": short},
+            "fullDescription": {"text": full},
+            "helpUri": f"{HELP_URI}#{anchor}",
+        }
+        for rule, (short, full, anchor) in SAFEFIX_RULES.items()
     ] + [
         {
             "id": code,
             "helpUri": f"{RUFF_RULE_URI}{code}",
             "shortDescription": {"text": f"ruff {code}"},
+            "fullDescription": {"text": f"ruff's rule {code}; see its documentation."},
         }
         for code in sorted(ruff_codes)
     ]

@@ -54,7 +54,7 @@ def test_github_annotations(incident: Path) -> None:
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert lines[0] == (  # the line on disk: --diff writes nothing
-        "::notice title=safefix kept KEEPALIVE,file=app/main.py,line=13::"
+        "::notice title=safefix kept KEEPALIVE,file=app/main.py,line=13,endLine=13::"
         "kept KEEPALIVE for app/routers/health.py:3 (from app.main import KEEPALIVE)"
     )
     assert lines[-1] == "Would fix 6 errors, keeping 3 imports needed elsewhere."
@@ -68,7 +68,8 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
     proc = safefix(repo, "--output-format", "github", "--diff")  # safefix's own annotations
     assert proc.returncode == 0
     assert proc.stdout.splitlines()[0] == (
-        "::error title=ruff (F821),file=a%2Cb.py,line=1,col=5::F821 Undefined name `undefined_name`"
+        "::error title=ruff (F821),file=a%2Cb.py,line=1,col=5,endLine=1::"
+        "F821 Undefined name `undefined_name`"
     )
     fixed = safefix(repo, "--output-format", "github")  # fix mode: ruff's own, passed through
     assert fixed.returncode == 1
@@ -195,6 +196,53 @@ def test_pre_commit_hook_with_the_real_pre_commit(incident: Path, tmp_path: Path
         env={**os.environ, **env},
     )
     assert second.returncode == 0, second.stdout
+
+
+NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "c1",
+            "metadata": {},
+            "outputs": [],
+            "source": ["import os\n", "from app.main import create_app\n", "create_app()"],
+        }
+    ],
+    "metadata": {"language_info": {"name": "python"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def test_pre_commit_config_from_the_readme_with_fix_args_and_a_notebook(
+    incident: Path, tmp_path: Path
+) -> None:
+    """The README's `.pre-commit-config.yaml` as written (its repo and rev pointed at this
+    checkout's HEAD, which pre-commit clones), with a migrated ruff hook's `args: [--fix]`:
+    a staged notebook is fixed too, and app/main.py keeps what the routers import."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    config = yaml.safe_load(readme_block("Add to `.pre-commit-config.yaml`", "yaml"))
+    config["repos"][0]["repo"] = str(REPO)
+    config["repos"][0]["rev"] = git(REPO, "rev-parse", "HEAD").strip()
+    config["repos"][0]["hooks"][0]["args"] = ["--fix"]
+    (incident / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    (incident / "explore.ipynb").write_text(json.dumps(NOTEBOOK))
+    git(incident, "init", "-q")
+    git(incident, "add", "-A")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    proc = run([sys.executable, "-m", "pre_commit", "run", "--verbose"], incident, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # files were modified
+    notebook = json.loads((incident / "explore.ipynb").read_text())
+    assert notebook["cells"][0]["source"] == ["from app.main import create_app\n", "create_app()"]
+    text = (incident / "app/main.py").read_text()
+    assert "from app.settings import KEEPALIVE, SEEN_TTL  # noqa: F401" in text
+    assert "import os" not in text
 
 
 def test_pre_commit_rev_in_the_readme_is_a_commit_of_this_repository() -> None:
@@ -352,3 +400,22 @@ def test_library_run(incident: Path) -> None:
         "files_changed": 1,
         "files_written": 0,
     }
+
+
+def test_sarif_rules_have_full_descriptions_and_help_and_regions_end(incident: Path) -> None:
+    log = json.loads(safefix(incident, "--output-format", "sarif", "--diff").stdout)
+    (run_,) = log["runs"]
+    for rule in run_["tool"]["driver"]["rules"]:
+        assert rule["fullDescription"]["text"] and rule["helpUri"].startswith("https://")
+    for result in run_["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["endLine"] >= region["startLine"]
+
+
+def test_github_annotations_are_relative_to_the_repository_and_end(incident: Path) -> None:
+    """On a runner, GITHUB_WORKSPACE is the repository's root: the project is a folder of it."""
+    env = {"GITHUB_WORKSPACE": str(incident.parent)}
+    proc = safefix(incident, "--output-format", "github", "--diff", env=env)
+    assert proc.stdout.splitlines()[0].startswith(
+        "::notice title=safefix kept KEEPALIVE,file=repo/app/main.py,line=13,endLine=13::"
+    )
