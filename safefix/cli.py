@@ -14,222 +14,25 @@ import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import NoReturn
 
-from safefix import EXIT_INTERRUPTED, INTERRUPTED, __version__, ruff_flags
+from safefix import EXIT_INTERRUPTED, INTERRUPTED, ruff_flags
+from safefix.cli_parser import Parser as _Parser
+from safefix.cli_parser import fix_parser, why_parser
 from safefix.interrupts import Interrupted, interrupt, stop_children
-from safefix.types import ExitCode, Mode, Options, OutputFormat, RestoreWith, RuffOptions
-
-HELP = """Run `ruff check --fix` on PATHS, but keep every import another module of the project needs.
-
-`safefix check [PATHS]` fixes nothing and reports the import contracts nothing protects
-(exit 1 on findings); `safefix why MODULE:NAME` lists every consumer of a name.
-
-ruff's flags mean what they mean for ruff, before or after `--` (for example
-`safefix src -- --line-length 100`); one that would make ruff write, watch or print
-differently (`--add-noqa`, `--watch`, `--statistics`, ...) is refused with exit 2.
-"""
-
-EPILOG = """Exit codes:
-  0 = no violations remain (with --diff: nothing to change)
-  1 = violations remain (with --diff: there are changes)
-  2 = usage, configuration or internal error (bad path or flag, ruff failed), tree untouched
-  3 = some files were left unchanged (edited while safefix ran, not fixable safely, or an
-      internal error while handling them; exit 2 if that left every file unchanged)
-  130 = interrupted (Ctrl-C or SIGTERM): each file is either unchanged or fully written
-"""
-
-WHY_HELP = (
-    "List every consumer safefix knows for MODULE:NAME (e.g. app.main:KEEPALIVE), "
-    "and of which kind, across the whole project."
-)
+from safefix.options import Built, build
+from safefix.types import ExitCode, Mode, Options, OutputFormat
 
 #: After an internal error's one line: where its traceback is.
 INTERNAL_HINT = " (run with -v for the traceback)"
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors as one line and exit 2, the way ruff reports them."""
-
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"error: {message}\n\nFor more information, try '{self.prog} --help'.\n")
-        sys.exit(int(ExitCode.ERROR))
-
-
-def _choice(enum: type[RestoreWith | OutputFormat]) -> dict[str, object]:
-    """Case-insensitive choice of an enum's values."""
-    return {"type": str.lower, "choices": [member.value for member in enum]}
-
-
-def _switch(parser: argparse._ActionsContainer, name: str, help: str) -> None:
-    """`--NAME/--no-NAME`; unset stays None so the config file can decide."""
-    dest = name.replace("-", "_")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(f"--{name}", dest=dest, action="store_const", const=True, help=help)
-    group.add_argument(f"--no-{name}", dest=dest, action="store_const", const=False)
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise ValueError(text)
-    return value
-
-
-def fix_parser(prog: str) -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=prog,
-        allow_abbrev=False,  # `--fix` must never be read as `--fixable`
-        description=HELP,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("paths", nargs="*", type=Path, help="Files or directories [default: .]")
-    rules = parser.add_argument_group("rule selection (as for ruff)")
-    for name in ("select", "extend-select", "ignore", "fixable", "extend-fixable", "unfixable"):
-        rules.add_argument(f"--{name}", action="append", metavar="RULE_CODE")
-    rules.add_argument("--extend-ignore", action="append", help=argparse.SUPPRESS)
-    _switch(rules, "unsafe-fixes", "As for ruff.")
-    _switch(rules, "preview", "As for ruff.")
-    rules.add_argument(
-        "--config",
-        action="append",
-        metavar="CONFIG_OPTION",
-        help="A ruff config file, or an inline KEY = VALUE.",
-    )
-    rules.add_argument(
-        "--isolated", action="store_true", help="Ignore all configuration files (as ruff)."
-    )
-    rules.add_argument("--target-version", help="As for ruff, e.g. py310.")
-    rules.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="Apply ruff's excludes to paths given explicitly.",
-    )
-    rules.add_argument(
-        "-n",
-        "--no-cache",
-        action="store_true",
-        help="Read and write no cache (ruff's or safefix's).",
-    )
-    safe = parser.add_argument_group("safefix")
-    safe.add_argument(
-        "--fix", action="store_true", help="Accepted as in ruff: fixing is safefix's default."
-    )
-    safe.add_argument(
-        "--diff", action="store_true", help="Write nothing; print the diff safefix would apply."
-    )
-    safe.add_argument(
-        "--restore-with",
-        **_choice(RestoreWith),  # type: ignore[arg-type]
-        help="Keep needed imports with `# noqa` or by listing them in `__all__`; "
-        "auto (default) uses `__all__` only for a name a `from M import *` user needs.",
-    )
-    safe.add_argument(
-        "--project-root",
-        type=Path,
-        help="Where consumers are searched [default: the git top level or workspace root, "
-        "else the nearest pyproject.toml].",
-    )
-    _switch(
-        safe,
-        "verify",
-        "Before writing, import every module in fresh interpreters, before and after; "
-        "leave unchanged the files whose fixes break an import.",
-    )
-    safe.add_argument(
-        "--verify-cmd",
-        metavar="COMMAND",
-        help="Run COMMAND (e.g. 'pytest -x -q') on a copy before and after; leave unchanged "
-        "the files whose fixes make it fail.",
-    )
-    safe.add_argument(
-        "--trust-config",
-        action="store_true",
-        help="Run `verify`/`verify-cmd` from [tool.safefix] (they run the repository's code); "
-        "also SAFEFIX_TRUST_CONFIG=1. Without it they are skipped with a notice.",
-    )
-    safe.add_argument(
-        "--verify-timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="Time limit of each run of --verify-cmd [default: 600].",
-    )
-    safe.add_argument(
-        "--import-timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="Time limit of each module's import under --verify [default: 20].",
-    )
-    out = parser.add_argument_group("output and exit code")
-    out.add_argument(
-        "--output-format",
-        default=OutputFormat.TEXT.value,
-        **_choice(OutputFormat),  # type: ignore[arg-type]
-        help="Report format [default: text].",
-    )
-    out.add_argument(
-        "-e", "--exit-zero", action="store_true", help="Exit 0 even if violations remain."
-    )
-    out.add_argument(
-        "--exit-non-zero-on-fix",
-        action="store_true",
-        help="Exit 1 if any fix was applied, even if nothing remains.",
-    )
-    out.add_argument("-q", "--quiet", action="store_true", help="Print errors only.")
-    out.add_argument(
-        "-v", "--verbose", action="store_true", help="Every consumer, and every removal with why."
-    )
-    out.add_argument("--version", action="version", version=f"safefix {__version__}")
-    return parser
-
-
-def why_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="safefix why", description=WHY_HELP, allow_abbrev=False)
-    parser.add_argument("target", metavar="MODULE:NAME")
-    parser.add_argument("--project-root", type=Path, help="Where consumers are searched.")
-    parser.add_argument("--config", action="append", metavar="CONFIG_OPTION")
-    parser.add_argument("--isolated", action="store_true")
-    parser.add_argument(
-        "--output-format",
-        default=OutputFormat.TEXT.value,
-        type=str.lower,
-        choices=[OutputFormat.TEXT.value, OutputFormat.JSON.value],
-    )
-    return parser
-
-
-def fix_options(ns: argparse.Namespace, mode: Mode, extra: Sequence[str]) -> Options:
-    """The parsed flags as the pipeline's Options (before [tool.safefix] is applied)."""
-    return Options(
-        paths=tuple(ns.paths or [Path(".")]),
-        cwd=_cwd(),
-        ruff=RuffOptions(
-            select=tuple(ns.select or ()),
-            extend_select=tuple(ns.extend_select or ()),
-            ignore=tuple(ns.ignore or ()),
-            extend_ignore=tuple(ns.extend_ignore or ()),
-            fixable=tuple(ns.fixable or ()),
-            extend_fixable=tuple(ns.extend_fixable or ()),
-            unfixable=tuple(ns.unfixable or ()),
-            unsafe_fixes=ns.unsafe_fixes,
-            preview=ns.preview,
-            config=tuple(ns.config or ()),
-            isolated=ns.isolated,
-            target_version=ns.target_version,
-            force_exclude=ns.force_exclude,
-            extra=tuple(extra),
-        ),
-        mode=mode,
-        project_root=ns.project_root.absolute() if ns.project_root else None,
-        output_format=OutputFormat(ns.output_format),
-        exit_zero=ns.exit_zero,
-        exit_non_zero_on_fix=ns.exit_non_zero_on_fix,
-        no_cache=ns.no_cache,
-        quiet=ns.quiet,
-        verbose=ns.verbose,
-        progress=_progress if sys.stderr.isatty() and not ns.quiet else None,
-    )
+def fix_options(ns: argparse.Namespace, check: bool, extra: Sequence[str]) -> Built:
+    """The parsed flags as the pipeline's Options (before [tool.safefix] is applied), built
+    from the one option table the library's `run()` uses too."""
+    quiet = ns.quiet or ns.silent
+    values = {**vars(ns), "check": check}
+    progress = _progress if sys.stderr.isatty() and not quiet else None
+    return build(values, paths=ns.paths, cwd=_cwd(), extra=extra, progress=progress)
 
 
 def _cwd() -> Path:
@@ -240,25 +43,39 @@ def _cwd() -> Path:
 
 
 def fix(args: list[str], mode: Mode | None, prog: str) -> int:
+    parser = fix_parser(prog, check=mode is Mode.CHECK)
+    ns, extra = _parse(parser, args)
+    if ns.no_fix:  # ruff's `check --no-fix`: lint only, as `safefix check`
+        if ns.diff or ns.fix or ns.fix_only:
+            parser.error("--no-fix cannot be used with --fix, --fix-only or --diff")
+        mode = Mode.CHECK
+    built = fix_options(ns, mode is Mode.CHECK, extra)
+    options = built.options
+    if ns.stdin_filename is not None:
+        options = _from_stdin(parser, ns, options)
+    if ns.show_files or ns.show_settings:
+        from safefix import printed
+
+        return printed.ruff_shows(options, "--show-files" if ns.show_files else "--show-settings")
+    if ns.watch:
+        from safefix.watch import watch
+
+        if options.stdin is not None or options.mode is not Mode.FIX:
+            parser.error("--watch re-runs a fix of files on disk: not with --diff, check or stdin")
+        paths = [options.cwd / p for p in options.paths]
+        return watch(lambda: _fix_once(built, options), paths, sys.stdout)
+    return _fix_once(built, options)
+
+
+def _fix_once(built: Built, options: Options) -> int:
+    """One run: configuration, pipeline, report."""
     from safefix import config as config_file
-    from safefix import pipeline, ruff
-    from safefix.formats import render
+    from safefix import pipeline, printed, ruff
     from safefix.report import Report
 
-    parser = fix_parser(prog)
-    ns, extra = _parse(parser, args)
-    options = fix_options(ns, mode or (Mode.DIFF if ns.diff else Mode.FIX), extra)
-    restore_with = RestoreWith(ns.restore_with) if ns.restore_with else None
     try:
         found = config_file.find([options.cwd / p for p in options.paths])
-        choices = config_file.CliChoices(
-            restore_with,
-            ns.verify,
-            ns.verify_cmd,
-            ns.trust_config,
-            ns.verify_timeout,
-            ns.import_timeout,
-        )
+        choices = built.choices()
         options = config_file.apply(options, config_file.load(found), choices)
         try:
             result = pipeline.run(options)
@@ -275,13 +92,18 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         message = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
-    out, err = render(report, options.output_format, colour=_colour())
+    report, out, err = printed.output(report, options)
     try:
-        sys.stdout.write(out)
-        sys.stdout.flush()  # a full device says so now, not in a traceback at exit
+        if options.stdin is not None and options.mode is Mode.FIX:  # the text back to the editor
+            sys.stdout.buffer.write(printed.editor_text(report, options.stdin))
+            sys.stdout.flush()
+            out, err = "", out + err
+        if not options.silent:
+            sys.stdout.write(out)
+            sys.stdout.flush()  # a full device says so now, not in a traceback at exit
         sys.stderr.write(err)
     except OSError as exc:
-        written = [o.path for o in result.outcomes if o.written]
+        written = [o.path for o in report.result.outcomes if o.written]
         return _output_failed(exc, written, options.cwd)
     return int(report.exit_code())
 
@@ -295,6 +117,19 @@ def _output_failed(exc: OSError, written: Sequence[Path], cwd: Path) -> int:
         sys.stderr.write(f"{shown}: written\n")
     sys.stderr.write(f"error: could not print the report: {_first_line(exc)}\n")
     return int(ExitCode.ERROR)
+
+
+def _from_stdin(
+    parser: argparse.ArgumentParser, ns: argparse.Namespace, options: Options
+) -> Options:
+    """`--stdin-filename PATH [-]`: the editor's text of PATH, from stdin."""
+    from dataclasses import replace
+
+    if [str(p) for p in ns.paths] not in ([], ["-"]):
+        parser.error("--stdin-filename takes its text from stdin: give no PATHS, or `-`")
+    if options.mode is Mode.CHECK or ns.verify or ns.verify_cmd:
+        parser.error("--stdin-filename fixes one text from stdin: not with check or --verify")
+    return replace(options, paths=(ns.stdin_filename,), stdin=sys.stdin.buffer.read())
 
 
 def _parse(
@@ -327,7 +162,7 @@ def _failed(message: str, options: Options, hint: str = "") -> int:
     """A run that stopped before writing anything: one line (and the JSON document), exit 2."""
     from safefix.report import failure_json
 
-    if options.output_format is OutputFormat.JSON:
+    if options.output_format is OutputFormat.SAFEFIX_JSON:
         sys.stdout.write(failure_json(message, options.mode))
     sys.stderr.write(f"error: {message}{hint}\n")
     return int(ExitCode.ERROR)
@@ -368,14 +203,31 @@ def why(args: list[str]) -> int:
     return 0
 
 
-def _colour() -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def _progress(message: str) -> None:
     sys.stderr.write(f"\r\x1b[Ksafefix: {message}")
     sys.stderr.flush()
+
+
+def _subcommand(args: list[str]) -> int:
+    """`why`, `check`, `version`, `help [COMMAND]`, else a fix run. A path named like a
+    subcommand is a path after `--` (`safefix -- check`), as for ruff."""
+    if args[:1] == ["why"]:
+        return why(args[1:])
+    if args[:1] == ["check"]:
+        return fix(args[1:], Mode.CHECK, "safefix check")
+    if args[:1] == ["version"]:
+        from safefix import __version__
+
+        version = _Parser(prog="safefix version", description="Print safefix's version.")
+        version.parse_args(args[1:])
+        sys.stdout.write(f"safefix {__version__}\n")
+        return 0
+    if args[:1] == ["help"]:
+        helper = _Parser(prog="safefix help", description="Print a command's help.")
+        helper.add_argument("command", nargs="?", choices=["check", "why", "version", "help"])
+        asked = helper.parse_args(args[1:]).command
+        return _subcommand([asked, "--help"] if asked else ["--help"])
+    return fix(args, None, "safefix")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -392,12 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.set_threshold(100_000, 50, 1000)
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args[:1] == ["why"]:
-            code = why(args[1:])
-        elif args[:1] == ["check"]:
-            code = fix(args[1:], Mode.CHECK, "safefix check")
-        else:
-            code = fix(args, None, "safefix")
+        code = _subcommand(args)
     except Interrupted:
         from safefix import workspace
 

@@ -59,10 +59,21 @@ class FirstPass:
     unready: Callable[[], None] | None = None
 
 
+class Listing(Protocol):
+    """The files ruff checks: listed by ruff, or the one an editor gives."""
+
+    def files(self) -> list[Path]: ...
+
+    def misnamed(self) -> list[Path]: ...
+
+    def cancel(self) -> None: ...
+
+
 class Chosen(Protocol):
     """A flow, under way: its file listing, its first pass, and a way to stop it."""
 
-    listing: ruff.FileListing
+    @property
+    def listing(self) -> Listing: ...
 
     def first_pass(self, session: Session, targets: Sequence[Path]) -> FirstPass: ...
 
@@ -94,6 +105,32 @@ def choose(binary: str, options: Options, root: Path) -> Chosen | LintRun:
         lint.cancel()
         return OnePass(listing, flags)
     return LintThenFix(listing, flags, lint, None)
+
+
+@dataclass(frozen=True)
+class Given:
+    """The one file an editor hands over on stdin."""
+
+    path: Path
+
+    def files(self) -> list[Path]:
+        return [self.path]
+
+    def misnamed(self) -> list[Path]:
+        return []
+
+    def cancel(self) -> None:
+        pass
+
+
+def from_editor(binary: str, options: Options) -> ByStdin:
+    """`--stdin-filename`: ruff fixes the editor's text under the file's name, in the user's
+    tree (its config, its first-party modules), as the stdin flow fixes a file from disk."""
+    assert options.stdin is not None
+    path = (options.cwd / options.paths[0]).absolute()
+    flags = ruff.flag_args(options.ruff, lambda value: value)
+    fixes = ruff.StdinFixes(binary, [path], flags, options.cwd, {path: options.stdin})
+    return ByStdin(Given(path), LintRun((), frozenset(), ()), fixes)
 
 
 def _forced() -> Flow | None:
@@ -237,7 +274,7 @@ class OnePass:
 class ByStdin:
     """ruff's fixes of a few files from stdin, under way since the warm lint ended."""
 
-    def __init__(self, listing: ruff.FileListing, linted: LintRun, stdin: ruff.StdinFixes) -> None:
+    def __init__(self, listing: Listing, linted: LintRun, stdin: ruff.StdinFixes) -> None:
         self.listing = listing
         self._linted = linted
         self._stdin = stdin
@@ -268,7 +305,8 @@ class ByStdin:
             for path, text in after.items():
                 scratch.write(path, text)
             session.copy_configs(list(after), after)
-            scratch.stand_in(targets)
+            # an editor's file is the only target: the tree around it is the whole project
+            scratch.stand_in(session.ahead.files if isinstance(self.listing, Given) else targets)
 
         return FirstPass(Flow.STDIN, fixed, remaining, self._linted.warnings, ready)
 

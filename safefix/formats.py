@@ -6,36 +6,81 @@ Each is a function of one `Report`, so the numbers agree with the text and JSON 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from safefix import __version__
-from safefix.report import Report, sep
-from safefix.types import Consumer, Decision, FileOutcome, OutputFormat
+from safefix.report import FINDING_CODES, Report, sep
+from safefix.ruff_report import HUMAN, Rendered, with_safefix_run
+from safefix.types import Consumer, Decision, FileOutcome, Mode, OutputFormat
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 INFO_URI = "https://pypi.org/project/safefix/"
 RUFF_RULE_URI = "https://docs.astral.sh/ruff/rules/"
+#: Where safefix's findings and kept imports are explained.
+HELP_URI = "https://github.com/safefix/safefix/blob/main/README.md"
 
 
-def render(report: Report, output_format: OutputFormat, colour: bool = False) -> tuple[str, str]:
-    """(stdout, stderr) for one output format."""
+def render(
+    report: Report,
+    output_format: OutputFormat,
+    colour: bool = False,
+    ruffs: Rendered | None = None,
+    names: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """(stdout, stderr) for one output format; `ruffs` is ruff's own report of the tree on
+    disk in that format (fix mode), to which safefix's notes are added; `names` the rules'
+    names, for `--show-fixes`."""
     errors = "".join(f"{line}\n" for line in report.error_lines())
-    if output_format is OutputFormat.TEXT:
-        out, err = report.text()
-        return (colourise(out) if colour else out), err
+    if ruffs is not None:
+        return with_ruffs(report, output_format, colour, ruffs, names or {})
     views: dict[OutputFormat, Callable[[], str]] = {
-        OutputFormat.JSON: report.json_text,
+        OutputFormat.SAFEFIX_JSON: report.json_text,
         OutputFormat.GITHUB: lambda: github(report),
         OutputFormat.SARIF: lambda: sarif(report),
         OutputFormat.MARKDOWN: lambda: markdown(report),
     }
+    if output_format not in views:  # ruff prints no report of its own under --diff
+        out, err = report.text()
+        return (colourise(out) if colour else out), err
     return views[output_format](), errors
+
+
+def with_ruffs(
+    report: Report,
+    output_format: OutputFormat,
+    colour: bool,
+    ruffs: Rendered,
+    names: Mapping[str, str],
+) -> tuple[str, str]:
+    """ruff's report passed through, safefix's notes where the format has room for them:
+    after the diagnostics for people, as annotations or a SARIF run, else on stderr. In
+    `check`, the notes are its findings and the summary line is ruff's, counting them too."""
+    errors = [f"{line}\n" for line in report.error_lines()]
+    notes = [f"{line}\n" for line in report.notes()]
+    if report.options.show_fixes:
+        notes += [f"{line}\n" for line in report.fixes_lines(names)]
+    checking = report.options.mode is Mode.CHECK
+    line = report.check_summary(ruffs.found) if checking else report.summary()
+    summary = [f"{line}\n"] if line else []
+    if report.options.quiet:
+        return ruffs.body, "".join(errors)
+    if output_format in HUMAN:
+        mine = "".join([*notes, *summary, *(f"{hint}\n" for hint in ruffs.hints)])
+        return ruffs.body + (colourise(mine) if colour else mine), "".join(errors)
+    if output_format is OutputFormat.PYLINT:
+        return ruffs.body + "".join(notes), "".join([*errors, *summary])
+    if output_format is OutputFormat.GITHUB:
+        return ruffs.body + github(report, remaining=False), "".join(errors)
+    if output_format is OutputFormat.SARIF:
+        return with_safefix_run(ruffs.body, sarif(report, remaining=False)), "".join(errors)
+    return ruffs.body, "".join([*errors, *notes, *summary])
 
 
 _LOCATION = re.compile(r"^(?P<where>[^\s:][^:]*:\d+(?::\d+)?):(?P<rest> .*)$")
@@ -75,18 +120,32 @@ def _command(kind: str, message: str, **properties: object) -> str:
     )
 
 
-def github(report: Report) -> str:
-    """Annotations GitHub shows on the diff: violations left, imports kept, findings, errors."""
+def _annotated(report: Report, path: Path) -> str:
+    """A path as GitHub wants it in an annotation: relative to the repository's root (the
+    runner's GITHUB_WORKSPACE), else to the working directory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        try:
+            return path.relative_to(Path(workspace).resolve()).as_posix()
+        except ValueError:
+            pass
+    return report.rel(path)
+
+
+def github(report: Report, remaining: bool = True) -> str:
+    """Annotations GitHub shows on the diff: violations left, imports kept, findings, errors;
+    `remaining=False` where ruff's own annotations show the violations."""
     lines = [
         _command(
             "error",
             f"{d.code}{sep(d.code)}{d.message}",
             title=f"ruff ({d.code})",
-            file=report.rel(d.path),
+            file=_annotated(report, d.path),
             line=d.line,
             col=d.col,
+            endLine=d.line,
         )
-        for d in report.result.remaining
+        for d in (report.result.remaining if remaining else ())
     ]
     for outcome, decision in report.kept:
         lines.append(
@@ -94,8 +153,9 @@ def github(report: Report) -> str:
                 "notice",
                 f"kept {decision.removal.name}{report.why(decision)}",
                 title=f"safefix kept {decision.removal.name}",
-                file=report.rel(outcome.path),
-                line=decision.kept_line or decision.removal.line,
+                file=_annotated(report, outcome.path),
+                line=report.kept_at(decision),
+                endLine=report.kept_at(decision),
             )
         )
     for finding in report.result.findings:
@@ -103,14 +163,17 @@ def github(report: Report) -> str:
             _command(
                 "warning",
                 report.finding_line(finding),
-                title=f"safefix {finding.code}",
-                file=report.rel(finding.path),
+                title=f"safefix {FINDING_CODES.get(finding.code, finding.code)}",
+                file=_annotated(report, finding.path),
                 line=finding.line,
+                endLine=finding.line,
             )
         )
     for outcome in report.file_errors:
         lines.append(
-            _command("error", str(outcome.error), title="safefix", file=report.rel(outcome.path))
+            _command(
+                "error", str(outcome.error), title="safefix", file=_annotated(report, outcome.path)
+            )
         )
     lines.append(report.summary())
     return "".join(f"{line}\n" for line in lines)
@@ -120,7 +183,7 @@ def github(report: Report) -> str:
 
 
 def _location(report: Report, path: Path, line: int, col: int | None = None) -> dict[str, Any]:
-    region: dict[str, Any] = {"startLine": max(line, 1)}
+    region: dict[str, Any] = {"startLine": max(line, 1), "endLine": max(line, 1)}
     if col:
         region["startColumn"] = col
     return {
@@ -149,19 +212,50 @@ def _related(report: Report, consumers: tuple[Consumer, ...]) -> list[dict[str, 
     ]
 
 
+#: safefix's rules in SARIF: (short description, full description, README anchor).
 SAFEFIX_RULES = {
-    "safefix/kept": "An import ruff would delete is kept: another module consumes it.",
-    "safefix/unprotected": "A load-bearing import is protected by nothing: the next ruff --fix deletes it.",
-    "safefix/fallback": "A try/except ImportError fallback binds different public names per branch.",
-    "safefix/missing": "A name is imported from a project module that does not define it.",
+    "safefix/kept": (
+        "An import ruff would delete is kept: another module consumes it.",
+        (
+            "ruff's fix would delete this import, but another module of the project reads the name "
+            "through it; safefix kept it with a `# noqa` (or in `__all__`) so that the project still "
+            "imports and runs."
+        ),
+        "what-counts-as-a-consumer",
+    ),
+    "safefix/unprotected": (
+        "A load-bearing import is protected by nothing: the next ruff --fix deletes it.",
+        (
+            "SF001: another module consumes this import, but no `# noqa` or `__all__` entry keeps "
+            "it; the next plain `ruff check --fix` deletes it and breaks that consumer."
+        ),
+        "on-the-command-line",
+    ),
+    "safefix/fallback": (
+        "A try/except ImportError fallback binds different public names per branch.",
+        (
+            "SF002: the names a module's users import exist in one branch of its "
+            "`try/except ImportError` only, so they fail where the other branch runs."
+        ),
+        "on-the-command-line",
+    ),
+    "safefix/missing": (
+        "A name is imported from a project module that does not define it.",
+        (
+            "SF003: a module of the project imports a name that the module it names does not "
+            "define (nor serve through `__getattr__` or a star import)."
+        ),
+        "on-the-command-line",
+    ),
 }
 
 
-def sarif(report: Report) -> str:
-    """A SARIF 2.1.0 log, uploadable with github/codeql-action/upload-sarif."""
+def sarif(report: Report, remaining: bool = True) -> str:
+    """A SARIF 2.1.0 log, uploadable with github/codeql-action/upload-sarif; `remaining=False`
+    where ruff's own run reports the violations."""
     results: list[dict[str, Any]] = []
     ruff_codes: set[str] = set()
-    for d in report.result.remaining:
+    for d in report.result.remaining if remaining else ():
         ruff_codes.add(d.code)
         results.append(
             {
@@ -184,12 +278,19 @@ def sarif(report: Report) -> str:
             }
         )
     rules = [
-        {"id": rule, "shortDescription": {"text": text}} for rule, text in SAFEFIX_RULES.items()
+        {
+            "id": rule,
+            "shortDescription": {"text": short},
+            "fullDescription": {"text": full},
+            "helpUri": f"{HELP_URI}#{anchor}",
+        }
+        for rule, (short, full, anchor) in SAFEFIX_RULES.items()
     ] + [
         {
             "id": code,
             "helpUri": f"{RUFF_RULE_URI}{code}",
             "shortDescription": {"text": f"ruff {code}"},
+            "fullDescription": {"text": f"ruff's rule {code}; see its documentation."},
         }
         for code in sorted(ruff_codes)
     ]
@@ -224,7 +325,7 @@ def sarif(report: Report) -> str:
 
 
 def _kept_result(report: Report, outcome: FileOutcome, decision: Decision) -> dict[str, Any]:
-    line = decision.kept_line or decision.removal.line
+    line = report.kept_at(decision)
     return {
         "ruleId": "safefix/kept",
         "level": "note",
@@ -238,8 +339,33 @@ def _kept_result(report: Report, outcome: FileOutcome, decision: Decision) -> di
 
 
 def _link(report: Report, path: Path, line: int) -> str:
-    rel = report.rel(path)
-    return f"[`{rel}:{line}`]({rel}#L{line})"
+    """`path:line`, linked absolutely where the runner says where the commit lives (a
+    relative link does not resolve in a pull request's body); paths are the project root's,
+    never the runner's absolute ones."""
+    rel = _uri(report, path)
+    if rel.startswith("file:"):  # outside the project: named, not linked
+        return f"`{path.name}:{line}`"
+    env = os.environ
+    server, repository, sha = (
+        env.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA")
+    )
+    prefix = (
+        f"{server}/{repository}/blob/{sha}/{_in_repository(report, rel)}"
+        if server and repository and sha
+        else rel
+    )
+    return f"[`{rel}:{line}`]({prefix}#L{line})"
+
+
+def _in_repository(report: Report, rel: str) -> str:
+    """A root-relative path as the repository names it (the project may be a folder of it)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace:
+        return rel
+    try:
+        return (report.result.root / rel).relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return rel
 
 
 def markdown(report: Report) -> str:
@@ -253,8 +379,10 @@ def markdown(report: Report) -> str:
         "## safefix: ruff's fixes, minus the ones that would break the project",
         "",
         (
-            f"Fixed **{report.fixed}** {'error' if report.fixed == 1 else 'errors'} in "
-            f"**{changed}** {'file' if changed == 1 else 'files'}; kept **{len(report.kept)}** "
+            f"{'Would fix' if report.options.mode is Mode.DIFF else 'Fixed'} "
+            f"**{report.fixed}** {'error' if report.fixed == 1 else 'errors'} in "
+            f"**{changed}** {'file' if changed == 1 else 'files'}; "
+            f"{'would keep' if report.options.mode is Mode.DIFF else 'kept'} **{len(report.kept)}** "
             f"{'import' if len(report.kept) == 1 else 'imports'} that other modules need."
         ),
     ]
@@ -267,7 +395,7 @@ def markdown(report: Report) -> str:
     if report.kept:
         lines += ["", "### Kept, and why", ""]
         for outcome, decision in report.kept:
-            where = _link(report, outcome.path, decision.kept_line or decision.removal.line)
+            where = _link(report, outcome.path, report.kept_at(decision))
             lines.append(
                 f"- {where} keeps `{decision.removal.name}`: {_why_markdown(report, decision)}"
             )
@@ -280,7 +408,7 @@ def markdown(report: Report) -> str:
     problems = [*report.file_errors]
     if problems:
         lines += ["", "### Not changed", ""]
-        lines += [f"- `{report.rel(o.path)}`: {o.error}" for o in problems]
+        lines += [f"- `{_uri(report, o.path)}`: {o.error}" for o in problems]
     lines += ["", f"<sub>safefix {__version__}, ruff {report.result.ruff_version}</sub>"]
     return "\n".join(lines) + "\n"
 

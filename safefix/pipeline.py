@@ -33,7 +33,11 @@ def run(options: Options) -> RunResult:
 
         command_words(options.verify_cmd, root)
     say(options, "ruff is checking")
-    chosen = flows.choose(binary, options, root)
+    chosen = (
+        flows.from_editor(binary, options)
+        if options.stdin is not None
+        else flows.choose(binary, options, root)
+    )
     if isinstance(chosen, LintRun):  # a warm lint found nothing to fix
         remaining = by_file(chosen.diagnostics)
         return _result(binary, options, root, None, remaining, notes=chosen.warnings)
@@ -57,7 +61,7 @@ def run(options: Options) -> RunResult:
             if options.mode is Mode.CHECK:
                 return _check(session, first, ahead.files)
             outcomes, verified = _settle(session, first, ahead.files)
-        if options.mode is Mode.FIX:  # the scratch is removed meanwhile, in its own thread
+        if options.mode is Mode.FIX and options.stdin is None:  # the scratch goes meanwhile
             from safefix.leftovers import remove_stale_temp_files
 
             # where a killed run was writing, its file is still to fix: its directory is here
@@ -75,7 +79,7 @@ def _project_root(options: Options) -> Path:
     """The project's root, once every path is known to exist (and to lie inside it)."""
     paths = [(options.cwd / p).absolute() for p in options.paths]
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not (options.stdin is not None and path.parent.is_dir()):
             raise UsageError(f"{path}: no such file or directory")
     root = (options.project_root or find_project_root(paths)).absolute()
     for path in paths:

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import tokenize
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from safefix.types import (
 )
 
 SCHEMA_VERSION = 1
+#: The rule codes `safefix check` gives its findings beside ruff's (documented in the README).
+FINDING_CODES = {"unprotected": "SF001", "fallback": "SF002", "missing": "SF003"}
 #: Consumers named per kept import in text output; JSON lists them all.
 SHOWN_CONSUMERS = 3
 
@@ -57,6 +60,8 @@ def _plural(count: int, word: str) -> str:
 class Report:
     result: RunResult
     options: Options
+    #: `safefix check`: whether ruff's lint of the tree found violations.
+    ruff_violations: bool = False
 
     @property
     def fixed(self) -> int:
@@ -89,10 +94,12 @@ class Report:
         if self.options.exit_zero:
             return ExitCode.OK
         if self.options.mode is Mode.CHECK:
-            return ExitCode.VIOLATIONS if self.result.findings else ExitCode.OK
+            found = self.result.findings or self.ruff_violations
+            return ExitCode.VIOLATIONS if found else ExitCode.OK
         if self.options.mode is Mode.DIFF:
             return ExitCode.VIOLATIONS if self._applied() else ExitCode.OK
-        if self.result.remaining or (self.options.exit_non_zero_on_fix and self.fixed):
+        counted = self.result.remaining and not self.options.fix_only
+        if counted or (self.options.exit_non_zero_on_fix and self.fixed):
             return ExitCode.VIOLATIONS
         return ExitCode.OK
 
@@ -101,11 +108,26 @@ class Report:
 
     # ----- text -------------------------------------------------------------------------
 
+    def kept_at(self, decision: Decision) -> int:
+        """The kept import's line in the file on disk after the command: the written file in
+        fix mode, the original (as the removed lines are) when nothing is written."""
+        if self.options.mode is Mode.FIX and decision.kept_line:
+            return decision.kept_line
+        return decision.removal.line
+
     def kept_lines(self) -> list[str]:
         return [
-            f"{self.rel(o.path)}:{d.kept_line or d.removal.line}: kept {d.removal.name}{self.why(d)}"
+            f"{self.rel(o.path)}:{self.kept_at(d)}: kept {d.removal.name}{self.why(d)}"
             for o, d in self.kept
         ]
+
+    def notes(self) -> list[str]:
+        """safefix's lines beside ruff's diagnostics: kept imports, kept order, and (verbose)
+        every removal; in `check`, its findings."""
+        if self.options.mode is Mode.CHECK:
+            return [self.finding_line(f) for f in self.result.findings]
+        lines = [*self.kept_lines(), *self.order_lines()]
+        return lines + (self.removed_lines() if self.options.verbose else [])
 
     def order_lines(self) -> list[str]:
         """`path:line: kept import order: a.b needs NAME from P (bound by line L) while ...`."""
@@ -135,15 +157,48 @@ class Report:
             shown = [self.consumer_text(c) for c in finding.consumers[:SHOWN_CONSUMERS]]
             more = len(finding.consumers) - SHOWN_CONSUMERS
             needed = "; needed by " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-        return f"{self.rel(finding.path)}:{finding.line}: {finding.code}: {finding.message}{needed}"
+        code = FINDING_CODES.get(finding.code, finding.code)
+        return f"{self.rel(finding.path)}:{finding.line}: {code} {finding.message}{needed}"
+
+    def check_summary(self, ruffs: str) -> str:
+        """ruff's summary line of its lint, with safefix's findings counted beside it."""
+        count = len(self.result.findings)
+        if not count:
+            return ruffs
+        mine = f"{_plural(count, 'import contract')} unprotected or broken (SF00x)"
+        if ruffs.startswith("Found "):
+            return f"{ruffs.rstrip('.')}; {mine}."
+        return f"Found {mine}."
 
     def error_lines(self) -> list[str]:
         lines = [f"warning: {note}" for note in self.result.notes]
         lines += [f"error: {self.rel(o.path)}: {o.error}" for o in self.file_errors]
         return lines
 
+    def fixes_lines(self, names: Mapping[str, str]) -> list[str]:
+        """ruff's `--show-fixes` summary of the fixes made, file by file (empty if none)."""
+        applied = [o for o in self._applied() if o.fixes]
+        if not applied:
+            return []
+        lines = ["", f"Fixed {_plural(self.fixed, 'error')}:"]
+        for outcome in applied:
+            lines.append(f"- {self.rel(outcome.path)}:")
+            lines += [
+                f"    {count} \u00d7 {code}" + (f" ({names[code]})" if code in names else "")
+                for code, count in outcome.fixes
+            ]
+        return [*lines, ""]
+
     def summary(self) -> str:
         fixed, remaining, kept = self.fixed, len(self.result.remaining), len(self.kept)
+        if self.options.mode is Mode.CHECK:
+            count = len(self.result.findings)
+            if count:
+                return f"Found {_plural(count, 'problem')}."
+            return "All checks passed: every load-bearing import is protected."
+        if self.options.fix_only and self.options.mode is Mode.FIX:
+            text = f"Fixed {_plural(fixed, 'error')}" if fixed else "No errors fixed"
+            return text + (f"; kept {_plural(kept, 'import')} needed elsewhere." if kept else ".")
         if self.options.mode is Mode.DIFF:
             if not fixed:
                 return "No errors would be fixed."
@@ -162,13 +217,7 @@ class Report:
         """(stdout, stderr) in ruff's style: diagnostics and kept imports, then a summary."""
         err = self.error_lines()
         if self.options.mode is Mode.CHECK:
-            out = [self.finding_line(f) for f in self.result.findings]
-            count = len(self.result.findings)
-            out.append(
-                f"Found {_plural(count, 'problem')}."
-                if count
-                else "All checks passed: every load-bearing import is protected."
-            )
+            out = [*self.notes(), self.summary()]
             return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
         if self.options.mode is Mode.DIFF:
             err += [*self.kept_lines(), *self.order_lines(), self.summary()]
@@ -180,10 +229,7 @@ class Report:
             f"{d.code}{sep(d.code)}{d.message}"
             for d in self.result.remaining
         ]
-        out += self.kept_lines()
-        out += self.order_lines()
-        if self.options.verbose:
-            out += self.removed_lines()
+        out += self.notes()
         out.append(self.summary())
         return "".join(f"{line}\n" for line in out), "".join(f"{e}\n" for e in err)
 

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
@@ -103,12 +103,42 @@ def flag_args(options: RuffOptions, map_config: Callable[[str], str]) -> list[st
 
 
 def _env() -> dict[str, str]:
-    """ruff's environment, minus what would colour or reshape the output safefix parses."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUFF_")}
+    """ruff's environment, minus what would colour the output safefix parses. `RUFF_*`
+    variables (RUFF_CACHE_DIR, ...) pass: every flag one could override is given explicitly."""
+    env = dict(os.environ)
     for key in ("FORCE_COLOR", "CLICOLOR_FORCE"):
         env.pop(key, None)
     env["NO_COLOR"] = "1"
     return env
+
+
+def run_plain(
+    binary: str, args: Sequence[str], cwd: Path, env: dict[str, str], given: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """ruff in `env` as given (colours and all), for output passed to the user as it is;
+    RuffError with ruff's whole first error block when it fails."""
+    try:
+        proc = spawn(
+            [binary, *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+    except OSError as exc:
+        raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
+    try:
+        stdout, stderr = proc.communicate(given)
+    except BaseException:
+        end(proc)
+        raise
+    if proc.returncode not in (0, 1):
+        raise RuffError(first_error_line(stderr, proc.returncode), stderr)
+    return subprocess.CompletedProcess([binary, *args], proc.returncode, stdout, stderr)
 
 
 def _run(binary: str, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -170,6 +200,15 @@ def _installed_version() -> str | None:
         for entry in Path(location).parent.glob("ruff-*.dist-info"):
             return entry.name.removeprefix("ruff-").removesuffix(".dist-info")
     return None
+
+
+def rule_names(binary: str) -> dict[str, str]:
+    """Every rule's name by its code (`F401` -> `unused-import`), as ruff's fix summary shows it."""
+    proc = _run(binary, ["rule", "--all", "--output-format", "json"], Path.cwd())
+    try:
+        return {rule["code"]: rule["name"] for rule in json.loads(proc.stdout)}
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise RuffError("ruff printed a rule list safefix cannot read", proc.stdout) from exc
 
 
 def lint(binary: str, paths: Sequence[str], flags: Sequence[str], cwd: Path) -> LintRun:
@@ -323,7 +362,15 @@ class StdinFixes:
     a file, all started now and under way at once; read (or cancelled) later.
     """
 
-    def __init__(self, binary: str, files: Sequence[Path], flags: Sequence[str], cwd: Path) -> None:
+    def __init__(
+        self,
+        binary: str,
+        files: Sequence[Path],
+        flags: Sequence[str],
+        cwd: Path,
+        given: Mapping[Path, bytes] | None = None,
+    ) -> None:
+        """`given`: a file's text as an editor holds it (stdin), instead of the file on disk."""
         args = [binary, "check", "--fix", "--no-fix-only", "--no-cache"]
         args += ["--output-format", "concise", "--show-fixes", *PREFER_CODES, *flags]
         self._cwd = cwd
@@ -331,7 +378,7 @@ class StdinFixes:
         self._started: list[tuple[Path, subprocess.Popen[bytes]]] = []
         try:
             for path in files:
-                self.before[path] = read_whole(path)
+                self.before[path] = given[path] if given else read_whole(path)
                 proc = _spawn_piped([*args, "--stdin-filename", str(path), "-"], cwd)
                 self._started.append((path, proc))
                 _feed(proc, self.before[path])

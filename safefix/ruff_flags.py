@@ -33,7 +33,6 @@ PASSED_SWITCHES = frozenset(
         "--respect-gitignore",
         "--no-respect-gitignore",
         "--no-force-exclude",
-        "--no-show-fixes",
         "--no-fix-only",
     }
 )
@@ -55,6 +54,8 @@ UNDERSTOOD = frozenset(
         "--exit-non-zero-on-fix",
         "--quiet",
         "-q",
+        "--silent",
+        "-s",
         "--verbose",
         "-v",
         "--select",
@@ -67,26 +68,25 @@ UNDERSTOOD = frozenset(
         "--config",
         "--target-version",
         "--output-format",
+        "--stdin-filename",
+        "--fix-only",
+        "--show-fixes",
+        "--no-show-fixes",
+        "--statistics",
+        "--show-files",
+        "--show-settings",
+        "--watch",
+        "-w",
+        "--no-fix",
     }
 )
 #: Flags that change what ruff does or prints; safefix does not support them yet.
 REFUSED = {
-    "--fix-only": "safefix applies ruff's fixes and reports what remains",
-    "--no-fix": "use `safefix --diff` to see the fixes without writing them",
-    "--show-fixes": "not supported yet",
-    "--statistics": "not supported yet",
     "--add-noqa": "it writes into the tree; run `ruff check --add-noqa` itself",
     "--add-ignore": "it writes into the tree; run `ruff check --add-ignore` itself",
-    "--show-files": "run `ruff check --show-files` itself",
-    "--show-settings": "run `ruff check --show-settings` itself",
-    "--watch": "not supported yet",
-    "-w": "not supported yet",
     "--output-file": "not supported yet; redirect the output",
     "-o": "not supported yet; redirect the output",
-    "--stdin-filename": "not supported yet",
     "--ignore-noqa": "safefix keeps imports with `# noqa`, which this would ignore",
-    "--silent": "not supported yet; use -q",
-    "-s": "not supported yet; use -q",
     "--help": "see `safefix --help`",
     "-h": "see `safefix --help`",
 }

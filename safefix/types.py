@@ -56,10 +56,23 @@ class RestoreWith(str, Enum):
 
 
 class OutputFormat(str, Enum):
-    TEXT = "text"
+    """ruff's formats (rendered by ruff, safefix's notes added), and safefix's own views."""
+
+    FULL = "full"
+    CONCISE = "concise"
+    GROUPED = "grouped"
     JSON = "json"
+    JSON_LINES = "json-lines"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
+    PYLINT = "pylint"
+    RDJSON = "rdjson"
+    AZURE = "azure"
     GITHUB = "github"
     SARIF = "sarif"
+    #: safefix's own: one line per finding; its versioned JSON report; a pull-request body.
+    TEXT = "text"
+    SAFEFIX_JSON = "safefix-json"
     MARKDOWN = "markdown"
 
 
@@ -275,7 +288,8 @@ class Options:
     mode: Mode = Mode.FIX
     restore_with: RestoreWith = RestoreWith.AUTO
     project_root: Path | None = None
-    output_format: OutputFormat = OutputFormat.TEXT
+    #: None: the format ruff would use (its flag, RUFF_OUTPUT_FORMAT, output-format, `full`).
+    output_format: OutputFormat | None = None
     exit_zero: bool = False
     exit_non_zero_on_fix: bool = False
     #: Import every module before and after, in fresh interpreters; take back what breaks.
@@ -298,6 +312,17 @@ class Options:
     #: Text output: only errors (quiet), or every consumer and removal (verbose).
     quiet: bool = False
     verbose: bool = False
+    #: Nothing on stdout (ruff's -s); errors still on stderr, the exit code as usual.
+    silent: bool = False
+    #: ruff's --fix-only (fix; neither report nor exit 1 for what remains), --show-fixes
+    #: (None: as ruff's `show-fixes` setting) and --statistics (counts per rule of what remains).
+    fix_only: bool = False
+    #: `safefix check`: only the import contracts, not ruff's lint as well.
+    contracts_only: bool = False
+    show_fixes: bool | None = None
+    statistics: bool = False
+    #: An editor's text of `paths[0]` (`--stdin-filename`): fixed and printed, never written.
+    stdin: bytes | None = field(default=None, repr=False)
     #: Called with a short status line as stages start (the CLI shows it on a terminal).
     progress: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 

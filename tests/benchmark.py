@@ -396,7 +396,7 @@ def measure_load(modules: int, reexports: int, work: Path) -> dict[str, object]:
     start = time.perf_counter()
     with out.open("w") as handle:
         proc = subprocess.Popen(
-            [str(BIN / "safefix"), "--no-cache", "--output-format", "json", "."],
+            [str(BIN / "safefix"), "--no-cache", "--output-format", "safefix-json", "."],
             cwd=tree,
             stdout=handle,
             stderr=subprocess.DEVNULL,

@@ -45,7 +45,7 @@ def safefix_json(
     cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> tuple[int, dict[str, Any]]:
     head = list(args[:1]) if args[:1] in (("check",), ("why",)) else []
-    proc = safefix(cwd, *head, "--output-format", "json", *args[len(head) :], env=env)
+    proc = safefix(cwd, *head, "--output-format", "safefix-json", *args[len(head) :], env=env)
     try:
         return proc.returncode, json.loads(proc.stdout)
     except json.JSONDecodeError as exc:

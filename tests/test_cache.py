@@ -43,7 +43,7 @@ def test_consumer_added_after_a_cached_run_is_seen(incident: Path) -> None:
     text = health.read_text().replace("import KEEPALIVE\n", "import DEBUG, KEEPALIVE\n")
     health.write_text(text.replace('"keepalive": KEEPALIVE', '"keepalive": KEEPALIVE or DEBUG'))
     second = safefix(incident, "--diff")
-    assert "app/main.py:8: kept DEBUG for app/routers/health.py:3" in second.stderr
+    assert "app/main.py:13: kept DEBUG for app/routers/health.py:3" in second.stderr
 
 
 def test_touched_file_with_the_same_content_stays_cached(incident: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import SCENARIOS, copy_project, safefix, safefix_json, snapshot
+from support import SCENARIOS, copy_project, ruff, safefix, safefix_json, snapshot
 
 INCIDENT = SCENARIOS / "incident" / "repo"
 
@@ -221,19 +221,69 @@ def test_why_lists_every_consumer(tmp_path: Path) -> None:
 
 def test_check_reports_unprotected_reexports_until_safefix_runs(incident: Path) -> None:
     before = snapshot(incident)
-    proc = safefix(incident, "check")
+    proc = safefix(incident, "check", "--contracts-only")
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("app/main.py:13: unprotected: KEEPALIVE is needed elsewhere")
+    assert lines[0].startswith("app/main.py:13: SF001 KEEPALIVE is needed elsewhere")
     assert lines[0].endswith("needed by app/routers/health.py:3 (from app.main import KEEPALIVE)")
     assert lines[-1] == "Found 3 problems."
     assert snapshot(incident) == before
     assert safefix(incident).returncode == 0
-    after = safefix(incident, "check")
+    after = safefix(incident, "check", "--contracts-only")
     assert (after.returncode, after.stdout) == (
         0,
         "All checks passed: every load-bearing import is protected.\n",
     )
+
+
+@pytest.mark.parametrize("command", [["check"], ["--no-fix"], [".", "--", "--no-fix"]])
+def test_check_lints_like_ruff_and_adds_its_findings(incident: Path, command: list[str]) -> None:
+    """ruff's lint of the tree as it is (nothing written), then safefix's SF001 findings,
+    ruff's summary counting them, ruff's hints; the exit codes are ruff's."""
+    before = snapshot(incident)
+    theirs = ruff(incident, "check", "--no-fix", "--output-format", "concise")
+    proc = safefix(incident, *command, "--output-format", "concise")
+    assert (proc.returncode, theirs.returncode) == (1, 1)
+    assert snapshot(incident) == before
+    body = theirs.stdout.split("Found ")[0]
+    assert proc.stdout.startswith(body)
+    mine = proc.stdout[len(body) :].splitlines()
+    assert [line.split(" ")[1] for line in mine[:3]] == ["SF001"] * 3
+    assert mine[3:] == [
+        "Found 9 errors; 3 import contracts unprotected or broken (SF00x).",
+        "[*] 9 fixable with `--fix`.",
+    ]
+    machine = safefix(incident, *command, "--output-format", "json")
+    assert machine.stdout == ruff(incident, "check", "--no-fix", "--output-format", "json").stdout
+    assert "SF001" in machine.stderr
+
+
+def test_check_exit_codes_are_ruffs(tmp_path: Path) -> None:
+    """No finding of safefix's: ruff's lint alone decides, as for `ruff check`."""
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff.lint]\nselect = ['F']\n")
+    (tmp_path / "a.py").write_text("x = undefined_name\n")
+    proc = safefix(tmp_path, "check")
+    assert proc.returncode == ruff(tmp_path, "check").returncode == 1
+    (tmp_path / "a.py").write_text("x = 1\n")
+    clean = safefix(tmp_path, "check")
+    assert (clean.returncode, clean.stdout) == (0, "All checks passed!\n")
+    assert safefix(tmp_path, "check", "--exit-zero").returncode == 0
+
+
+def test_subcommands_have_their_own_help_and_a_path_after_dashes_is_a_path(
+    incident: Path,
+) -> None:
+    check = safefix(incident, "check", "--help")
+    assert check.returncode == 0 and "SF001" in check.stdout and "--diff" not in check.stdout
+    assert safefix(incident, "help", "check").stdout == check.stdout
+    assert "MODULE:NAME" in safefix(incident, "why", "--help").stdout
+    assert safefix(incident, "version").stdout.startswith("safefix ")
+    assert safefix(incident, "check", "--diff").returncode == 2  # a fix flag: not check's
+    (incident / "check").mkdir()
+    (incident / "check/m.py").write_text("import os\n")
+    proc = safefix(incident, "--", "check")
+    assert proc.returncode == 0, proc.stderr
+    assert (incident / "check/m.py").read_text() == ""
 
 
 def test_check_finds_partial_fallbacks_and_missing_names(tmp_path: Path) -> None:

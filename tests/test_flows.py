@@ -59,7 +59,9 @@ def test_a_file_that_cannot_be_copied_sends_ruff_back_to_the_tree(tmp_path: Path
     (root / "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["F401", "E902"]\n')
     (root / "a.py").write_text("import os\n")
     (root / "b.py").symlink_to(tmp_path / "nowhere.py")
-    proc = safefix(root, "--no-cache", env={"SAFEFIX_FLOW": "one-pass"})
+    proc = safefix(
+        root, "--no-cache", "--output-format", "concise", env={"SAFEFIX_FLOW": "one-pass"}
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "b.py:1:1: E902" in proc.stdout
     assert (root / "a.py").read_text() == ""

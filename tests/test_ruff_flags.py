@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import ruff, safefix, snapshot
+from support import copy_project, ruff, safefix, snapshot
 
 from safefix import ruff_flags
-from safefix.cli import fix_parser
+from safefix.cli_parser import fix_parser
 
 KEPT = ("KEEPALIVE", "SEEN_TTL", "_db_pool")
 
@@ -22,7 +22,7 @@ ACCEPTED = [
     pytest.param(["--fix", "."], True, id="fix-flag"),
     pytest.param([".", "--", "--fix"], True, id="fix-after-dashes"),
     pytest.param(["--diff", ".", "--", "--fix"], False, id="diff-with-fix-after-dashes"),
-    pytest.param(["--diff", "--", "--diff"], False, id="diff-after-dashes"),
+    pytest.param([".", "--", "--diff"], False, id="diff-after-dashes"),
     pytest.param([".", "--", "--line-length", "100"], True, id="line-length-after-dashes"),
     pytest.param(["--line-length=100", "."], True, id="line-length-before"),
     pytest.param([".", "--", "--extend-exclude", "nothing"], True, id="extend-exclude"),
@@ -30,18 +30,31 @@ ACCEPTED = [
     pytest.param(["--", "-e", "--select", "F401", "."], True, id="own-flags-and-path-after"),
     pytest.param([".", "--", "--respect-gitignore"], True, id="respect-gitignore"),
     pytest.param(["app", "-n", "tests", "--", "--fix", "app"], True, id="paths-between-flags"),
+    pytest.param([".", "--", "-s"], True, id="silent-after-dashes"),
+    pytest.param(["--fix-only", "."], True, id="fix-only"),
+    pytest.param([".", "--", "--fix-only"], True, id="fix-only-after-dashes"),
+    pytest.param(["--diff", ".", "--", "--fix-only"], False, id="fix-only-under-diff"),
+    pytest.param(["--show-fixes", "."], True, id="show-fixes"),
+    pytest.param([".", "--", "--no-show-fixes"], True, id="no-show-fixes-after-dashes"),
+    pytest.param([".", "--", "--statistics"], True, id="statistics-after-dashes"),
+    pytest.param(["--statistics", "--output-format", "json", "."], True, id="statistics-json"),
+    pytest.param(["--show-files", "."], False, id="show-files"),
+    pytest.param([".", "--", "--show-settings"], False, id="show-settings-after-dashes"),
+    pytest.param([".", "--", "--exclude", "nothing"], True, id="exclude"),
+    pytest.param([".", "--", "--per-file-ignores", "tests/*:E501"], True, id="per-file-ignores"),
+    pytest.param(["--cache-dir", "elsewhere", "."], True, id="cache-dir"),
+    pytest.param([".", "--", "--no-respect-gitignore"], True, id="no-respect-gitignore"),
+    pytest.param(["--silent", "."], True, id="silent"),
+    pytest.param(["--output-format", "full", "."], True, id="full"),
+    pytest.param([".", "--", "--output-format=grouped"], True, id="grouped-after-dashes"),
 ]
 
 #: (command line, a word of the one-line refusal)
 REFUSED = [
     pytest.param([".", "--", "--add-noqa"], "--add-noqa", id="add-noqa-writes"),
-    pytest.param([".", "--", "--fix-only"], "--fix-only", id="fix-only"),
-    pytest.param(["--diff", ".", "--", "--fix-only"], "--fix-only", id="fix-only-under-diff"),
-    pytest.param([".", "--", "--watch"], "--watch", id="watch-would-hang"),
-    pytest.param([".", "--", "--statistics"], "--statistics", id="statistics"),
-    pytest.param([".", "--", "--show-files"], "--show-files", id="show-files"),
+    pytest.param(["--diff", ".", "--", "--watch"], "--watch", id="watch-under-diff"),
     pytest.param([".", "--", "--ignore-noqa"], "--ignore-noqa", id="ignore-noqa"),
-    pytest.param([".", "--", "--stdin-filename", "x.py"], "--stdin-filename", id="stdin"),
+    pytest.param([".", "--", "--stdin-filename", "x.py"], "--stdin-filename", id="stdin-and-path"),
     pytest.param(["--fixa", "."], "--fixa", id="no-abbreviations"),
     pytest.param(["--unsafe", "."], "--unsafe", id="unsafe-is-not-unsafe-fixes"),
     pytest.param([".", "--", "--no-such-flag"], "--no-such-flag", id="unknown"),
@@ -50,7 +63,12 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("args", "fixes"), ACCEPTED)
-def test_accepted_lines_keep_what_is_needed(incident: Path, args: list[str], fixes: bool) -> None:
+def test_accepted_lines_keep_what_is_needed(
+    incident: Path, tmp_path: Path, args: list[str], fixes: bool
+) -> None:
+    """ruff accepts the same line (its flags written before the paths, as ruff reads `--`)."""
+    plain = ruff(copy_project(incident, tmp_path / "plain"), "check", *_for_ruff(args))
+    assert plain.returncode in (0, 1), plain.stderr
     before = snapshot(incident)
     proc = safefix(incident, *args)
     assert proc.returncode in (0, 1), proc.stderr
@@ -60,6 +78,11 @@ def test_accepted_lines_keep_what_is_needed(incident: Path, args: list[str], fix
         assert "import os" not in main  # the fixes were made: only the needed imports stay
     else:
         assert snapshot(incident) == before
+
+
+def _for_ruff(args: list[str]) -> list[str]:
+    """The line as ruff takes it: after `--`, ruff reads only paths."""
+    return [a for a in args if a != "--"]
 
 
 @pytest.mark.parametrize(("args", "word"), REFUSED)

@@ -25,7 +25,7 @@ def project(root: Path, files: Mapping[str, bytes | str], pyproject: str = F401)
 
 def test_syntax_error_is_reported_and_left_alone_while_others_are_fixed(tmp_path: Path) -> None:
     repo = project(tmp_path / "r", {"broken.py": "import os\ndef f(:\n", "ok.py": "import os\n"})
-    proc = safefix(repo)
+    proc = safefix(repo, "--output-format", "concise")
     assert proc.returncode == 1
     assert "broken.py:2:7: invalid-syntax: " in proc.stdout
     assert (repo / "broken.py").read_text() == "import os\ndef f(:\n"

@@ -263,7 +263,7 @@ def test_stdout_on_a_full_device_is_one_line(tmp_path: Path, mode: str) -> None:
     repo = project(tmp_path / "repo")
     with open("/dev/full", "w") as full:
         proc = subprocess.run(
-            [sys.executable, "-m", "safefix", "--output-format", "json", mode],
+            [sys.executable, "-m", "safefix", "--output-format", "safefix-json", mode],
             cwd=repo,
             stdout=full,
             stderr=subprocess.PIPE,

@@ -128,7 +128,7 @@ NO_RE2 = (
 def test_without_re2_safefix_decides_the_same(scenario: str, tmp_path: Path) -> None:
     """The fallback search is a real path users run: whole runs give the same report."""
     project = copy_project(SCENARIOS / scenario / "repo", tmp_path / "repo")
-    args = ["--diff", "--output-format", "json", "."]
+    args = ["--diff", "--output-format", "safefix-json", "."]
     with_re2 = run([sys.executable, "-m", "safefix", *args], project)
     without = run([sys.executable, "-c", NO_RE2, *args], project)
     assert with_re2.returncode == without.returncode, without.stderr

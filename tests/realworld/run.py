@@ -188,7 +188,14 @@ def run_tool(
     if tool == "ruff":
         command = [str(BIN / "ruff"), "check", "--fix", "--no-cache", "-q", *flags, "."]
     else:
-        command = [str(BIN / "safefix"), "--no-cache", "--output-format", "json", *flags, "."]
+        command = [
+            str(BIN / "safefix"),
+            "--no-cache",
+            "--output-format",
+            "safefix-json",
+            *flags,
+            ".",
+        ]
     start = time.perf_counter()
     proc = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
