@@ -121,7 +121,9 @@ def open_cache(root: Path, modules: ModuleMap) -> IndexCache:
     """The cache for this project as its modules are now (empty if there is none yet, or if
     what is there is not a cache this user's safefix wrote)."""
     key = blake2b()
-    key.update(f"{FORMAT}\0{__version__}\0{sys.version}\0{root}\0".encode())
+    key.update(
+        f"{FORMAT}\0{__version__}\0{sys.version}\0{root}\0".encode("utf-8", "surrogateescape")
+    )
     for file, names in sorted(modules.names.items()):
         key.update(f"{file}\0{','.join(names)}\0".encode("utf-8", "surrogateescape"))
     path = cache_dir(root) / __version__ / f"{key.hexdigest()}{cache_store.SUFFIX}"
@@ -164,7 +166,9 @@ def encode(entries: dict[str, Entry]) -> bytes:
         rows.append(
             [file, entry.mtime_ns, entry.size, entry.inode, digest_hex, entry.seen_ns, found]
         )
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+    # a file name that is not UTF-8 holds surrogates (os.fsdecode): kept as its own bytes
+    text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogateescape")
 
 
 def decode(body: bytes) -> dict[str, Entry]:
@@ -174,7 +178,9 @@ def decode(body: bytes) -> dict[str, Entry]:
     checked by unpacking, not field by field: what does not unpack, or names an unknown kind,
     drops the whole cache."""
     try:
-        return dict(_entry(row) for row in _list(json.loads(body)))
+        return dict(
+            _entry(row) for row in _list(json.loads(body.decode("utf-8", "surrogateescape")))
+        )
     except (ValueError, TypeError, KeyError, UnicodeDecodeError, RecursionError):
         return {}
 

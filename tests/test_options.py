@@ -54,10 +54,8 @@ def test_each_option_reaches_the_run(name: str, tmp_path: Path) -> None:
     default = options.build({}, paths=["."], cwd=tmp_path)
     changed = options.build({name: NOT_DEFAULT.get(name, True)}, paths=["."], cwd=tmp_path)
     assert asdict(changed.options) != asdict(default.options) or (
-        changed.restore_with,
-        changed.verify,
-        changed.verify_cmd,
-    ) != (default.restore_with, default.verify, default.verify_cmd)
+        changed.choices() != default.choices()
+    )
 
 
 def test_error_classes_are_exported(tmp_path: Path) -> None:
