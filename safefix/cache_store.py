@@ -158,20 +158,16 @@ def cache_subdir(base: Path, version: str, create: bool) -> Iterator[int]:
 def _base(parent: int, name: str, create: bool) -> Iterator[int]:
     """The cache directory, ignored by git from its first moment (like `.ruff_cache`)."""
     try:
-        fd = os.open(name, _DIRECTORY, dir_fd=parent)
+        os.stat(name, dir_fd=parent, follow_symlinks=False)
+        made = False
     except FileNotFoundError:
-        if not create:
-            raise
-        with suppress(FileExistsError):
-            os.mkdir(name, 0o755, dir_fd=parent)
-        fd = os.open(name, _DIRECTORY, dir_fd=parent)
+        made = create
+    with _opened_dir(parent, name, create) as fd:
         for marker, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
-            with suppress(FileExistsError):
-                _write_new(fd, marker, text.encode())
-    try:
+            if made:
+                with suppress(FileExistsError):
+                    _write_new(fd, marker, text.encode())
         yield fd
-    finally:
-        os.close(fd)
 
 
 def _write_new(directory: int, name: str, data: bytes) -> None:

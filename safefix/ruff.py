@@ -117,28 +117,7 @@ def run_plain(
 ) -> subprocess.CompletedProcess[str]:
     """ruff in `env` as given (colours and all), for output passed to the user as it is;
     RuffError with ruff's whole first error block when it fails."""
-    try:
-        proc = spawn(
-            [binary, *args],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except OSError as exc:
-        raise RuffError(f"cannot run ruff ({binary}): {exc.strerror or exc}") from exc
-    try:
-        stdout, stderr = proc.communicate(given)
-    except BaseException:
-        end(proc)
-        raise
-    if proc.returncode not in (0, 1):
-        raise RuffError(first_error_line(stderr, proc.returncode), stderr)
-    return subprocess.CompletedProcess([binary, *args], proc.returncode, stdout, stderr)
+    return _Started(binary, args, cwd, env, given).finish()
 
 
 def _run(binary: str, args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -148,13 +127,22 @@ def _run(binary: str, args: Sequence[str], cwd: Path) -> subprocess.CompletedPro
 class _Started:
     """A ruff process under way: started now, its output read (and checked) later."""
 
-    def __init__(self, binary: str, args: Sequence[str], cwd: Path) -> None:
+    def __init__(
+        self,
+        binary: str,
+        args: Sequence[str],
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        given: str | None = None,
+    ) -> None:
         self.args = [binary, *args]
+        self.given = given
         try:
             self.proc = spawn(
                 self.args,
                 cwd=cwd,
-                env=_env(),
+                env=_env() if env is None else env,
+                stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -166,7 +154,7 @@ class _Started:
 
     def finish(self) -> subprocess.CompletedProcess[str]:
         try:
-            stdout, stderr = self.proc.communicate()
+            stdout, stderr = self.proc.communicate(self.given)
         except BaseException:
             self.cancel()
             raise
