@@ -226,14 +226,19 @@ class Simulation:
         self._stack: list[tuple[str, int]] = []
         #: While set: how to undo each change, so one entry's run can be taken back.
         self._journal: list[tuple[str, str, object]] | None = None
+        #: The modules this tentative run loaded: rollback drops them whole, so their
+        #: bindings need no journal (a star import binds hundreds of names).
+        self.fresh: set[str] = set()
 
     def tentatively(self, entry: str) -> tuple[OrderFailure | None, Simulation]:
         """`run(entry)`, to be taken back with `rollback()` (cheaper than a copy)."""
         self._journal = []
+        self.fresh = set()
         return self.run(entry), self
 
     def rollback(self) -> None:
         journal, self._journal = self._journal or [], None
+        self.fresh = set()
         for kind, module, old in reversed(journal):
             if kind == "status":
                 if old is None:
@@ -291,6 +296,8 @@ class Simulation:
         if len(self._stack) >= MAX_DEPTH:
             raise RecursionError(f"import chain deeper than {MAX_DEPTH} at {module}")
         self._note("module", module, None)
+        if self._journal is not None:
+            self.fresh.add(module)
         self.bound[module] = {}
         self._stack.append((module, 0))
         for op in found.ops:
@@ -305,7 +312,8 @@ class Simulation:
     def _bind(self, module: str, name: str, line: int) -> None:
         names = self.bound[module]
         if name not in names:
-            self._note("bind", module, name)
+            if self._journal is not None and module not in self.fresh:
+                self._journal.append(("bind", module, name))
             names[name] = line
 
     def _run(self, module: str, op: Op, found: Skeleton) -> None:
@@ -324,11 +332,20 @@ class Simulation:
             self._import_chain(op.module)
             for name, bound in op.names:
                 if name == "*":
-                    for star in self._star(op.module, op.line):
-                        self._bind(module, star, op.line)
+                    self._bind_all(module, self._star(op.module, op.line), op.line)
                 else:
                     self._from(op.module, name, op.line)
                     self._bind(module, bound, op.line)
+
+    def _bind_all(self, module: str, stars: list[str], line: int) -> None:
+        """`_bind` for each of a star import's names (without a call per name)."""
+        names = self.bound[module]
+        journal = None if module in self.fresh else self._journal
+        for star in stars:
+            if star not in names:
+                names[star] = line
+                if journal is not None:
+                    journal.append(("bind", module, star))
 
     def _from(self, source: str, name: str, line: int) -> None:
         """`from source import name`: bound, a submodule (imported if need be), or a failure."""
