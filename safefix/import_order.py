@@ -229,16 +229,21 @@ class Simulation:
         #: The modules this tentative run loaded: rollback drops them whole, so their
         #: bindings need no journal (a star import binds hundreds of names).
         self.fresh: set[str] = set()
+        #: While set: what of the state before the tentative run it read, as (module, "")
+        #: for its status, (module, "*") for all its names, (module, name) for one name.
+        self.reads: set[tuple[str, str]] | None = None
 
     def tentatively(self, entry: str) -> tuple[OrderFailure | None, Simulation]:
         """`run(entry)`, to be taken back with `rollback()` (cheaper than a copy)."""
         self._journal = []
         self.fresh = set()
+        self.reads = set()
         return self.run(entry), self
 
     def rollback(self) -> None:
         journal, self._journal = self._journal or [], None
         self.fresh = set()
+        self.reads = None
         for kind, module, old in reversed(journal):
             if kind == "status":
                 if old is None:
@@ -286,8 +291,14 @@ class Simulation:
             self._load(".".join(parts[:i]))
 
     def _load(self, module: str) -> None:
+        reads = self.reads
         if module in self.status:
+            if reads is not None and module not in self.fresh:
+                reads.add((module, ""))
             return
+        if reads is not None:
+            reads.add((module, ""))  # not loaded before: from here on the run's own
+            self.fresh.add(module)
         found = self._skeleton_of(module)
         if found is None:
             self._set_status(module, _DONE)
@@ -296,8 +307,6 @@ class Simulation:
         if len(self._stack) >= MAX_DEPTH:
             raise RecursionError(f"import chain deeper than {MAX_DEPTH} at {module}")
         self._note("module", module, None)
-        if self._journal is not None:
-            self.fresh.add(module)
         self.bound[module] = {}
         self._stack.append((module, 0))
         for op in found.ops:
@@ -306,8 +315,10 @@ class Simulation:
         self._stack.pop()
         self._set_status(module, _DONE)
         parent, _, child = module.rpartition(".")
-        if parent and parent in self.bound:
-            self._bind(parent, child, 0)
+        if parent:
+            self._read(parent, child)
+            if parent in self.bound:
+                self._bind(parent, child, 0)
 
     def _bind(self, module: str, name: str, line: int) -> None:
         names = self.bound[module]
@@ -349,6 +360,7 @@ class Simulation:
 
     def _from(self, source: str, name: str, line: int) -> None:
         """`from source import name`: bound, a submodule (imported if need be), or a failure."""
+        self._read(source, name)
         if name in self.bound.get(source, {name: 0}):
             return
         if self._skeleton_of(f"{source}.{name}") is not None:
@@ -357,6 +369,7 @@ class Simulation:
         self._check(source, name, line)
 
     def _check(self, source: str, name: str, line: int) -> None:
+        self._read(source, "")
         found = self._skeleton_of(source)
         if self.status.get(source) != _INIT or found is None or found.undecided:
             return  # a finished module lacking a name is not an ordering matter
@@ -371,7 +384,12 @@ class Simulation:
             )
         )
 
+    def _read(self, module: str, what: str) -> None:
+        if self.reads is not None and module not in self.fresh:
+            self.reads.add((module, what))
+
     def _star(self, source: str, line: int) -> list[str]:
+        self._read(source, "*")
         bound = self.bound.get(source)
         if bound is None:
             return []
@@ -420,37 +438,85 @@ class Runs:
     def __init__(self, skeleton_of: Skeletons) -> None:
         self._skeleton_of = skeleton_of
         self._after: dict[str, tuple[OrderFailure | None, Simulation]] = {}
+        #: The state before anything is imported (every run takes its own back).
+        self._fresh: tuple[OrderFailure | None, Simulation] = (None, Simulation(skeleton_of))
+        self._names: dict[tuple[str, str], int] = {}
+        #: Per entry run past its chain: its failure and the modules it loaded itself.
+        self._outcomes: dict[str, tuple[OrderFailure | None, frozenset[str]]] = {}
 
     def result(
         self,
         entry: str,
         lookup: tuple[str, str] | None = None,
-        reached: Callable[[Iterable[str]], None] | None = None,
+        reached: Callable[[Reads | None], None] | None = None,
     ) -> tuple[OrderFailure | None, int | None]:
         """The failure importing `entry` first meets, and the line that bound `lookup` (a
-        module's name) by the end of the run; `reached` is told every module the run loaded
-        (what the result depends on)."""
+        module's name) by the end of the run; `reached` is told what the result depends on
+        (None: unknown)."""
+        _, failure, simulation = self._chain(entry)
+        reads: Reads | None = Reads(frozenset({(entry, "")}), frozenset(), 0)
+        if failure is None and entry not in simulation.status:
+            known = self._outcomes.get(entry)
+            if known is not None and reached is None and _settled(simulation, known[1], lookup):
+                return known[0], _line(simulation, lookup)
+            try:
+                failure, _ = simulation.tentatively(entry)
+                line = _line(simulation, lookup)
+                seen, loaded = frozenset(simulation.reads or ()), frozenset(simulation.fresh)
+                self._outcomes[entry] = (failure, loaded)
+            except RecursionError:
+                failure, line, seen, loaded = None, None, None, frozenset()  # undecided
+            finally:
+                simulation.rollback()
+            reads = None if seen is None else Reads(seen, loaded, 0)
+        else:
+            line = _line(simulation, lookup)
+        if reached is not None:
+            reached(reads and Reads(reads.reads, reads.loaded, self.state(entry, reads.reads)))
+        return failure, line
+
+    def state(self, entry: str, reads: frozenset[tuple[str, str]]) -> int:
+        """A digest of what `reads` read of the state `entry`'s package chain leaves (with
+        the chain's own failure): equal digests, equal runs of `entry` over equal modules."""
+        key, failure, simulation = self._chain(entry)
+        return hash(
+            (failure, frozenset((read, self._digest(key, simulation, read)) for read in reads))
+        )
+
+    def _digest(self, key: str, simulation: Simulation, read: tuple[str, str]) -> object:
+        module, what = read
+        bound = simulation.bound.get(module)
+        if what == "":
+            return (simulation.status.get(module), bound is not None)
+        if what != "*":
+            return (bound is not None, bound is not None and what in bound)
+        memo = (key, module)
+        if memo not in self._names:
+            listed = simulation._all.get(module, _UNSET)
+            names = frozenset(bound or ())
+            self._names[memo] = hash(
+                (
+                    names,
+                    tuple(listed) if isinstance(listed, list) else listed is None,
+                    bound is None,
+                    listed is _UNSET,
+                )
+            )
+        return self._names[memo]
+
+    def _chain(self, entry: str) -> tuple[str, OrderFailure | None, Simulation]:
+        """The state `entry`'s package chain leaves (`entry`'s own, if it is a package that
+        another entry's chain ran), and its key."""
         parts = entry.split(".")
-        known: tuple[OrderFailure | None, Simulation] = (None, Simulation(self._skeleton_of))
+        key, known = "", self._fresh
         for i in range(1, len(parts)):
             prefix = ".".join(parts[:i])
             if prefix not in self._after:
                 self._after[prefix] = self._step(known, prefix)
-            known = self._after[prefix]
-        failure, simulation = self._after.get(entry) or known
-        if failure is None and entry not in simulation.status:
-            try:
-                failure, _ = simulation.tentatively(entry)
-                if reached is not None:
-                    reached(simulation.status)
-                return failure, _line(simulation, lookup)
-            except RecursionError:
-                return None, None  # too deep to follow: undecided
-            finally:
-                simulation.rollback()
-        if reached is not None:
-            reached(simulation.status)
-        return failure, _line(simulation, lookup)
+            key, known = prefix, self._after[prefix]
+        if entry in self._after:
+            key, known = entry, self._after[entry]
+        return (key, *known)
 
     @staticmethod
     def _step(
@@ -464,6 +530,28 @@ class Runs:
             return simulation.run(module), simulation
         except RecursionError:
             return None, simulation  # too deep to follow: undecided
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one entry's run depended on: the parts of the state its package chain left that
+    it read, the modules it loaded itself (their skeletons), and a digest of the former."""
+
+    reads: frozenset[tuple[str, str]]
+    loaded: frozenset[str]
+    state: int
+
+
+def _settled(
+    simulation: Simulation, loaded: frozenset[str], lookup: tuple[str, str] | None
+) -> bool:
+    """Whether the chain's state already holds the line a run that loaded `loaded` would
+    report for `lookup` (a run binds a name of a module it did not load only as a
+    submodule, and never rebinds one)."""
+    if lookup is None:
+        return True
+    module, name = lookup
+    return module not in loaded and name in simulation.bound.get(module, ())
 
 
 def _line(simulation: Simulation, lookup: tuple[str, str] | None) -> int | None:

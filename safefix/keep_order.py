@@ -217,6 +217,7 @@ class _Skeletons:
         self._modules = modules
         self._states = states
         self._cache: dict[tuple[Path, bool], import_order.Skeleton | None] = {}
+        self._paths: dict[str, Path | None] = {}
         #: Files whose fixes are taken back: the fixed tree holds their original.
         self.reverted: set[Path] = set()
         self._touched: set[Path] = set()
@@ -253,10 +254,12 @@ class _Skeletons:
         return of
 
     def _of(self, module: str, *, fixed: bool) -> import_order.Skeleton | None:
-        files = [f for f in self._modules.files(module) if f.suffix == ".py"]
-        if not files:
+        if module not in self._paths:  # asked ~200 times per module on sympy
+            files = [f for f in self._modules.files(module) if f.suffix == ".py"]
+            self._paths[module] = files[0] if files else None
+        path = self._paths[module]
+        if path is None:
             return None
-        path = files[0]
         state = self._states.get(path)
         key = (path, fixed and state is not None and path not in self.reverted)
         if key not in self._cache:
