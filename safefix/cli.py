@@ -63,12 +63,12 @@ def fix(args: list[str], mode: Mode | None, prog: str) -> int:
         if options.stdin is not None or options.mode is not Mode.FIX:
             parser.error("--watch re-runs a fix of files on disk: not with --diff, check or stdin")
         paths = [options.cwd / p for p in options.paths]
-        return watch(lambda: _fix_once(built, options), paths, sys.stdout)
-    return _fix_once(built, options)
+        return watch(lambda: _fix_once(built, options), paths, sys.stdout)  # stdout, as ruff
+    return _fix_once(built, options, ns.output_file)
 
 
-def _fix_once(built: Built, options: Options) -> int:
-    """One run: configuration, pipeline, report."""
+def _fix_once(built: Built, options: Options, output_file: Path | None = None) -> int:
+    """One run: configuration, pipeline, report (on stdout, or in `output_file`)."""
     from safefix import config as config_file
     from safefix import pipeline, printed, ruff
     from safefix.report import Report
@@ -92,13 +92,16 @@ def _fix_once(built: Built, options: Options) -> int:
         message = f"internal error: {type(exc).__name__}: {_first_line(exc)}"
         return _failed(message, options, "" if options.verbose else INTERNAL_HINT)
     report = Report(result, options)
-    report, out, err = printed.output(report, options)
+    report, out, err = printed.output(report, options, to_file=output_file is not None)
     try:
         if options.stdin is not None and options.mode is Mode.FIX:  # the text back to the editor
             sys.stdout.buffer.write(printed.editor_text(report, options.stdin))
             sys.stdout.flush()
-            out, err = "", out + err
-        if not options.silent:
+            if output_file is None:
+                out, err = "", out + err
+        if output_file is not None:
+            _write_report(options.cwd / output_file, "" if options.silent else out)
+        elif not options.silent:
             sys.stdout.write(out)
             sys.stdout.flush()  # a full device says so now, not in a traceback at exit
         sys.stderr.write(err)
@@ -106,6 +109,12 @@ def _fix_once(built: Built, options: Options) -> int:
         written = [o.path for o in report.result.outcomes if o.written]
         return _output_failed(exc, written, options.cwd)
     return int(report.exit_code())
+
+
+def _write_report(path: Path, text: str) -> None:
+    """`--output-file`: the report in `path`, its directories made, as ruff does."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _output_failed(exc: OSError, written: Sequence[Path], cwd: Path) -> int:

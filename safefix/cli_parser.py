@@ -23,7 +23,7 @@ them is a path after `--` (`safefix -- check`).
 
 ruff's flags mean what they mean for ruff, before or after `--` (for example
 `safefix src -- --line-length 100`); one that would make ruff write, watch or print
-differently (`--add-noqa`, `--ignore-noqa`, `--output-file`) is refused with exit 2.
+differently (`--add-noqa`, `--add-ignore`, `--ignore-noqa`) is refused with exit 2.
 """
 
 EPILOG = """Exit codes:
@@ -90,6 +90,14 @@ class Parser(argparse.ArgumentParser):
 def _choice(enum: type[RestoreWith | OutputFormat]) -> dict[str, object]:
     """Case-insensitive choice of an enum's values."""
     return {"type": str.lower, "choices": [member.value for member in enum]}
+
+
+def _env_path(name: str) -> Path | None:
+    """A path from the environment, as ruff reads its `[env: ...]` flags (empty is unset)."""
+    import os
+
+    value = os.environ.get(name)
+    return Path(value) if value else None
 
 
 def _seconds(text: str) -> float:
@@ -244,6 +252,14 @@ def _output_options(parser: argparse.ArgumentParser, check: bool) -> None:
         **_choice(OutputFormat),  # type: ignore[arg-type]
         help="ruff's formats, rendered by ruff with safefix's notes added (see the README); "
         "safefix's own: text, safefix-json, markdown [default: as ruff's output-format]",
+    )
+    out.add_argument(
+        "-o",
+        "--output-file",
+        type=Path,
+        metavar="PATH",
+        default=_env_path("RUFF_OUTPUT_FILE"),
+        help="Write the report to PATH instead of stdout, as ruff does [env: RUFF_OUTPUT_FILE].",
     )
     if not check:
         _switch(out, "show-fixes", "After the diagnostics, the fixes made per file (as ruff).")

@@ -57,7 +57,16 @@ NAMES = (*RUFF_LISTS, *RUFF_VALUES, *RUN_VALUES, *CHOICES, *CONVERTED, *MODES)
 #: The CLI's flags that are no option of a run: they make the CLI do something else (watch,
 #: ask ruff a question, read an editor's text) or are accepted for ruff's sake only.
 CLI_ONLY = frozenset(
-    {"paths", "fix", "no_fix", "watch", "show_files", "show_settings", "stdin_filename"}
+    {
+        "paths",
+        "fix",
+        "no_fix",
+        "watch",
+        "show_files",
+        "show_settings",
+        "stdin_filename",
+        "output_file",
+    }
 )
 
 

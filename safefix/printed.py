@@ -16,11 +16,11 @@ from safefix.report import Report
 from safefix.types import ExitCode, Mode, Options, OutputFormat
 
 
-def output(report: Report, options: Options) -> tuple[Report, str, str]:
+def output(report: Report, options: Options, to_file: bool = False) -> tuple[Report, str, str]:
     """The report (with what ruff's lint found, in `check`), stdout and stderr: in fix mode
     and in `check`, in a format of ruff's, ruff renders the tree on disk (in the format ruff
-    would choose) and safefix's notes are added."""
-    env, tty = os.environ, sys.stdout.isatty()
+    would choose) and safefix's notes are added. A report `to_file` has no colours."""
+    env, tty = os.environ, sys.stdout.isatty() and not to_file
     colour = ruff_report.colour_wanted(env, tty)
     chosen = options.output_format
     if not _ruff_renders(options) or chosen not in (*ruff_report.RUFF_FORMATS, None):

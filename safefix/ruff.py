@@ -103,10 +103,11 @@ def flag_args(options: RuffOptions, map_config: Callable[[str], str]) -> list[st
 
 
 def _env() -> dict[str, str]:
-    """ruff's environment, minus what would colour the output safefix parses. `RUFF_*`
-    variables (RUFF_CACHE_DIR, ...) pass: every flag one could override is given explicitly."""
+    """ruff's environment, minus what would colour the output safefix parses or send it to a
+    file (RUFF_OUTPUT_FILE: safefix writes its own report there). Other `RUFF_*` variables
+    (RUFF_CACHE_DIR, ...) pass: every flag one could override is given explicitly."""
     env = dict(os.environ)
-    for key in ("FORCE_COLOR", "CLICOLOR_FORCE"):
+    for key in ("FORCE_COLOR", "CLICOLOR_FORCE", "RUFF_OUTPUT_FILE"):
         env.pop(key, None)
     env["NO_COLOR"] = "1"
     return env
@@ -116,7 +117,9 @@ def run_plain(
     binary: str, args: Sequence[str], cwd: Path, env: dict[str, str], given: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """ruff in `env` as given (colours and all), for output passed to the user as it is;
-    RuffError with ruff's whole first error block when it fails."""
+    RuffError with ruff's whole first error block when it fails. Its output always comes back
+    here: RUFF_OUTPUT_FILE is safefix's to honour, with the whole report."""
+    env = {key: value for key, value in env.items() if key != "RUFF_OUTPUT_FILE"}
     return _Started(binary, args, cwd, env, given).finish()
 
 

@@ -84,8 +84,6 @@ UNDERSTOOD = frozenset(
 REFUSED = {
     "--add-noqa": "it writes into the tree; run `ruff check --add-noqa` itself",
     "--add-ignore": "it writes into the tree; run `ruff check --add-ignore` itself",
-    "--output-file": "not supported yet; redirect the output",
-    "-o": "not supported yet; redirect the output",
     "--ignore-noqa": "safefix keeps imports with `# noqa`, which this would ignore",
     "--help": "see `safefix --help`",
     "-h": "see `safefix --help`",

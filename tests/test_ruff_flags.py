@@ -85,6 +85,25 @@ def _for_ruff(args: list[str]) -> list[str]:
     return [a for a in args if a != "--"]
 
 
+@pytest.mark.parametrize("how", ["flag", "short", "env"])
+def test_output_file_holds_the_report_stdout_would(
+    incident: Path, tmp_path: Path, how: str
+) -> None:
+    """`-o`/`--output-file`/RUFF_OUTPUT_FILE, as ruff: the report goes to the file (its
+    directory made), stdout stays empty; and ruff's own runs never get the variable, which
+    would take their output away from safefix and with it every fix."""
+    printed = safefix(copy_project(incident, tmp_path / "printed"), "--output-format", "json", ".")
+    target = tmp_path / "reports" / "ruff.json"
+    given = {"flag": ["--output-file", str(target)], "short": ["-o", str(target)], "env": []}
+    env = {"RUFF_OUTPUT_FILE": str(target)} if how == "env" else None
+    proc = safefix(incident, *given[how], "--output-format", "json", ".", env=env)
+    assert (proc.returncode, proc.stdout) == (printed.returncode, "")
+    assert target.read_text() == printed.stdout
+    assert printed.stdout.startswith("[") and '"code": "F401"' not in printed.stdout
+    main = (incident / "app/main.py").read_text()
+    assert all(name in main for name in KEPT) and "import os" not in main
+
+
 @pytest.mark.parametrize(("args", "word"), REFUSED)
 def test_refused_lines_say_why_in_one_line(incident: Path, args: list[str], word: str) -> None:
     before = snapshot(incident)
