@@ -374,10 +374,16 @@ def _relative_imports(data: bytes) -> tuple[bytes, bool]:
 _FROM_MODULE = re.compile(rb"[ \t]+import\b")
 
 
+#: A documentation page's line that makes the module the one its later bare names are in
+#: (`.. currentmodule:: pkg.mod`, `.. automodule::`; see kinds/docs.py).
+_DOC_SCOPE = re.compile(rb"[ \t]*\.\.[ \t]+(?:py:)?(?:currentmodule|module|automodule)::")
+
+
 def _near(data: bytes, name: Word, leaf: Word) -> bool:
     """Whether `name` stands near a mention of the module `leaf`, or the file imports the
-    module itself and uses `.name` or `"name"` somewhere (through an alias)."""
-    imported = False
+    module itself and uses `.name` or `"name"` somewhere (through an alias), or a page makes
+    it the current module of its later directives and names `name` anywhere."""
+    imported = scoped = False
     for at in leaf.positions(data):
         start = data.rfind(b"\n", 0, at) + 1
         end = data.find(b"\n", at + len(leaf.text))
@@ -385,6 +391,7 @@ def _near(data: bytes, name: Word, leaf: Word) -> bool:
         if name.search(data, start, end):
             return True
         line = data[start:end]
+        scoped = scoped or bool(_DOC_SCOPE.match(line))
         if _IMPORT_LINE.match(line) and b"*" in line:
             return True  # a star import: the name may be used bare anywhere
         if b"import" in line:  # import statements, importlib.import_module, importorskip
@@ -395,7 +402,7 @@ def _near(data: bytes, name: Word, leaf: Word) -> bool:
                 close = data.find(b")", end)
                 if name.search(data, end, len(data) if close < 0 else close):
                     return True
-    return imported and name.used_in(data)
+    return (imported and name.used_in(data)) or (scoped and name.search(data))
 
 
 def consumes_through_stars(

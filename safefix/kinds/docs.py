@@ -32,18 +32,80 @@ _FENCE = re.compile(
 )
 
 
+#: What sets the module a page's later bare targets are looked up in, as Sphinx does:
+#: `.. currentmodule:: app.api`, `.. module::`, and `.. automodule::` (which emits a
+#: `py:module`); `None` resets it.
+_SCOPES = re.compile(
+    r"^[ \t]*\.\.[ \t]+(?:py:)?(?P<how>currentmodule|module|automodule)::[ \t]*"
+    r"(?P<module>[A-Za-z_][\w.]*)?",
+    re.MULTILINE,
+)
+#: Sphinx's autosummary imports each entry of its body (`Graph`, `utils.flatten`).
+_AUTOSUMMARY = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+autosummary::[ \t]*$", re.MULTILINE)
+#: An explicit `:members: a, b` option (on the directive's own option lines).
+_MEMBERS = re.compile(r"^[ \t]+:members:[ \t]*(?P<names>\w[\w \t,]*)$", re.MULTILINE)
+
+
 def doc_consumers(path: Path, text: str, modules: ModuleMap) -> list[Consumer]:
     """The objects a page's directives document, and the consumers in the code it runs."""
     found = []
-    for match in _DIRECTIVES.finditer(text):
-        target = match["target"].rstrip(".")
-        if resolved := resolve_target(target, modules):
-            line = text.count("\n", 0, match.start()) + 1
-            text_of = match.group().strip()
+    for at, targets, text_of in _directive_targets(text):
+        resolved = next(filter(None, (resolve_target(t, modules) for t in targets)), None)
+        if resolved:
+            line = text.count("\n", 0, at) + 1
             found.append(Consumer(path, line, *resolved, ConsumerKind.DOC_DIRECTIVE, text_of))
     blocks = [*_rst_blocks(text), *_fenced_blocks(text)]
     blocks.sort(key=lambda block: block[1])
     return found + code_consumers(path, blocks, modules, ConsumerKind.DOC_CODE)
+
+
+def _directive_targets(text: str) -> Iterator[tuple[int, tuple[str, ...], str]]:
+    """(offset, candidate dotted targets, directive) for each object a directive documents.
+    A target is looked up as it is, then in the page's current module (Sphinx's `py:module`,
+    which `.. autoclass:: Shape` and `.. automethod:: Shape.area` rely on); an `automodule`
+    with an explicit `:members: a, b` list documents those names of its module."""
+    current: str | None = None
+    events = [*_SCOPES.finditer(text), *_DIRECTIVES.finditer(text), *_AUTOSUMMARY.finditer(text)]
+    for match in sorted(events, key=lambda m: m.start()):
+        if match.re is _AUTOSUMMARY:
+            for entry in _summary_entries(text, match):
+                scoped = (f"{current}.{entry}",) if current else ()
+                yield match.start(), (entry, *scoped), f"autosummary:: {entry}"
+            continue
+        if match.re is _SCOPES:
+            current = match["module"] if match["module"] != "None" else None
+            if match["how"] == "automodule" and current:
+                for name in _listed_members(text, match.end()):
+                    yield match.start(), (f"{current}.{name}",), match.group().strip()
+            continue
+        target = match["target"].rstrip(".")
+        scoped = (f"{current}.{target}",) if current and ":" not in target else ()
+        yield match.start(), (target, *scoped), match.group().strip()
+
+
+def _summary_entries(text: str, match: re.Match[str]) -> Iterator[str]:
+    """The dotted names an `.. autosummary::` block lists (its options left out)."""
+    indent = len(match["indent"])
+    for line in text[match.end() + 1 :].split("\n"):
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            return
+        entry = line.strip().split(" ")[0].lstrip("~")
+        if entry and not entry.startswith(":") and _DOTTED_ENTRY.match(entry):
+            yield entry
+
+
+_DOTTED_ENTRY = re.compile(r"[A-Za-z_][\w.]*$")
+
+
+def _listed_members(text: str, end: int) -> list[str]:
+    """The names of a `:members: a, b` option among the option lines after `end`."""
+    body = text[end : end + 4096].split("\n")[1:]  # a directive's options are its next lines
+    for line in body:
+        if not line.strip() or not line.strip().startswith(":"):
+            return []
+        if match := _MEMBERS.match(line):
+            return [n for n in re.split(r"[\s,]+", match["names"]) if n]
+    return []
 
 
 def _rst_blocks(text: str) -> Iterator[tuple[str, int]]:
@@ -103,6 +165,32 @@ KIND = Kind(
         ),
         Example("fence", "README.md", "Use it:\n\n```python\nfrom app.api import json\n```\n"),
         Example(
+            "currentmodule",
+            "docs/api.rst",
+            ".. currentmodule:: app.api\n\nHelpers\n-------\n\n.. autofunction:: json\n",
+        ),
+        Example(
+            "automodule-scope",
+            "docs/api.rst",
+            ".. automodule:: app.api\n\n.. autodata:: json\n",
+        ),
+        Example(
+            "automodule-members-list",
+            "docs/api.rst",
+            ".. automodule:: app.api\n   :noindex:\n   :members: dumps, json\n",
+        ),
+        Example(
+            "autosummary",
+            "docs/api.rst",
+            ".. currentmodule:: app\n\n.. autosummary::\n   :toctree: generated/\n\n"
+            "   api.dumps\n   api.json\n\nAfter.\n",
+        ),
+        Example(
+            "currentmodule-class-member",
+            "docs/api.rst",
+            ".. py:currentmodule:: app.api\n\n.. automethod:: json.dumps\n",
+        ),
+        Example(
             "fence-py", "docs/x.md", "- item\n\n  ~~~py\n  import app.api as a\n  a.json\n  ~~~\n"
         ),
     ),
@@ -112,6 +200,26 @@ KIND = Kind(
         Example("code-block-shell", "README.md", "```sh\nfrom app.api import json\n```\n"),
         Example("automodule", "docs/api.rst", ".. automodule:: app.api\n   :members:\n"),
         Example("other-module", "docs/api.rst", ".. autofunction:: app.other.json\n"),
+        Example(
+            "currentmodule-other",
+            "docs/api.rst",
+            ".. currentmodule:: app.api\n.. currentmodule:: app.other\n\n.. autofunction:: json\n",
+        ),
+        Example(
+            "currentmodule-reset",
+            "docs/api.rst",
+            ".. currentmodule:: app.api\n.. currentmodule:: None\n\n.. autofunction:: json\n",
+        ),
+        Example(
+            "autosummary-ends",
+            "docs/api.rst",
+            ".. currentmodule:: app.api\n\n.. autosummary::\n\n   dumps\n\njson\n",
+        ),
+        Example(
+            "automodule-members-others",
+            "docs/api.rst",
+            ".. automodule:: app.api\n   :members: dumps\n\nSee json.\n",
+        ),
         Example(
             "not-a-test-block",
             "docs/usage.rst",

@@ -2,5 +2,5 @@
 
 import os
 
-from geo.shapes import Circle, area
+from geo.shapes import Circle, Square, area
 from geo.units import METRE, to_feet

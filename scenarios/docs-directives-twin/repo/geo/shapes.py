@@ -4,3 +4,7 @@ class Circle:
 
 def area(radius: float) -> float:
     return 3.14159 * radius * radius
+
+
+class Square:
+    """A square."""
