@@ -392,6 +392,8 @@ def _near(data: bytes, name: Word, leaf: Word) -> bool:
             return True
         line = data[start:end]
         scoped = scoped or bool(_DOC_SCOPE.match(line))
+        if line.rstrip().endswith((b",", b"(")) and _in_the_call(data, name, end):
+            return True  # `patch.multiple(\n "pkg.mod",\n name=...)`: the call's next lines
         if _IMPORT_LINE.match(line) and b"*" in line:
             return True  # a star import: the name may be used bare anywhere
         if b"import" in line:  # import statements, importlib.import_module, importorskip
@@ -403,6 +405,12 @@ def _near(data: bytes, name: Word, leaf: Word) -> bool:
                 if name.search(data, end, len(data) if close < 0 else close):
                     return True
     return (imported and name.used_in(data)) or (scoped and name.search(data))
+
+
+def _in_the_call(data: bytes, name: Word, end: int) -> bool:
+    """Whether `name` follows an argument line, before the call's next `)`."""
+    close = data.find(b")", end, end + 4096)
+    return name.search(data, end, end + 4096 if close < 0 else close)
 
 
 def consumes_through_stars(

@@ -121,6 +121,12 @@ KIND = Kind(
             'from unittest import mock\nmock.patch.multiple("app.api", json=1, re=2)\n',
         ),
         Example(
+            "patch-multiple-lines",
+            "tests/test_api.py",
+            "from unittest import mock\n\nfrom app import api\n\n\ndef test():\n"
+            "    with mock.patch.multiple(\n        api,\n        json=1,\n    ):\n        pass\n",
+        ),
+        Example(
             "patch-multiple-module",
             "tests/t.py",
             "from unittest import mock\nfrom app import api\nmock.patch.multiple(api, json=1)\n",
@@ -147,6 +153,12 @@ KIND = Kind(
             "patch-multiple-create",
             "tests/t.py",
             'from unittest import mock\nmock.patch.multiple("app.api", json=1, create=True)\n',
+        ),
+        Example(
+            "patch-multiple-lines-other",
+            "tests/test_api.py",
+            'from unittest import mock\nwith mock.patch.multiple(\n    "app.other",\n    json=1,\n):\n'
+            "    pass\n",
         ),
         Example("vars-of-other", "tests/t.py", 'from app import other\nx = vars(other)["json"]\n'),
         Example("dict-of-a-mapping", "tests/t.py", 'import app.api\nx = settings["json"]\n'),
